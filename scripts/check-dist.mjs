@@ -1,0 +1,36 @@
+// Fails when dist/ is not what `npm run build` makes from the current sources:
+// users' runners execute dist/ directly, so a stale bundle is a silent bug.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const fresh = mkdtempSync(join(tmpdir(), "dist-check-"));
+try {
+  execFileSync(process.execPath, ["scripts/build.mjs", "--outdir", fresh], { stdio: "inherit" });
+  const names = new Set([...readdirSync(fresh), ...safeList("dist")]);
+  const stale = [...names].filter((name) => read(join(fresh, name)) !== read(join("dist", name)));
+  if (stale.length > 0) {
+    console.error(`dist/ is stale (${stale.join(", ")}): run \`npm run build\` and commit dist/.`);
+    process.exit(1);
+  }
+  console.log("dist/ is current.");
+} finally {
+  rmSync(fresh, { recursive: true, force: true });
+}
+
+function safeList(dir) {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function read(path) {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}

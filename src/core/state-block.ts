@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { TrainResultSchema } from "./result-marker.js";
+
+export const Phase = z.enum(["queued", "training", "decided", "rejected"]);
+export type Phase = z.infer<typeof Phase>;
+
+export const VerdictStatus = z.enum(["keep", "discard", "crash"]);
+export type VerdictStatus = z.infer<typeof VerdictStatus>;
+
+export const VerdictSchema = z.object({
+  status: VerdictStatus,
+  /** One sentence a reviewer understands: the numbers and the rule applied. */
+  reason: z.string(),
+  /** val_bpb minus the best it was compared against; null for crashes and the first experiment. */
+  delta: z.number().nullable(),
+  /** The best val_bpb it was compared against, null for the first experiment. */
+  best: z.number().nullable(),
+  /** Notes such as "anomalous", "seed-only", "infra". */
+  flags: z.array(z.string()),
+});
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+/**
+ * Everything the app knows about one experiment PR, stored in its body as
+ * `<!-- autoresearch:state {json} -->`. The PR trail is the database.
+ */
+export const ExperimentStateSchema = z.object({
+  v: z.literal(1),
+  tag: z.string(),
+  n: z.number().int().nonnegative(),
+  description: z.string(),
+  source: z.enum(["baseline", "sweep", "agent", "push"]),
+  /** Run-branch head the experiment was made on. */
+  base_sha: z.string(),
+  /** Head sha that was (or will be) trained. */
+  head_sha: z.string(),
+  phase: Phase,
+  /** Training dispatches so far (reruns and infra retries included). */
+  attempts: z.number().int().nonnegative(),
+  /** Consecutive dispatches that ended without a result marker. */
+  infra_failures: z.number().int().nonnegative(),
+  /** ISO time of the last dispatch, for the heartbeat. */
+  dispatched_at: z.string().nullable(),
+  result: TrainResultSchema.nullable(),
+  verdict: VerdictSchema.nullable(),
+});
+export type ExperimentState = z.infer<typeof ExperimentStateSchema>;
+
+const STATE_RE = /<!-- autoresearch:state (\{.*?\}) -->/s;
+
+export function renderStateBlock(state: ExperimentState): string {
+  return `<!-- autoresearch:state ${JSON.stringify(state).replaceAll("--", "-\\u002d")} -->`;
+}
+
+/** The state block in a PR body, or null when there is none or it does not validate. */
+export function readStateBlock(body: string | null | undefined): ExperimentState | null {
+  const match = body ? STATE_RE.exec(body) : null;
+  if (!match) return null;
+  try {
+    const parsed = ExperimentStateSchema.safeParse(JSON.parse(match[1]));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Replaces the state block in a body (or appends one), leaving the rest as it was. */
+export function withStateBlock(body: string, state: ExperimentState): string {
+  const block = renderStateBlock(state);
+  return STATE_RE.test(body) ? body.replace(STATE_RE, () => block) : `${body.trimEnd()}\n\n${block}\n`;
+}
