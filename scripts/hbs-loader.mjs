@@ -5,5 +5,9 @@ import { readFile } from "node:fs/promises";
 export async function load(url, context, nextLoad) {
   if (!url.endsWith(".hbs")) return nextLoad(url, context);
   const text = await readFile(new URL(url), "utf8");
-  return { format: "module", shortCircuit: true, source: `export default ${JSON.stringify(text)};` };
+  return {
+    format: "module",
+    shortCircuit: true,
+    source: `export default ${JSON.stringify(text)};`,
+  };
 }

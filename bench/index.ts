@@ -1,0 +1,26 @@
+// `npm run bench` runs every benchmark below; `npm run bench -- summary` only those whose name matches.
+import { summaryBenchmark } from "./summary.js";
+
+/** One benchmark: prints its own table of numbers, asserts nothing about time. */
+export interface Benchmark {
+  name: string;
+  run(): Promise<void>;
+}
+
+const BENCHMARKS: Benchmark[] = [summaryBenchmark];
+
+async function main(filters: string[]): Promise<void> {
+  const selected = BENCHMARKS.filter(
+    (bench) => filters.length === 0 || filters.some((f) => bench.name.includes(f)),
+  );
+  if (selected.length === 0) {
+    const names = BENCHMARKS.map((bench) => bench.name).join(", ");
+    throw new Error(`No benchmark matches ${filters.join(" ")}: pick one of ${names}.`);
+  }
+  for (const bench of selected) {
+    console.log(`\n## ${bench.name}\n`);
+    await bench.run();
+  }
+}
+
+await main(process.argv.slice(2));

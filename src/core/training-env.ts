@@ -1,0 +1,27 @@
+/**
+ * The environment the training command sees: the runner's, minus every GitHub
+ * credential. Training code is untrusted (an agent wrote it), so it must never
+ * be able to read a token.
+ */
+const SECRET_NAMES = new Set(["GITHUB_TOKEN", "GH_TOKEN", "ACTIONS_RUNTIME_TOKEN", "GIST_TOKEN"]);
+const SECRET_PREFIXES = [
+  "INPUT_",
+  "ACTIONS_ID_TOKEN_REQUEST_",
+  "ACTIONS_RUNTIME_",
+  "ACTIONS_CACHE_",
+];
+
+export function isCredentialVar(name: string): boolean {
+  const upper = name.toUpperCase();
+  return SECRET_NAMES.has(upper) || SECRET_PREFIXES.some((p) => upper.startsWith(p));
+}
+
+export function trainingEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const clean: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && !isCredentialVar(name)) clean[name] = value;
+  }
+  return clean;
+}

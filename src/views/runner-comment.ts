@@ -1,0 +1,100 @@
+import Handlebars from "handlebars";
+import { renderResultMarker, type TrainResult } from "../core/result-marker.js";
+import type { Progress } from "../core/summary.js";
+import template from "../templates/runner-comment.hbs";
+
+/** Finds the action's sticky comment on a PR again, run after run. */
+export const RUNNER_MARKER = "<!-- autoresearch:runner -->";
+
+const render = Handlebars.create().compile(template, { noEscape: false, strict: false });
+
+export interface RunningView {
+  sha: string;
+  elapsedMs: number;
+  timeoutMinutes: number;
+  progress: Progress | null;
+  runUrl: string | null;
+}
+
+export function renderRunningComment(view: RunningView): string {
+  return render({
+    running: true,
+    sha7: view.sha.slice(0, 7),
+    elapsed: formatDuration(view.elapsedMs),
+    timeoutMinutes: view.timeoutMinutes,
+    progress: view.progress?.line.trim() ?? null,
+    runUrl: view.runUrl,
+    markers: RUNNER_MARKER,
+  });
+}
+
+export interface FinalView {
+  result: TrainResult;
+  logTail: string | null;
+  logFile: string;
+  runUrl: string | null;
+  /** The job summary has no use for the hidden markers. */
+  withMarkers: boolean;
+}
+
+const HEADLINES: Record<TrainResult["status"], [string, string]> = {
+  ok: ["✅", "val_bpb"],
+  crash: ["💥", "crash"],
+  infra: ["⚠️", "not trained"],
+  rejected: ["🚫", "rejected"],
+};
+
+export function renderFinalComment(view: FinalView): string {
+  const { result } = view;
+  const [icon, word] = HEADLINES[result.status];
+  const headline =
+    result.status === "ok"
+      ? `${word} ${result.val_bpb.toFixed(6)}${result.anomalous ? " (anomalous)" : ""}`
+      : `${word} (${result.crash_reason})`;
+  const tail = view.logTail?.trimEnd() ?? "";
+  return render({
+    running: false,
+    icon,
+    headline,
+    sha7: result.head_sha.slice(0, 7),
+    message: result.message,
+    rows: metricRows(result),
+    logTail: tail === "" ? null : tail,
+    logLines: tail.split("\n").length,
+    logFile: view.logFile,
+    fence: fenceFor(tail),
+    runUrl: view.runUrl,
+    attempt: result.run_attempt,
+    markers: view.withMarkers ? `${RUNNER_MARKER}\n${renderResultMarker(result)}` : "",
+  });
+}
+
+function metricRows(result: TrainResult): [string, string][] {
+  const rows: [string, string | number | null][] = [
+    ["status", result.status],
+    ["val_bpb", result.val_bpb.toFixed(6)],
+    ["memory_gb", result.memory_gb.toFixed(1)],
+    ["peak_vram_mb", result.peak_vram_mb],
+    ["training_seconds", result.training_seconds],
+    ["total_seconds", result.total_seconds],
+    ["mfu_percent", result.mfu_percent],
+    ["total_tokens_M", result.total_tokens_M],
+    ["num_steps", result.num_steps],
+    ["num_params_M", result.num_params_M],
+    ["depth", result.depth],
+  ];
+  return rows.filter(([, v]) => v !== null).map(([k, v]) => [k, String(v)]);
+}
+
+/** A code fence longer than any backtick run in the log, so a log can never close it early. */
+function fenceFor(text: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  return "`".repeat(longest + 1);
+}
+
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const m = Math.floor(total / 60);
+  const s = total % 60;
+  return m > 0 ? `${m}m ${String(s).padStart(2, "0")}s` : `${s}s`;
+}
