@@ -43,6 +43,12 @@ export const ExperimentStateSchema = z.object({
   dispatched_at: z.string().nullable(),
   result: TrainResultSchema.nullable(),
   verdict: VerdictSchema.nullable(),
+  /** The proposer's identity of this variant (sweep: `NAME=value`), so it is never proposed twice. */
+  key: z.string().nullish(),
+  /** When the verdict was recorded: orders the ledger as decisions happened. */
+  decided_at: z.string().nullish(),
+  /** Why it never trained (rejected) or was closed without a verdict (superseded, stopped). */
+  note: z.string().nullish(),
 });
 export type ExperimentState = z.infer<typeof ExperimentStateSchema>;
 
@@ -67,5 +73,7 @@ export function readStateBlock(body: string | null | undefined): ExperimentState
 /** Replaces the state block in a body (or appends one), leaving the rest as it was. */
 export function withStateBlock(body: string, state: ExperimentState): string {
   const block = renderStateBlock(state);
-  return STATE_RE.test(body) ? body.replace(STATE_RE, () => block) : `${body.trimEnd()}\n\n${block}\n`;
+  return STATE_RE.test(body)
+    ? body.replace(STATE_RE, () => block)
+    : `${body.trimEnd()}\n\n${block}\n`;
 }

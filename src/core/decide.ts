@@ -1,0 +1,140 @@
+import type { Config } from "./config.js";
+import { formatBpb, formatDelta } from "./digest.js";
+import type { TrainResult } from "./result-marker.js";
+import type { Verdict, VerdictStatus } from "./state-block.js";
+
+export interface DecisionInput {
+  result: TrainResult;
+  /** The run's best kept val_bpb; null when this is the first measurement. */
+  best: number | null;
+  policy: Config["policy"];
+  /** Lines of the allowed paths added and removed, against the PR base. */
+  diff: { added: number; removed: number };
+  /** The diff only changes a random seed assignment. */
+  seedOnly: boolean;
+  /** The run branch moved since this PR's base. */
+  baseIsStale: boolean;
+}
+
+export type Decision =
+  | { kind: "verdict"; verdict: Verdict }
+  /** A stale base that would keep: update the branch and train again before merging. */
+  | { kind: "retrain"; reason: string };
+
+// val_bpb comes printed with 6 decimals, so gaps this small are float noise, not gains:
+// without it 0.9979 - 0.0005 would not equal 0.9974 and boundaries would flip at random.
+const EPSILON = 1e-9;
+
+/** The verdict on one training result, by the run's policy. Pure. */
+export function decide(input: DecisionInput): Decision {
+  const { result, best } = input;
+  if (result.status !== "ok") {
+    return { kind: "verdict", verdict: failed(result, result.status, best) };
+  }
+
+  const flags = [
+    ...(result.anomalous ? ["anomalous"] : []),
+    ...(input.seedOnly ? ["seed-only"] : []),
+  ];
+  const judged = judge(input);
+  const reason = judged.reason + anomalyNote(result);
+  const verdict = (status: VerdictStatus): Decision => ({
+    kind: "verdict",
+    verdict: {
+      status,
+      reason,
+      delta: best === null ? null : roundBpb(result.val_bpb - best),
+      best,
+      flags,
+    },
+  });
+
+  if (!judged.keep) return verdict("discard");
+  if (input.baseIsStale) {
+    return {
+      kind: "retrain",
+      reason: `the run branch moved since this PR's base; ${judged.reason}, so it is trained again on the new head before it may merge`,
+    };
+  }
+  return verdict("keep");
+}
+
+const FAILURE: Record<Exclude<TrainResult["status"], "ok">, { what: string; flags: string[] }> = {
+  crash: { what: "training crashed", flags: [] },
+  infra: { what: "the runner could not train", flags: ["infra"] },
+  rejected: { what: "the runner refused to train", flags: ["rejected"] },
+};
+
+function failed(result: TrainResult, status: keyof typeof FAILURE, best: number | null): Verdict {
+  const { what, flags } = FAILURE[status];
+  const cause = `${what} (${result.crash_reason ?? "unknown reason"})`;
+  const message = result.message.trim();
+  return {
+    status: "crash",
+    reason: message ? `${cause}: ${message}` : cause,
+    delta: null,
+    best,
+    flags: [...flags, ...(result.anomalous ? ["anomalous"] : [])],
+  };
+}
+
+interface Judgement {
+  keep: boolean;
+  reason: string;
+}
+
+function judge(input: DecisionInput): Judgement {
+  const val = input.result.val_bpb;
+  const { best, policy } = input;
+  if (best === null) {
+    return {
+      keep: true,
+      reason: `first measurement of the run: val_bpb ${formatBpb(val)} is the best to beat`,
+    };
+  }
+  if (input.seedOnly && policy.seedOnly === "discard") {
+    return {
+      keep: false,
+      reason: `only a random seed changed, so val_bpb ${formatBpb(val)} against best ${formatBpb(best)} (${formatDelta(val - best)}) is noise, not an improvement (policy.seedOnly: discard)`,
+    };
+  }
+  const net = input.diff.added - input.diff.removed;
+  const gain = best - val;
+  if (net < 0) return judgeSimpler(val, best, -net);
+  const needed = policy.minImprovement + (net > 0 ? policy.simplicityCostPerLine * net : 0);
+  const keep = gain - needed > EPSILON;
+  const lines = net > 0 ? `for +${net} ${net === 1 ? "line" : "lines"}` : "with no net added lines";
+  const comparison = compare(val, best, keep ? "" : "only ");
+  return { keep, reason: `${comparison} (needed more than ${formatBpb(needed)} ${lines})` };
+}
+
+/** Equal results with less code are a win: simpler changes keep when no worse. */
+function judgeSimpler(val: number, best: number, fewer: number): Judgement {
+  const keep = val - best <= EPSILON;
+  const lines = `${fewer} fewer ${fewer === 1 ? "line" : "lines"}`;
+  return keep
+    ? { keep, reason: `${compare(val, best)} with ${lines}: simpler code wins` }
+    : { keep, reason: `${compare(val, best)}, even with ${lines}` };
+}
+
+function compare(val: number, best: number, qualifier = ""): string {
+  const gain = best - val;
+  const head = `val_bpb ${formatBpb(val)}`;
+  if (Math.abs(gain) <= EPSILON) return `${head} ties best ${formatBpb(best)}`;
+  const by = formatBpb(Math.abs(gain));
+  return gain > 0
+    ? `${head} beats best ${formatBpb(best)} by ${qualifier}${by}`
+    : `${head} is worse than best ${formatBpb(best)} by ${by}`;
+}
+
+/** To val_bpb's printed precision, so stored deltas read 0.0047, not 0.0047000000000000375. */
+function roundBpb(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+function anomalyNote(result: TrainResult): string {
+  if (!result.anomalous) return "";
+  return result.training_seconds === null
+    ? "; the run was flagged anomalous"
+    : `; training took ${result.training_seconds.toFixed(1)} s, flagged anomalous`;
+}

@@ -1,0 +1,145 @@
+import { type ExperimentState, readStateBlock, withStateBlock } from "../core/state-block.js";
+import { type RepoClient, repoOf } from "./repo.js";
+import { isStatus } from "./sticky-comment.js";
+
+/** One PR of the run as the app sees it: GitHub's facts plus its state block. */
+export interface ExperimentPull {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  merged: boolean;
+  headRef: string;
+  headSha: string;
+  headRepository: string | null;
+  baseSha: string;
+  labels: string[];
+  author: string;
+  /** null for a PR that has no (valid) state block yet: a pushed branch to adopt. */
+  experiment: ExperimentState | null;
+}
+
+/** Every PR into the run branch, open and closed, oldest first. */
+export async function listRunPulls(gh: RepoClient, runBranch: string): Promise<ExperimentPull[]> {
+  const pulls = await gh.octokit.paginate(gh.octokit.rest.pulls.list, {
+    ...repoOf(gh),
+    base: runBranch,
+    state: "all",
+    sort: "created",
+    direction: "asc",
+    per_page: 100,
+  });
+  return pulls.map((p) => ({
+    number: p.number,
+    title: p.title,
+    body: p.body ?? "",
+    state: p.state === "open" ? "open" : "closed",
+    merged: p.merged_at !== null,
+    headRef: p.head.ref,
+    headSha: p.head.sha,
+    headRepository: p.head.repo?.full_name ?? null,
+    baseSha: p.base.sha,
+    labels: p.labels.map((l) => l.name),
+    author: p.user?.login ?? "",
+    experiment: readStateBlock(p.body),
+  }));
+}
+
+export async function openExperimentPull(
+  gh: RepoClient,
+  pull: { head: string; base: string; title: string; body: string; labels: string[] },
+): Promise<number> {
+  const { data } = await gh.octokit.rest.pulls.create({
+    ...repoOf(gh),
+    head: pull.head,
+    base: pull.base,
+    title: pull.title,
+    body: pull.body,
+    maintainer_can_modify: false,
+  });
+  if (pull.labels.length > 0) {
+    await gh.octokit.rest.issues.addLabels({ ...repoOf(gh), issue_number: data.number, labels: pull.labels });
+  }
+  return data.number;
+}
+
+/** The open PR for a head branch, if any (a redelivered event must not open a second one). */
+export async function findOpenPull(gh: RepoClient, headBranch: string): Promise<number | null> {
+  const { data } = await gh.octokit.rest.pulls.list({
+    ...repoOf(gh),
+    head: `${gh.owner}:${headBranch}`,
+    state: "open",
+    per_page: 1,
+  });
+  return data[0]?.number ?? null;
+}
+
+export async function saveExperimentState(
+  gh: RepoClient,
+  pull: Pick<ExperimentPull, "number" | "body">,
+  state: ExperimentState,
+  extra: { state?: "open" | "closed" } = {},
+): Promise<string> {
+  const body = withStateBlock(pull.body, state);
+  await gh.octokit.rest.pulls.update({ ...repoOf(gh), pull_number: pull.number, body, ...extra });
+  return body;
+}
+
+export type MergeOutcome = { merged: true; sha: string } | { merged: false; headMoved: boolean; message: string };
+
+/** Merges only the head that was trained: GitHub answers 409 when the head moved since. */
+export async function mergeTestedHead(
+  gh: RepoClient,
+  pull: { number: number; title: string },
+  sha: string,
+  method: "squash" | "merge" | "rebase",
+): Promise<MergeOutcome> {
+  try {
+    const { data } = await gh.octokit.rest.pulls.merge({
+      ...repoOf(gh),
+      pull_number: pull.number,
+      sha,
+      merge_method: method,
+      commit_title: `${pull.title} (#${pull.number})`,
+    });
+    return { merged: true, sha: data.sha };
+  } catch (error) {
+    if (isStatus(error, 409)) return { merged: false, headMoved: true, message: messageOf(error) };
+    if (isStatus(error, 405)) return { merged: false, headMoved: false, message: messageOf(error) };
+    throw error;
+  }
+}
+
+/** Brings the run branch's new head into the PR branch (a merge commit), so it can be trained on it. */
+export async function updatePullBranch(
+  gh: RepoClient,
+  number: number,
+  expectedHeadSha: string,
+): Promise<{ updated: true } | { updated: false; message: string }> {
+  try {
+    await gh.octokit.rest.pulls.updateBranch({
+      ...repoOf(gh),
+      pull_number: number,
+      expected_head_sha: expectedHeadSha,
+    });
+    return { updated: true };
+  } catch (error) {
+    if (isStatus(error, 422)) return { updated: false, message: messageOf(error) };
+    throw error;
+  }
+}
+
+export async function setLabels(gh: RepoClient, number: number, add: string[], remove: string[]) {
+  if (add.length > 0) await gh.octokit.rest.issues.addLabels({ ...repoOf(gh), issue_number: number, labels: add });
+  for (const name of remove) {
+    try {
+      await gh.octokit.rest.issues.removeLabel({ ...repoOf(gh), issue_number: number, name });
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
+    }
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

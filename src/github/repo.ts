@@ -1,0 +1,90 @@
+import type { Octokit } from "@octokit/rest";
+import { isStatus } from "./sticky-comment.js";
+
+/** What every GitHub wrapper needs: a client and the repository it works on. */
+export interface RepoClient {
+  octokit: Octokit;
+  owner: string;
+  repo: string;
+}
+
+export const repoOf = (gh: RepoClient) => ({ owner: gh.owner, repo: gh.repo });
+
+/** The sha a branch points at, or null when the branch does not exist. */
+export async function branchSha(gh: RepoClient, branch: string): Promise<string | null> {
+  try {
+    const { data } = await gh.octokit.rest.git.getRef({ ...repoOf(gh), ref: `heads/${branch}` });
+    return data.object.sha;
+  } catch (error) {
+    if (isStatus(error, 404)) return null;
+    throw error;
+  }
+}
+
+export async function createBranch(gh: RepoClient, branch: string, sha: string): Promise<void> {
+  await gh.octokit.rest.git.createRef({ ...repoOf(gh), ref: `refs/heads/${branch}`, sha });
+}
+
+export async function deleteBranch(gh: RepoClient, branch: string): Promise<void> {
+  try {
+    await gh.octokit.rest.git.deleteRef({ ...repoOf(gh), ref: `heads/${branch}` });
+  } catch (error) {
+    // Already gone (422 "Reference does not exist") is what we wanted.
+    if (!isStatus(error, 422) && !isStatus(error, 404)) throw error;
+  }
+}
+
+export async function defaultBranch(gh: RepoClient): Promise<string> {
+  const { data } = await gh.octokit.rest.repos.get(repoOf(gh));
+  return data.default_branch;
+}
+
+/** A text file at a ref, or null when it does not exist there. */
+export async function readTextFile(gh: RepoClient, path: string, ref?: string): Promise<string | null> {
+  try {
+    const { data } = await gh.octokit.rest.repos.getContent({ ...repoOf(gh), path, ref });
+    if (Array.isArray(data) || data.type !== "file") return null;
+    return Buffer.from(data.content, "base64").toString("utf8");
+  } catch (error) {
+    if (isStatus(error, 404)) return null;
+    throw error;
+  }
+}
+
+/** One commit on top of `parentSha` that sets the given files (none: an empty commit). */
+export async function commitFiles(
+  gh: RepoClient,
+  parentSha: string,
+  files: Record<string, string>,
+  message: string,
+): Promise<string> {
+  const { data: parent } = await gh.octokit.rest.git.getCommit({ ...repoOf(gh), commit_sha: parentSha });
+  let tree = parent.tree.sha;
+  const entries = Object.entries(files);
+  if (entries.length > 0) {
+    const { data } = await gh.octokit.rest.git.createTree({
+      ...repoOf(gh),
+      base_tree: tree,
+      tree: entries.map(([path, content]) => ({ path, mode: "100644", type: "blob", content })),
+    });
+    tree = data.sha;
+  }
+  const { data: commit } = await gh.octokit.rest.git.createCommit({
+    ...repoOf(gh),
+    message,
+    tree,
+    parents: [parentSha],
+  });
+  return commit.sha;
+}
+
+/** write, maintain and admin may run experiments; read and triage may not. */
+export async function canWrite(gh: RepoClient, username: string): Promise<boolean> {
+  try {
+    const { data } = await gh.octokit.rest.repos.getCollaboratorPermissionLevel({ ...repoOf(gh), username });
+    return data.permission === "admin" || data.permission === "write";
+  } catch (error) {
+    if (isStatus(error, 404)) return false;
+    throw error;
+  }
+}

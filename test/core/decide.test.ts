@@ -1,0 +1,259 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG } from "../../src/core/config.js";
+import { type DecisionInput, decide } from "../../src/core/decide.js";
+import type { TrainResult } from "../../src/core/result-marker.js";
+
+const okResult: TrainResult = {
+  v: 1,
+  status: "ok",
+  crash_reason: null,
+  message: "trained for 300.1 s",
+  val_bpb: 0.9932,
+  memory_gb: 44.2,
+  peak_vram_mb: 45260.8,
+  training_seconds: 300.1,
+  total_seconds: 325.9,
+  mfu_percent: 39.8,
+  total_tokens_M: 499.6,
+  num_steps: 953,
+  num_params_M: 50.3,
+  depth: 8,
+  anomalous: false,
+  pr: 12,
+  head_sha: "b2c3d4e5f60718293a4b5c6d7e8f901234567890",
+  run_id: "4242",
+  run_attempt: 1,
+  started_at: "2025-11-26T10:00:00Z",
+  finished_at: "2025-11-26T10:05:26Z",
+};
+
+const crashed = (
+  status: "crash" | "infra" | "rejected",
+  crash_reason: TrainResult["crash_reason"],
+  message: string,
+): TrainResult => ({
+  ...okResult,
+  status,
+  crash_reason,
+  message,
+  val_bpb: 0,
+  memory_gb: 0,
+});
+
+function input(over: {
+  val?: number;
+  best?: number | null;
+  added?: number;
+  removed?: number;
+  policy?: Partial<DecisionInput["policy"]>;
+  seedOnly?: boolean;
+  baseIsStale?: boolean;
+  result?: Partial<TrainResult>;
+}): DecisionInput {
+  return {
+    result: { ...okResult, val_bpb: over.val ?? okResult.val_bpb, ...over.result },
+    best: over.best === undefined ? 0.9979 : over.best,
+    policy: { ...DEFAULT_CONFIG.policy, ...over.policy },
+    diff: { added: over.added ?? 0, removed: over.removed ?? 0 },
+    seedOnly: over.seedOnly ?? false,
+    baseIsStale: over.baseIsStale ?? false,
+  };
+}
+
+const statusOf = (d: ReturnType<typeof decide>) =>
+  d.kind === "verdict" ? d.verdict.status : "retrain";
+
+describe("decide: keep or discard by net added lines", () => {
+  // Default policy: minImprovement 0, simplicityCostPerLine 0.00005.
+  it.each([
+    // net > 0: needs more than 0.00005 per net added line
+    ["+10 lines, gain 0.004700 > 0.000500", { val: 0.9932, added: 10 }, "keep"],
+    ["+10 lines, gain exactly 0.000500 (boundary)", { val: 0.9974, added: 10 }, "discard"],
+    ["+10 lines, gain 0.000501", { val: 0.997399, added: 10 }, "keep"],
+    ["+10 lines, gain 0.000499", { val: 0.997401, added: 10 }, "discard"],
+    ["+20 lines, gain exactly 0.001 (the seed's example)", { val: 0.9969, added: 20 }, "discard"],
+    ["+12 added -2 removed = +10 net, gain 0.0006", { val: 0.9973, added: 12, removed: 2 }, "keep"],
+    ["+1 line, worse", { val: 0.998, added: 1 }, "discard"],
+    // net == 0: strictly lower than best - minImprovement
+    ["0 net lines, gain 0.000001", { val: 0.997899, added: 3, removed: 3 }, "keep"],
+    ["0 net lines, tie", { val: 0.9979, added: 3, removed: 3 }, "discard"],
+    ["0 net lines, worse", { val: 0.998, added: 3, removed: 3 }, "discard"],
+    [
+      "0 net lines, gain exactly minImprovement (boundary)",
+      { val: 0.9969, policy: { minImprovement: 0.001 } },
+      "discard",
+    ],
+    [
+      "0 net lines, gain above minImprovement",
+      { val: 0.996899, policy: { minImprovement: 0.001 } },
+      "keep",
+    ],
+    // net < 0: simpler code keeps when no worse, whatever minImprovement says
+    ["-4 lines, tie (boundary)", { val: 0.9979, removed: 4 }, "keep"],
+    ["-4 lines, better", { val: 0.99, removed: 4 }, "keep"],
+    ["-4 lines, worse by 0.000001", { val: 0.997901, removed: 4 }, "discard"],
+    [
+      "-1 line, tiny gain under minImprovement",
+      { val: 0.9978, removed: 1, policy: { minImprovement: 0.01 } },
+      "keep",
+    ],
+  ] as const)("%s → %s", (_name, over, expected) => {
+    expect(statusOf(decide(input(over)))).toBe(expected);
+  });
+});
+
+describe("decide: reasons carry the numbers", () => {
+  it.each([
+    [
+      { val: 0.9932, added: 10 },
+      "val_bpb 0.993200 beats best 0.997900 by 0.004700 (needed more than 0.000500 for +10 lines)",
+    ],
+    [
+      { val: 0.9975, added: 10 },
+      "val_bpb 0.997500 beats best 0.997900 by only 0.000400 (needed more than 0.000500 for +10 lines)",
+    ],
+    [
+      { val: 1.005, added: 1 },
+      "val_bpb 1.005000 is worse than best 0.997900 by 0.007100 (needed more than 0.000050 for +1 line)",
+    ],
+    [
+      { val: 0.9979 },
+      "val_bpb 0.997900 ties best 0.997900 (needed more than 0.000000 with no net added lines)",
+    ],
+    [
+      { val: 0.9979, removed: 1 },
+      "val_bpb 0.997900 ties best 0.997900 with 1 fewer line: simpler code wins",
+    ],
+    [
+      { val: 0.9985, removed: 5 },
+      "val_bpb 0.998500 is worse than best 0.997900 by 0.000600, even with 5 fewer lines",
+    ],
+  ] as const)("%o", (over, reason) => {
+    const decision = decide(input(over));
+    expect(decision.kind === "verdict" && decision.verdict.reason).toBe(reason);
+  });
+
+  it("records delta (rounded to 6 decimals) and the best it compared against", () => {
+    expect(decide(input({ val: 0.9932, added: 10 }))).toEqual({
+      kind: "verdict",
+      verdict: {
+        status: "keep",
+        reason: expect.any(String),
+        delta: -0.0047,
+        best: 0.9979,
+        flags: [],
+      },
+    });
+  });
+});
+
+describe("decide: first measurement", () => {
+  it("keeps whatever it measures, with no delta", () => {
+    expect(decide(input({ best: null, val: 1.2, added: 500 }))).toEqual({
+      kind: "verdict",
+      verdict: {
+        status: "keep",
+        reason: "first measurement of the run: val_bpb 1.200000 is the best to beat",
+        delta: null,
+        best: null,
+        flags: [],
+      },
+    });
+  });
+});
+
+describe("decide: crashes", () => {
+  it.each([
+    [
+      crashed("crash", "oom", "CUDA out of memory at step 12."),
+      "training crashed (oom): CUDA out of memory at step 12.",
+      [],
+    ],
+    [
+      crashed("infra", "missing-data", "run `uv run prepare.py` first"),
+      "the runner could not train (missing-data): run `uv run prepare.py` first",
+      ["infra"],
+    ],
+    [
+      crashed("rejected", "path-violation", "prepare.py changed: only train.py may change"),
+      "the runner refused to train (path-violation): prepare.py changed: only train.py may change",
+      ["rejected"],
+    ],
+    [crashed("crash", null, "  "), "training crashed (unknown reason)", []],
+    [
+      { ...crashed("crash", "timeout", "killed after 10 min."), anomalous: true },
+      "training crashed (timeout): killed after 10 min.",
+      ["anomalous"],
+    ],
+  ] as const)("%#: %s", (result, reason, flags) => {
+    expect(decide({ ...input({}), result, baseIsStale: true })).toEqual({
+      kind: "verdict",
+      verdict: { status: "crash", reason, delta: null, best: 0.9979, flags },
+    });
+  });
+
+  it("crashes the baseline too, with no best to compare", () => {
+    const d = decide({ ...input({ best: null }), result: crashed("crash", "nan", "loss is NaN") });
+    expect(d.kind === "verdict" && d.verdict).toMatchObject({ status: "crash", best: null });
+  });
+});
+
+describe("decide: seed-only changes", () => {
+  it("discards a seed-only gain when policy says discard", () => {
+    const d = decide(input({ val: 0.99, seedOnly: true }));
+    expect(d).toEqual({
+      kind: "verdict",
+      verdict: {
+        status: "discard",
+        reason:
+          "only a random seed changed, so val_bpb 0.990000 against best 0.997900 (-0.007900) is noise, not an improvement (policy.seedOnly: discard)",
+        delta: -0.0079,
+        best: 0.9979,
+        flags: ["seed-only"],
+      },
+    });
+  });
+
+  it("judges it like any change when policy allows, still flagged", () => {
+    const d = decide(input({ val: 0.99, seedOnly: true, policy: { seedOnly: "allow" } }));
+    expect(d.kind === "verdict" && d.verdict).toMatchObject({
+      status: "keep",
+      flags: ["seed-only"],
+    });
+  });
+
+  it("does not retrain a stale seed-only change: it would not keep anyway", () => {
+    expect(statusOf(decide(input({ val: 0.99, seedOnly: true, baseIsStale: true })))).toBe(
+      "discard",
+    );
+  });
+});
+
+describe("decide: anomalous runs", () => {
+  it("still decides, flags it and says why", () => {
+    const d = decide(input({ val: 0.9932, result: { anomalous: true, training_seconds: 412.34 } }));
+    expect(d.kind === "verdict" && d.verdict).toMatchObject({
+      status: "keep",
+      flags: ["anomalous"],
+      reason: expect.stringMatching(/; training took 412\.3 s, flagged anomalous$/),
+    });
+  });
+});
+
+describe("decide: stale base", () => {
+  it.each([
+    ["would keep → retrain", { val: 0.9932, added: 10 }, "retrain"],
+    ["would discard → discard as usual", { val: 0.9975, added: 10 }, "discard"],
+    ["simpler and tied → retrain", { val: 0.9979, removed: 2 }, "retrain"],
+  ] as const)("%s", (_name, over, expected) => {
+    expect(statusOf(decide(input({ ...over, baseIsStale: true })))).toBe(expected);
+  });
+
+  it("explains the retrain with the numbers", () => {
+    expect(decide(input({ val: 0.9932, added: 10, baseIsStale: true }))).toEqual({
+      kind: "retrain",
+      reason:
+        "the run branch moved since this PR's base; val_bpb 0.993200 beats best 0.997900 by 0.004700 (needed more than 0.000500 for +10 lines), so it is trained again on the new head before it may merge",
+    });
+  });
+});
