@@ -1,15 +1,17 @@
 // How reading a finished run.log scales with its size: readTail + classifyRun on 1 MB, 100 MB
-// and 1 GB logs shaped like train.py's (header, one giant `\r` progress line, summary).
+// and 1 GB logs shaped like train.py's (header, one giant `\r` progress line, summary), and the
+// peak memory of the whole bundled action training on such a log.
 // Run with `npm run bench -- summary`. Child mode (used for the RSS column):
 // `node --import tsx bench/summary.ts --child <log>`.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { mkdtemp, open, rm, statfs } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readTail } from "../src/action/read-tail.js";
 import { classifyRun } from "../src/core/summary.js";
+import { actionDefaults, DIST, workflowDispatchEvent } from "../test/support/run-action.js";
 import type { Benchmark } from "./index.js";
 
 const SIZES = [
@@ -125,7 +127,9 @@ export interface RssProbe {
   label: string;
   /** Node arguments after `node --import <reporter>`. */
   nodeArgs(logPath: string): string[];
+  /** Extra environment; may create scratch files next to the log, which cleanup removes. */
   env?(logPath: string): Record<string, string>;
+  cleanup?(logPath: string): Promise<void>;
 }
 
 export const rssProbes: RssProbe[] = [
@@ -133,27 +137,98 @@ export const rssProbes: RssProbe[] = [
     label: "peak RSS MB (tsx child)",
     nodeArgs: (logPath) => ["--import", "tsx", SELF, "--child", logPath],
   },
+  {
+    label: "peak RSS MB (bundled action)",
+    nodeArgs: () => [DIST],
+    env: actionRunEnv,
+    cleanup: (logPath) => rm(actionScratch(logPath), { recursive: true, force: true }),
+  },
 ];
 
+// ------------------------------------------------------- the bundled action
+
+const actionScratch = (logPath: string) => `${logPath}.action`;
+const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+/** With no log to replay (the baseline row) the action trains on the summary alone. */
+const SUMMARY_ONLY = `printf '%s\\n' ${SUMMARY.trim().split("\n").map(shellQuote).join(" ")}`;
+
+/**
+ * The environment a runner gives dist/index.js (as test/support/run-action.ts builds it), with a
+ * `cat` of the log as the training command: the action streams it into its own run.log through
+ * its real code path. No github-token, so nothing is sent to an API; the peak RSS therefore is
+ * the bundle plus whatever handling the log costs it (the `cat` child is not counted).
+ */
+function actionRunEnv(logPath: string): Record<string, string> {
+  if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run \`npm run build\` first.`);
+  const dir = actionScratch(logPath);
+  const workspace = join(dir, "workspace");
+  const files = {
+    output: join(dir, "output"),
+    summary: join(dir, "summary"),
+    event: join(dir, "event.json"),
+  };
+  mkdirSync(workspace, { recursive: true });
+  mkdirSync(join(dir, "home/.cache/autoresearch"), { recursive: true });
+  writeFileSync(files.output, "");
+  writeFileSync(files.summary, "");
+  writeFileSync(files.event, JSON.stringify(workflowDispatchEvent(null)));
+  const inputs = {
+    ...actionDefaults(),
+    command: existsSync(logPath) ? `cat ${shellQuote(logPath)}` : SUMMARY_ONLY,
+    "working-directory": workspace,
+    "github-token": "",
+  };
+  return {
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+    ),
+    HOME: join(dir, "home"),
+    GITHUB_ACTIONS: "true",
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_EVENT_NAME: "workflow_dispatch",
+    GITHUB_REPOSITORY: "acme/research",
+    GITHUB_REF: "refs/heads/autoresearch/bench/1-rss",
+    // a bench run inside a pull_request job must not make the action train that PR's ref
+    GITHUB_HEAD_REF: "",
+    GITHUB_SHA: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+    GITHUB_RUN_ID: "1",
+    GITHUB_RUN_ATTEMPT: "1",
+  };
+}
+
 /** Runs the probe's command once and returns the peak RSS it reported, in MB. */
-export function peakRssMb(probe: RssProbe, logPath: string): Promise<number> {
+export async function peakRssMb(probe: RssProbe, logPath: string): Promise<number> {
+  try {
+    return await runProbe(probe, logPath);
+  } finally {
+    await probe.cleanup?.(logPath);
+  }
+}
+
+function runProbe(probe: RssProbe, logPath: string): Promise<number> {
   const args = ["--import", RSS_REPORTER, ...probe.nodeArgs(logPath)];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...probe.env?.(logPath) },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  // the reporter prints on stderr; the action reports its failures (::error::) on stdout
   let stderr = "";
+  let stdoutTail = "";
   child.stderr.setEncoding("utf8").on("data", (text: string) => {
     stderr += text;
+  });
+  child.stdout.setEncoding("utf8").on("data", (text: string) => {
+    stdoutTail = (stdoutTail + text).slice(-2000);
   });
   return new Promise((resolvePeak, reject) => {
     child.on("error", reject);
     child.on("close", (code) => {
       const kb = /peak-rss-kb=(\d+)/.exec(stderr)?.[1];
       if (code !== 0 || !kb) {
-        reject(
-          new Error(`${probe.label} failed (exit ${code}) on ${logPath}:\n${stderr.slice(-2000)}`),
-        );
+        const said = `${stdoutTail}\n${stderr.slice(-2000)}`;
+        reject(new Error(`${probe.label} failed (exit ${code}) on ${logPath}:\n${said}`));
       } else {
         resolvePeak(Number(kb) / 1024);
       }

@@ -50207,7 +50207,18 @@ function round(value, decimals) {
 }
 
 // src/core/training-env.ts
-var SECRET_NAMES = /* @__PURE__ */ new Set(["GITHUB_TOKEN", "GH_TOKEN", "ACTIONS_RUNTIME_TOKEN", "GIST_TOKEN"]);
+var SECRET_NAMES = /* @__PURE__ */ new Set([
+  "GITHUB_TOKEN",
+  "GH_TOKEN",
+  "ACTIONS_RUNTIME_TOKEN",
+  "GIST_TOKEN",
+  // The step's command files: writing them would inject env vars, PATH entries or outputs into later steps.
+  "GITHUB_ENV",
+  "GITHUB_PATH",
+  "GITHUB_OUTPUT",
+  "GITHUB_STATE",
+  "GITHUB_STEP_SUMMARY"
+]);
 var SECRET_PREFIXES = [
   "INPUT_",
   "ACTIONS_ID_TOKEN_REQUEST_",
@@ -50297,7 +50308,7 @@ function renderResultMarker(result) {
 }
 
 // src/templates/runner-comment.hbs
-var runner_comment_default = "{{#if running}}\n### \u23F3 autoresearch \xB7 training `{{sha7}}`\n\nRunning for **{{elapsed}}** of at most {{timeoutMinutes}} min{{#if runUrl}} \xB7 [workflow run]({{runUrl}}){{/if}}\n\n{{#if progress}}\n```\n{{progress}}\n```\n{{else}}\n_Waiting for the first progress line\u2026_\n{{/if}}\n{{else}}\n### {{icon}} autoresearch \xB7 {{headline}} \xB7 `{{sha7}}`\n\n{{message}}\n\n| metric | value |\n| --- | --- |\n{{#each rows}}\n| {{this.[0]}} | {{this.[1]}} |\n{{/each}}\n{{#if logTail}}\n\n<details><summary>Last {{logLines}} lines of {{logFile}}</summary>\n\n{{{fence}}}\n{{{logTail}}}\n{{{fence}}}\n\n</details>\n{{/if}}\n{{#if runUrl}}\n\n[workflow run]({{runUrl}}) \xB7 attempt {{attempt}}\n{{/if}}\n{{/if}}\n{{{markers}}}\n";
+var runner_comment_default = "{{#if markers}}\n{{{markers}}}\n{{/if}}\n{{#if running}}\n### \u23F3 autoresearch \xB7 training `{{sha7}}`\n\nRunning for **{{elapsed}}** of at most {{timeoutMinutes}} min{{#if runUrl}} \xB7 [workflow run]({{runUrl}}){{/if}}\n\n{{#if progress}}\n{{{fence}}}\n{{{progress}}}\n{{{fence}}}\n{{else}}\n_Waiting for the first progress line\u2026_\n{{/if}}\n{{else}}\n### {{icon}} autoresearch \xB7 {{headline}} \xB7 `{{sha7}}`\n\n{{message}}\n\n| metric | value |\n| --- | --- |\n{{#each rows}}\n| {{this.[0]}} | {{this.[1]}} |\n{{/each}}\n{{#if logTail}}\n\n<details><summary>Last {{logLines}} lines of {{logFile}}</summary>\n\n{{{fence}}}\n{{{logTail}}}\n{{{fence}}}\n\n</details>\n{{/if}}\n{{#if runUrl}}\n\n[workflow run]({{runUrl}}) \xB7 attempt {{attempt}}\n{{/if}}\n{{/if}}\n";
 
 // src/views/runner-comment.ts
 var RUNNER_MARKER = "<!-- autoresearch:runner -->";
@@ -50308,7 +50319,8 @@ function renderRunningComment(view) {
     sha7: view.sha.slice(0, 7),
     elapsed: formatDuration(view.elapsedMs),
     timeoutMinutes: view.timeoutMinutes,
-    progress: view.progress?.line.trim() ?? null,
+    progress: view.progress ? inert(view.progress.line.trim()) : null,
+    fence: fenceFor(view.progress?.line ?? ""),
     runUrl: view.runUrl,
     markers: RUNNER_MARKER
   });
@@ -50323,7 +50335,7 @@ function renderFinalComment(view) {
   const { result } = view;
   const [icon, word] = HEADLINES[result.status];
   const headline = result.status === "ok" ? `${word} ${result.val_bpb.toFixed(6)}${result.anomalous ? " (anomalous)" : ""}` : `${word} (${result.crash_reason})`;
-  const tail = view.logTail?.trimEnd() ?? "";
+  const tail = inert(view.logTail?.trimEnd() ?? "");
   return render({
     running: false,
     icon,
@@ -50356,6 +50368,9 @@ function metricRows(result) {
     ["depth", result.depth]
   ];
   return rows.filter(([, v]) => v !== null).map(([k, v]) => [k, String(v)]);
+}
+function inert(text) {
+  return text.replaceAll("<!--", "<\u200B!--").replaceAll("-->", "-\u200B->");
 }
 function fenceFor(text) {
   const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run2) => run2.length));

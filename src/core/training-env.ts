@@ -3,7 +3,18 @@
  * credential. Training code is untrusted (an agent wrote it), so it must never
  * be able to read a token.
  */
-const SECRET_NAMES = new Set(["GITHUB_TOKEN", "GH_TOKEN", "ACTIONS_RUNTIME_TOKEN", "GIST_TOKEN"]);
+const SECRET_NAMES = new Set([
+  "GITHUB_TOKEN",
+  "GH_TOKEN",
+  "ACTIONS_RUNTIME_TOKEN",
+  "GIST_TOKEN",
+  // The step's command files: writing them would inject env vars, PATH entries or outputs into later steps.
+  "GITHUB_ENV",
+  "GITHUB_PATH",
+  "GITHUB_OUTPUT",
+  "GITHUB_STATE",
+  "GITHUB_STEP_SUMMARY",
+]);
 const SECRET_PREFIXES = [
   "INPUT_",
   "ACTIONS_ID_TOKEN_REQUEST_",
@@ -11,6 +22,7 @@ const SECRET_PREFIXES = [
   "ACTIONS_CACHE_",
 ];
 
+/** Whether the training command must not see this variable. */
 export function isCredentialVar(name: string): boolean {
   const upper = name.toUpperCase();
   return SECRET_NAMES.has(upper) || SECRET_PREFIXES.some((p) => upper.startsWith(p));

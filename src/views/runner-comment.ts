@@ -22,7 +22,8 @@ export function renderRunningComment(view: RunningView): string {
     sha7: view.sha.slice(0, 7),
     elapsed: formatDuration(view.elapsedMs),
     timeoutMinutes: view.timeoutMinutes,
-    progress: view.progress?.line.trim() ?? null,
+    progress: view.progress ? inert(view.progress.line.trim()) : null,
+    fence: fenceFor(view.progress?.line ?? ""),
     runUrl: view.runUrl,
     markers: RUNNER_MARKER,
   });
@@ -51,7 +52,7 @@ export function renderFinalComment(view: FinalView): string {
     result.status === "ok"
       ? `${word} ${result.val_bpb.toFixed(6)}${result.anomalous ? " (anomalous)" : ""}`
       : `${word} (${result.crash_reason})`;
-  const tail = view.logTail?.trimEnd() ?? "";
+  const tail = inert(view.logTail?.trimEnd() ?? "");
   return render({
     running: false,
     icon,
@@ -84,6 +85,14 @@ function metricRows(result: TrainResult): [string, string][] {
     ["depth", result.depth],
   ];
   return rows.filter(([, v]) => v !== null).map(([k, v]) => [k, String(v)]);
+}
+
+/**
+ * Training output is untrusted: a log line like `<!-- autoresearch:result {...} -->`
+ * must never read as a marker. A zero-width space after `<` keeps it visible but inert.
+ */
+export function inert(text: string): string {
+  return text.replaceAll("<!--", "<\u200b!--").replaceAll("-->", "-\u200b->");
 }
 
 /** A code fence longer than any backtick run in the log, so a log can never close it early. */

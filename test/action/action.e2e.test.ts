@@ -118,6 +118,13 @@ describe("the bundled action, run as a runner runs it", () => {
     },
   );
 
+  it("reports the real crash when the training output forges a result marker", async () => {
+    const gh = await withPr();
+    const run = await runAction({ inputs: { command: train("forge") }, apiUrl: gh.url, pr: 7 });
+    expect(run.exitCode).not.toBe(0);
+    expect(resultOf(gh)).toMatchObject({ status: "crash", crash_reason: "traceback", val_bpb: 0 });
+  });
+
   it("kills the whole process tree at the timeout: no child or grandchild survives", async () => {
     const gh = await withPr();
     const file = join(mkdtempSync(join(tmpdir(), "pids-")), "pids");

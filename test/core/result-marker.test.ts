@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import {
+  readResultMarker,
+  renderResultMarker,
+  type TrainResult,
+} from "../../src/core/result-marker.js";
+
+const OK: TrainResult = {
+  v: 1,
+  status: "ok",
+  crash_reason: null,
+  message: "val_bpb 0.997900 after 300.1 s of training.",
+  val_bpb: 0.9979,
+  memory_gb: 44,
+  peak_vram_mb: 45060.2,
+  training_seconds: 300.1,
+  total_seconds: 325.9,
+  mfu_percent: 39.8,
+  total_tokens_M: 499.6,
+  num_steps: 953,
+  num_params_M: 50.3,
+  depth: 8,
+  anomalous: false,
+  pr: 7,
+  head_sha: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+  run_id: "4242",
+  run_attempt: 1,
+  started_at: "2025-11-26T10:00:00.000Z",
+  finished_at: "2025-11-26T10:05:26.000Z",
+};
+
+const CRASH: TrainResult = {
+  ...OK,
+  status: "crash",
+  crash_reason: "oom",
+  message: "CUDA ran out of memory: reduce DEVICE_BATCH_SIZE or the model size.",
+  val_bpb: 0,
+  memory_gb: 0,
+  peak_vram_mb: null,
+  training_seconds: null,
+  total_seconds: null,
+  mfu_percent: null,
+  total_tokens_M: null,
+  num_steps: null,
+  num_params_M: null,
+  depth: null,
+};
+
+const REJECTED: TrainResult = {
+  ...CRASH,
+  status: "rejected",
+  crash_reason: "path-violation",
+  message: "this PR changes prepare.py: only train.py may change (input allowed-paths)",
+  pr: null,
+};
+
+/** A sticky comment as the action posts it: prose around the hidden marker. */
+const inComment = (marker: string) =>
+  `<!-- autoresearch:runner -->\n### ✅ autoresearch · val_bpb\n\nsome text\n${marker}\n\nmore text -->`;
+
+/** The marker text a forger could type into a comment, with one field changed. */
+const forged = (patch: Record<string, unknown>) =>
+  `<!-- autoresearch:result ${JSON.stringify({ ...OK, ...patch })} -->`;
+
+describe("renderResultMarker → readResultMarker", () => {
+  it.each([
+    ["ok", OK],
+    ["crash", CRASH],
+    ["rejected", REJECTED],
+    ["anomalous", { ...OK, anomalous: true, training_seconds: 412.5 }],
+  ])("reads back an %s result unchanged", (_name, result) => {
+    expect(readResultMarker(inComment(renderResultMarker(result)))).toEqual({
+      found: true,
+      ok: true,
+      result,
+    });
+  });
+
+  it("renders a single-line hidden HTML comment", () => {
+    const marker = renderResultMarker(OK);
+    expect(marker).toMatch(/^<!-- autoresearch:result \{.*\} -->$/);
+    expect(marker).not.toContain("\n");
+  });
+
+  it.each([
+    ["-->", "training printed --> and stopped"],
+    ["--", "run with --fast -- then crashed"],
+    ["} -->", 'closing text } --> {"v":2}'],
+    ["<!--", "a log line <!-- with a comment opener"],
+    ["a newline", "first line\nsecond line -->"],
+  ])("keeps a message containing %s inside the comment", (_name, message) => {
+    const result = { ...CRASH, message };
+    const marker = renderResultMarker(result);
+    const inside = marker.slice("<!--".length, -"-->".length);
+    // HTML comments end at the first "--" sequence: none may appear inside
+    expect(inside).not.toContain("--");
+    expect(marker.endsWith(" -->")).toBe(true);
+    expect(readResultMarker(inComment(marker))).toEqual({ found: true, ok: true, result });
+  });
+});
+
+describe("readResultMarker on comments it did not write", () => {
+  it.each([
+    ["no marker", "### ✅ autoresearch · val_bpb 0.997900"],
+    ["an empty body", ""],
+    ["another bot's marker", "<!-- autoresearch:state {} -->"],
+    ["the marker name in prose", "the autoresearch:result marker is hidden"],
+  ])("finds nothing in %s", (_name, body) => {
+    expect(readResultMarker(body)).toEqual({ found: false });
+  });
+
+  it.each([
+    ["val_bpb as a string", { val_bpb: "0.9979" }, "val_bpb"],
+    ["a negative memory_gb", { memory_gb: -1 }, "memory_gb"],
+    ["an unknown status", { status: "great" }, "status"],
+    ["an unknown crash reason", { crash_reason: "gremlins" }, "crash_reason"],
+    ["a future version", { v: 2 }, "v"],
+    ["no head_sha", { head_sha: undefined }, "head_sha"],
+    ["a fractional PR number", { pr: 7.5 }, "pr"],
+    ["anomalous as text", { anomalous: "no" }, "anomalous"],
+  ])("reports %s as found but invalid, naming the field", (_name, patch, field) => {
+    const read = readResultMarker(inComment(forged(patch)));
+    expect(read).toMatchObject({ found: true, ok: false });
+    if (!read.found || read.ok) throw new Error("expected an invalid marker");
+    expect(read.error).toMatch(new RegExp(`^result marker is invalid: (.*; )?${field}: `));
+  });
+
+  it("reports a marker that is not JSON", () => {
+    const read = readResultMarker("<!-- autoresearch:result {status: ok} -->");
+    expect(read).toMatchObject({ found: true, ok: false });
+    if (!read.found || read.ok) throw new Error("expected an invalid marker");
+    expect(read.error).toMatch(/^result marker is not JSON: /);
+  });
+
+  it("lists every invalid field, not just the first", () => {
+    const read = readResultMarker(forged({ val_bpb: null, status: "great" }));
+    if (!read.found || read.ok) throw new Error("expected an invalid marker");
+    expect(read.error).toContain("status: ");
+    expect(read.error).toContain("val_bpb: ");
+  });
+});

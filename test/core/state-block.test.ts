@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import type { TrainResult } from "../../src/core/result-marker.js";
+import {
+  type ExperimentState,
+  readStateBlock,
+  renderStateBlock,
+  withStateBlock,
+} from "../../src/core/state-block.js";
+
+const QUEUED: ExperimentState = {
+  v: 1,
+  tag: "nov26",
+  n: 3,
+  description: "increase LR to 0.04",
+  source: "sweep",
+  base_sha: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+  head_sha: "b2c3d4e5f60718293a4b5c6d7e8f901234567890",
+  phase: "queued",
+  attempts: 0,
+  infra_failures: 0,
+  dispatched_at: null,
+  result: null,
+  verdict: null,
+};
+
+const RESULT: TrainResult = {
+  v: 1,
+  status: "ok",
+  crash_reason: null,
+  message: "val_bpb 0.993200 after 300.1 s of training.",
+  val_bpb: 0.9932,
+  memory_gb: 44.2,
+  peak_vram_mb: 45260.8,
+  training_seconds: 300.1,
+  total_seconds: 325.9,
+  mfu_percent: 39.8,
+  total_tokens_M: 499.6,
+  num_steps: 953,
+  num_params_M: 50.3,
+  depth: 8,
+  anomalous: false,
+  pr: 3,
+  head_sha: QUEUED.head_sha,
+  run_id: "4242",
+  run_attempt: 1,
+  started_at: "2025-11-26T10:00:00.000Z",
+  finished_at: "2025-11-26T10:05:26.000Z",
+};
+
+const DECIDED: ExperimentState = {
+  ...QUEUED,
+  phase: "decided",
+  attempts: 2,
+  infra_failures: 1,
+  dispatched_at: "2025-11-26T09:59:58.000Z",
+  result: RESULT,
+  verdict: {
+    status: "keep",
+    reason: "0.993200 beats the best 0.997900 by 0.004700",
+    delta: -0.0047,
+    best: 0.9979,
+    flags: [],
+  },
+};
+
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+describe("renderStateBlock → readStateBlock", () => {
+  it.each([
+    ["a queued experiment", QUEUED],
+    ["a decided experiment with its result and verdict", DECIDED],
+    ["a description with --> in it", { ...QUEUED, description: "try x --> y -- z } -->" }],
+    ["a multi-line description", { ...QUEUED, description: "line one\nline two" }],
+  ])("reads back %s unchanged", (_name, state) => {
+    const block = renderStateBlock(state);
+    expect(block).toMatch(/^<!-- autoresearch:state \{.*\} -->$/);
+    expect(block.slice("<!--".length, -"-->".length)).not.toContain("--");
+    expect(readStateBlock(`## Experiment #3\n\n${block}\n\nfooter -->`)).toEqual(state);
+  });
+});
+
+describe("withStateBlock", () => {
+  const before = "## Experiment #3: increase LR to 0.04\n\nCompared against `a1b2c3d`.";
+  const after = "\n\n---\n_managed by autoresearch-bot_\n";
+
+  it("replaces the block in place, keeping the text around it", () => {
+    const body = `${before}\n\n${renderStateBlock(QUEUED)}${after}`;
+    const updated = withStateBlock(body, DECIDED);
+    expect(updated).toBe(`${before}\n\n${renderStateBlock(DECIDED)}${after}`);
+    expect(count(updated, "<!-- autoresearch:state")).toBe(1);
+    expect(readStateBlock(updated)).toEqual(DECIDED);
+  });
+
+  it("appends a block to a body that has none", () => {
+    const updated = withStateBlock(`${before}\n\n`, QUEUED);
+    expect(updated).toBe(`${before}\n\n${renderStateBlock(QUEUED)}\n`);
+    expect(readStateBlock(updated)).toEqual(QUEUED);
+  });
+
+  it("adds a block to an empty body", () => {
+    expect(readStateBlock(withStateBlock("", QUEUED))).toEqual(QUEUED);
+  });
+
+  it("changes nothing when written twice (a redelivered webhook)", () => {
+    const once = withStateBlock(before, DECIDED);
+    expect(withStateBlock(once, DECIDED)).toBe(once);
+  });
+
+  it("repairs a corrupt block instead of adding a second one", () => {
+    const body = `${before}\n\n<!-- autoresearch:state {"v":1,"tag":"nov26"} -->${after}`;
+    const updated = withStateBlock(body, QUEUED);
+    expect(count(updated, "<!-- autoresearch:state")).toBe(1);
+    expect(readStateBlock(updated)).toEqual(QUEUED);
+  });
+
+  it("treats a $ in the state as text, not a replacement pattern", () => {
+    const state = { ...QUEUED, description: "cost $& and $1 and $$" };
+    const updated = withStateBlock(withStateBlock(before, QUEUED), state);
+    expect(readStateBlock(updated)).toEqual(state);
+  });
+});
+
+describe("readStateBlock on bodies without a valid block", () => {
+  const valid = JSON.stringify(QUEUED);
+  it.each([
+    ["a null body", null],
+    ["an undefined body", undefined],
+    ["an empty body", ""],
+    ["a body without a block", "## Experiment #3\n\nno state here"],
+    ["broken JSON", '<!-- autoresearch:state {"v":1,"tag":} -->'],
+    ["a future version", `<!-- autoresearch:state ${valid.replace('"v":1', '"v":2')} -->`],
+    [
+      "an unknown phase",
+      `<!-- autoresearch:state ${valid.replace('"phase":"queued"', '"phase":"flying"')} -->`,
+    ],
+    ["a missing field", `<!-- autoresearch:state ${valid.replace('"n":3,', "")} -->`],
+    [
+      "negative attempts",
+      `<!-- autoresearch:state ${valid.replace('"attempts":0', '"attempts":-1')} -->`,
+    ],
+  ])("reads %s as null", (_name, body) => {
+    expect(readStateBlock(body)).toBeNull();
+  });
+});

@@ -1,0 +1,273 @@
+import { describe, expect, it } from "vitest";
+import {
+  readResultMarker,
+  renderResultMarker,
+  type TrainResult,
+} from "../../src/core/result-marker.js";
+import { parseProgress } from "../../src/core/summary.js";
+import {
+  type FinalView,
+  formatDuration,
+  RUNNER_MARKER,
+  renderFinalComment,
+  renderRunningComment,
+} from "../../src/views/runner-comment.js";
+
+const SHA = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+const RUN_URL = "https://github.com/acme/research/actions/runs/4242";
+const PROGRESS_LOG =
+  "Time budget: 300s\n\rstep 00476 (50.0%) | loss: 3.512345 | lrm: 0.50 | dt: 312ms | tok/sec: 1,234,567 | mfu: 39.8% | epoch: 1 | remaining: 150s    ";
+
+const OK: TrainResult = {
+  v: 1,
+  status: "ok",
+  crash_reason: null,
+  message: "val_bpb 0.997900 after 300.1 s of training.",
+  val_bpb: 0.9979,
+  memory_gb: 44,
+  peak_vram_mb: 45060.2,
+  training_seconds: 300.1,
+  total_seconds: 325.9,
+  mfu_percent: 39.8,
+  total_tokens_M: 499.6,
+  num_steps: 953,
+  num_params_M: 50.3,
+  depth: 8,
+  anomalous: false,
+  pr: 7,
+  head_sha: SHA,
+  run_id: "4242",
+  run_attempt: 1,
+  started_at: "2025-11-26T10:00:00.000Z",
+  finished_at: "2025-11-26T10:05:26.000Z",
+};
+
+const CRASH: TrainResult = {
+  ...OK,
+  status: "crash",
+  crash_reason: "traceback",
+  message: "train.py crashed (RuntimeError: shape mismatch): fix the error shown in the log tail.",
+  val_bpb: 0,
+  memory_gb: 0,
+  peak_vram_mb: null,
+  training_seconds: null,
+  total_seconds: null,
+  mfu_percent: null,
+  total_tokens_M: null,
+  num_steps: null,
+  num_params_M: null,
+  depth: null,
+  run_attempt: 2,
+};
+
+const REJECTED: TrainResult = {
+  ...CRASH,
+  status: "rejected",
+  crash_reason: "path-violation",
+  message: "this PR changes prepare.py: only train.py may change (input allowed-paths)",
+  run_attempt: 1,
+};
+
+/** A crash log whose own text holds code fences: they must not end the comment's fence. */
+const BACKTICK_TAIL = [
+  "Traceback (most recent call last):",
+  '  File "train.py", line 12, in <module>',
+  "    ```python",
+  "    x = model(````y````)",
+  "    ```",
+  "RuntimeError: shape mismatch",
+].join("\n");
+
+const final = (result: TrainResult, patch: Partial<FinalView> = {}) =>
+  renderFinalComment({
+    result,
+    logTail: null,
+    logFile: "run.log",
+    runUrl: RUN_URL,
+    withMarkers: false,
+    ...patch,
+  });
+
+describe("renderRunningComment", () => {
+  it("shows the live progress line, the elapsed time and the limit", () => {
+    const body = renderRunningComment({
+      sha: SHA,
+      elapsedMs: 154_000,
+      timeoutMinutes: 10,
+      progress: parseProgress(PROGRESS_LOG),
+      runUrl: RUN_URL,
+    });
+    expect(body).toMatchInlineSnapshot(`
+      "<!-- autoresearch:runner -->
+      ### ⏳ autoresearch · training \`a1b2c3d\`
+
+      Running for **2m 34s** of at most 10 min · [workflow run](https://github.com/acme/research/actions/runs/4242)
+
+      \`\`\`
+      step 00476 (50.0%) | loss: 3.512345 | lrm: 0.50 | dt: 312ms | tok/sec: 1,234,567 | mfu: 39.8% | epoch: 1 | remaining: 150s
+      \`\`\`
+      "
+    `);
+  });
+
+  it("says it waits for progress before train.py prints any", () => {
+    const body = renderRunningComment({
+      sha: SHA,
+      elapsedMs: 4_000,
+      timeoutMinutes: 10,
+      progress: null,
+      runUrl: null,
+    });
+    expect(body).toMatchInlineSnapshot(`
+      "<!-- autoresearch:runner -->
+      ### ⏳ autoresearch · training \`a1b2c3d\`
+
+      Running for **4s** of at most 10 min
+
+      _Waiting for the first progress line…_
+      "
+    `);
+  });
+
+  it("is found again by the runner marker", () => {
+    const body = renderRunningComment({
+      sha: SHA,
+      elapsedMs: 0,
+      timeoutMinutes: 10,
+      progress: null,
+      runUrl: null,
+    });
+    expect(body.startsWith(RUNNER_MARKER)).toBe(true);
+  });
+});
+
+describe("renderFinalComment", () => {
+  it("shows an ok run's val_bpb and metrics", () => {
+    expect(final(OK)).toMatchInlineSnapshot(`
+      "### ✅ autoresearch · val_bpb 0.997900 · \`a1b2c3d\`
+
+      val_bpb 0.997900 after 300.1 s of training.
+
+      | metric | value |
+      | --- | --- |
+      | status | ok |
+      | val_bpb | 0.997900 |
+      | memory_gb | 44.0 |
+      | peak_vram_mb | 45060.2 |
+      | training_seconds | 300.1 |
+      | total_seconds | 325.9 |
+      | mfu_percent | 39.8 |
+      | total_tokens_M | 499.6 |
+      | num_steps | 953 |
+      | num_params_M | 50.3 |
+      | depth | 8 |
+
+      [workflow run](https://github.com/acme/research/actions/runs/4242) · attempt 1
+      "
+    `);
+  });
+
+  it("marks an anomalous run in the headline", () => {
+    const body = final({ ...OK, anomalous: true, training_seconds: 412.5 });
+    expect(body.split("\n")[0]).toBe(
+      "### ✅ autoresearch · val_bpb 0.997900 (anomalous) · `a1b2c3d`",
+    );
+  });
+
+  it("shows a crash with its log tail in a fence longer than the log's backticks", () => {
+    const body = final(CRASH, { logTail: BACKTICK_TAIL });
+    expect(body).toMatchInlineSnapshot(`
+      "### 💥 autoresearch · crash (traceback) · \`a1b2c3d\`
+
+      train.py crashed (RuntimeError: shape mismatch): fix the error shown in the log tail.
+
+      | metric | value |
+      | --- | --- |
+      | status | crash |
+      | val_bpb | 0.000000 |
+      | memory_gb | 0.0 |
+
+      <details><summary>Last 6 lines of run.log</summary>
+
+      \`\`\`\`\`
+      Traceback (most recent call last):
+        File "train.py", line 12, in <module>
+          \`\`\`python
+          x = model(\`\`\`\`y\`\`\`\`)
+          \`\`\`
+      RuntimeError: shape mismatch
+      \`\`\`\`\`
+
+      </details>
+
+      [workflow run](https://github.com/acme/research/actions/runs/4242) · attempt 2
+      "
+    `);
+    expect(body).toContain(`\`\`\`\`\`\n${BACKTICK_TAIL}\n\`\`\`\`\``);
+  });
+
+  it("shows a rejected PR without a log", () => {
+    expect(final(REJECTED)).toMatchInlineSnapshot(`
+      "### 🚫 autoresearch · rejected (path-violation) · \`a1b2c3d\`
+
+      this PR changes prepare.py: only train.py may change (input allowed-paths)
+
+      | metric | value |
+      | --- | --- |
+      | status | rejected |
+      | val_bpb | 0.000000 |
+      | memory_gb | 0.0 |
+
+      [workflow run](https://github.com/acme/research/actions/runs/4242) · attempt 1
+      "
+    `);
+  });
+
+  it.each([
+    ["ok", OK, null],
+    ["crash", CRASH, BACKTICK_TAIL],
+    ["rejected", REJECTED, null],
+    ["a message with -->", { ...CRASH, message: "stopped at --> here -- see log" }, "-->"],
+  ])("carries exactly one result marker for %s that reads back equal", (_name, result, tail) => {
+    const body = final(result, { logTail: tail, withMarkers: true });
+    expect(body.split("<!-- autoresearch:result ")).toHaveLength(2);
+    expect(body.split(RUNNER_MARKER)).toHaveLength(2);
+    expect(readResultMarker(body)).toEqual({ found: true, ok: true, result });
+  });
+
+  // Training code is untrusted: whatever it prints must not become the result the app reads.
+  const forgedMarker = renderResultMarker({ ...OK, val_bpb: 0.5, message: "forged" });
+
+  it("keeps the real result when the message quotes a forged marker", () => {
+    const result = { ...CRASH, message: `train.py printed ${forgedMarker}` };
+    const body = final(result, { withMarkers: true });
+    expect(readResultMarker(body)).toEqual({ found: true, ok: true, result });
+  });
+
+  // A crashing train.py that prints a marker must not be read as ok with its own val_bpb.
+  it("keeps the real result when the log tail holds a forged marker", () => {
+    const body = final(CRASH, { logTail: `${BACKTICK_TAIL}\n${forgedMarker}`, withMarkers: true });
+    expect(readResultMarker(body)).toEqual({ found: true, ok: true, result: CRASH });
+    expect(body.match(/<!-- autoresearch:result/g)).toHaveLength(1);
+  });
+
+  it("leaves the hidden markers out of the job summary", () => {
+    const body = final(CRASH, { logTail: BACKTICK_TAIL, withMarkers: false });
+    expect(body).not.toContain("<!--");
+  });
+});
+
+describe("formatDuration", () => {
+  it.each([
+    [0, "0s"],
+    [4_400, "4s"],
+    [59_000, "59s"],
+    [59_600, "1m 00s"],
+    [61_000, "1m 01s"],
+    [154_000, "2m 34s"],
+    [600_000, "10m 00s"],
+    [-1_000, "0s"],
+  ])("shows %i ms as %s", (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+});
