@@ -26,6 +26,8 @@ export const RunStateSchema = z.object({
   proposer_failures: z.number().int().nonnegative(),
   /** Short events worth showing on the dashboard, newest last. */
   notes: z.array(z.string()),
+  /** The `/autoresearch start` comment that created the run: a redelivery of it changes nothing. */
+  start_comment_id: z.number().int().nullish(),
 });
 export type RunState = z.infer<typeof RunStateSchema>;
 

@@ -58,7 +58,11 @@ export async function openExperimentPull(
     maintainer_can_modify: false,
   });
   if (pull.labels.length > 0) {
-    await gh.octokit.rest.issues.addLabels({ ...repoOf(gh), issue_number: data.number, labels: pull.labels });
+    await gh.octokit.rest.issues.addLabels({
+      ...repoOf(gh),
+      issue_number: data.number,
+      labels: pull.labels,
+    });
   }
   return data.number;
 }
@@ -85,7 +89,9 @@ export async function saveExperimentState(
   return body;
 }
 
-export type MergeOutcome = { merged: true; sha: string } | { merged: false; headMoved: boolean; message: string };
+export type MergeOutcome =
+  | { merged: true; sha: string }
+  | { merged: false; headMoved: boolean; message: string };
 
 /** Merges only the head that was trained: GitHub answers 409 when the head moved since. */
 export async function mergeTestedHead(
@@ -130,7 +136,8 @@ export async function updatePullBranch(
 }
 
 export async function setLabels(gh: RepoClient, number: number, add: string[], remove: string[]) {
-  if (add.length > 0) await gh.octokit.rest.issues.addLabels({ ...repoOf(gh), issue_number: number, labels: add });
+  if (add.length > 0)
+    await gh.octokit.rest.issues.addLabels({ ...repoOf(gh), issue_number: number, labels: add });
   for (const name of remove) {
     try {
       await gh.octokit.rest.issues.removeLabel({ ...repoOf(gh), issue_number: number, name });

@@ -7,9 +7,15 @@ import type { Octokit } from "@octokit/rest";
 export interface GistStore {
   create(description: string, files: Record<string, string>): Promise<{ id: string; url: string }>;
   read(id: string, file: string): Promise<string | null>;
-  /** Writes only the files whose content changed; returns whether anything was written. */
-  write(id: string, files: Record<string, string>): Promise<boolean>;
-  url(id: string): Promise<string>;
+  /** Writes only the files whose content changed. */
+  write(id: string, files: Record<string, string>): Promise<GistWrite>;
+}
+
+export interface GistWrite {
+  changed: boolean;
+  htmlUrl: string;
+  /** Raw URL of each file (before this write's revision: fine for links that follow the latest). */
+  rawUrls: Record<string, string>;
 }
 
 export function createGistStore(octokit: Octokit): GistStore {
@@ -19,7 +25,9 @@ export function createGistStore(octokit: Octokit): GistStore {
       const { data } = await octokit.rest.gists.create({
         description,
         public: false,
-        files: Object.fromEntries(Object.entries(files).map(([name, content]) => [name, { content }])),
+        files: Object.fromEntries(
+          Object.entries(files).map(([name, content]) => [name, { content }]),
+        ),
       });
       return { id: data.id ?? "", url: data.html_url ?? "" };
     },
@@ -29,16 +37,19 @@ export function createGistStore(octokit: Octokit): GistStore {
     },
     async write(id, files) {
       const gist = await get(id);
-      const changed = Object.entries(files).filter(([name, content]) => gist.files?.[name]?.content !== content);
-      if (changed.length === 0) return false;
-      await octokit.rest.gists.update({
-        gist_id: id,
-        files: Object.fromEntries(changed.map(([name, content]) => [name, { content }])),
-      });
-      return true;
-    },
-    async url(id) {
-      return (await get(id)).html_url ?? "";
+      const changed = Object.entries(files).filter(
+        ([name, content]) => gist.files?.[name]?.content !== content,
+      );
+      if (changed.length > 0) {
+        await octokit.rest.gists.update({
+          gist_id: id,
+          files: Object.fromEntries(changed.map(([name, content]) => [name, { content }])),
+        });
+      }
+      const rawUrls = Object.fromEntries(
+        Object.entries(gist.files ?? {}).map(([name, file]) => [name, file?.raw_url ?? ""]),
+      );
+      return { changed: changed.length > 0, htmlUrl: gist.html_url ?? "", rawUrls };
     },
   };
 }

@@ -40,7 +40,11 @@ export async function defaultBranch(gh: RepoClient): Promise<string> {
 }
 
 /** A text file at a ref, or null when it does not exist there. */
-export async function readTextFile(gh: RepoClient, path: string, ref?: string): Promise<string | null> {
+export async function readTextFile(
+  gh: RepoClient,
+  path: string,
+  ref?: string,
+): Promise<string | null> {
   try {
     const { data } = await gh.octokit.rest.repos.getContent({ ...repoOf(gh), path, ref });
     if (Array.isArray(data) || data.type !== "file") return null;
@@ -58,7 +62,10 @@ export async function commitFiles(
   files: Record<string, string>,
   message: string,
 ): Promise<string> {
-  const { data: parent } = await gh.octokit.rest.git.getCommit({ ...repoOf(gh), commit_sha: parentSha });
+  const { data: parent } = await gh.octokit.rest.git.getCommit({
+    ...repoOf(gh),
+    commit_sha: parentSha,
+  });
   let tree = parent.tree.sha;
   const entries = Object.entries(files);
   if (entries.length > 0) {
@@ -81,10 +88,24 @@ export async function commitFiles(
 /** write, maintain and admin may run experiments; read and triage may not. */
 export async function canWrite(gh: RepoClient, username: string): Promise<boolean> {
   try {
-    const { data } = await gh.octokit.rest.repos.getCollaboratorPermissionLevel({ ...repoOf(gh), username });
+    const { data } = await gh.octokit.rest.repos.getCollaboratorPermissionLevel({
+      ...repoOf(gh),
+      username,
+    });
     return data.permission === "admin" || data.permission === "write";
   } catch (error) {
     if (isStatus(error, 404)) return false;
     throw error;
   }
+}
+
+/** Whether `head` already contains `base` (so it was made, or updated, on top of it). */
+export async function containsCommit(gh: RepoClient, base: string, head: string): Promise<boolean> {
+  if (base === head) return true;
+  const { data } = await gh.octokit.rest.repos.compareCommitsWithBasehead({
+    ...repoOf(gh),
+    basehead: `${base}...${head}`,
+    per_page: 1,
+  });
+  return data.behind_by === 0;
 }

@@ -1,4 +1,4 @@
-import { readRunBlock, type RunState } from "../core/run-state.js";
+import { type RunState, readRunBlock } from "../core/run-state.js";
 import { type RepoClient, repoOf } from "./repo.js";
 
 export const DASHBOARD_LABEL = "autoresearch:run";
@@ -23,7 +23,12 @@ export async function listDashboards(gh: RepoClient): Promise<DashboardIssue[]> 
   for (const issue of issues) {
     const run = readRunBlock(issue.body);
     if (run && !issue.pull_request) {
-      found.push({ number: issue.number, body: issue.body ?? "", state: issue.state === "open" ? "open" : "closed", run });
+      found.push({
+        number: issue.number,
+        body: issue.body ?? "",
+        state: issue.state === "open" ? "open" : "closed",
+        run,
+      });
     }
   }
   return found;
@@ -50,8 +55,16 @@ export async function comment(gh: RepoClient, number: number, body: string): Pro
 }
 
 /** The open issue carrying a label, if any (e.g. the one "fix your config" issue). */
-export async function findOpenIssue(gh: RepoClient, label: string): Promise<{ number: number; body: string } | null> {
-  const { data } = await gh.octokit.rest.issues.listForRepo({ ...repoOf(gh), labels: label, state: "open", per_page: 10 });
+export async function findOpenIssue(
+  gh: RepoClient,
+  label: string,
+): Promise<{ number: number; body: string } | null> {
+  const { data } = await gh.octokit.rest.issues.listForRepo({
+    ...repoOf(gh),
+    labels: label,
+    state: "open",
+    per_page: 10,
+  });
   const issue = data.find((i) => !i.pull_request);
   return issue ? { number: issue.number, body: issue.body ?? "" } : null;
 }

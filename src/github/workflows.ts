@@ -17,7 +17,12 @@ export async function dispatchTraining(
   ref: string,
   inputs: Record<string, string>,
 ): Promise<void> {
-  await gh.octokit.rest.actions.createWorkflowDispatch({ ...repoOf(gh), workflow_id: workflow, ref, inputs });
+  await gh.octokit.rest.actions.createWorkflowDispatch({
+    ...repoOf(gh),
+    workflow_id: workflow,
+    ref,
+    inputs,
+  });
 }
 
 /** Runs of the workflow on one branch, newest first, with how many there are in all. */

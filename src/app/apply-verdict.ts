@@ -1,0 +1,216 @@
+import { chatPayload, digestLines, formatBpb, formatDelta } from "../core/digest.js";
+import type { TrainResult } from "../core/result-marker.js";
+import type { ExperimentState, Verdict } from "../core/state-block.js";
+import { completeCheck, VERDICT_CHECK } from "../github/check-runs.js";
+import { mergeTestedHead, saveExperimentState, setLabels } from "../github/experiment-pulls.js";
+import { deleteBranch, repoOf } from "../github/repo.js";
+import { comment } from "../github/run-issues.js";
+import { readVerdictMarker, renderVerdictComment } from "../views/verdict-comment.js";
+import { log, type RunPass, type Tracked } from "./run-view.js";
+
+/** Records a verdict (the state block is the commit point), then makes it so on GitHub. */
+export async function recordVerdict(
+  pass: RunPass,
+  pull: Tracked,
+  result: TrainResult,
+  verdict: Verdict,
+): Promise<void> {
+  const state: ExperimentState = {
+    ...pull.experiment,
+    phase: "decided",
+    result,
+    verdict,
+    decided_at: pass.now,
+  };
+  await save(pass, pull, state);
+  log(pass, `#${pull.number} ${verdict.status}: ${verdict.reason}`);
+  await applyVerdict(pass, pull, { fresh: true });
+}
+
+/**
+ * Check run, comment, labels, then merge or close. `fresh: false` is the
+ * recovery path after a restart between the state write and the merge: it
+ * looks before posting so nothing appears twice.
+ */
+export async function applyVerdict(
+  pass: RunPass,
+  pull: Tracked,
+  options: { fresh: boolean },
+): Promise<void> {
+  const state = pull.experiment;
+  const verdict = state.verdict!;
+  const result = state.result!;
+  const digest = digestLines({
+    n: state.n,
+    description: state.description,
+    best: verdict.best,
+    valBpb: result.val_bpb,
+    status: verdict.status,
+    crashReason: result.crash_reason,
+  });
+  const already = options.fresh ? false : await verdictPosted(pass, pull.number, state);
+  if (!already) {
+    await completeCheck(pass.gh, {
+      name: VERDICT_CHECK,
+      headSha: state.head_sha,
+      conclusion:
+        verdict.status === "keep" ? "success" : verdict.status === "crash" ? "failure" : "neutral",
+      title: checkTitle(verdict, result),
+      summary: `${verdict.reason}\n\n\`\`\`\n${digest}\n\`\`\``,
+      text: policyText(pass),
+      rerunButton: true,
+      externalId: `${state.tag}#${state.n}`,
+    });
+    await comment(
+      pass.gh,
+      pull.number,
+      renderVerdictComment({
+        n: state.n,
+        description: state.description,
+        verdict,
+        result,
+        digest,
+        attempt: state.attempts,
+      }),
+    );
+    await notify(pass, digest);
+  }
+  const labels = pass.config.labels;
+  const statusLabel = labels[verdict.status];
+  const others = [labels.keep, labels.discard, labels.crash].filter((l) => l !== statusLabel);
+  await setLabels(
+    pass.gh,
+    pull.number,
+    pull.labels.includes(statusLabel) ? [] : [statusLabel],
+    others.filter((l) => pull.labels.includes(l)),
+  );
+  if (verdict.status === "keep") await mergeKept(pass, pull);
+  else await closeExperiment(pass, pull);
+}
+
+async function mergeKept(pass: RunPass, pull: Tracked): Promise<void> {
+  const state = pull.experiment;
+  const outcome = await mergeTestedHead(pass.gh, pull, state.head_sha, pass.config.mergeMethod);
+  if (outcome.merged) {
+    pass.head = outcome.sha;
+    pull.state = "closed";
+    pull.merged = true;
+    if (pass.config.deleteBranches) await deleteBranch(pass.gh, pull.headRef);
+    return;
+  }
+  if (outcome.headMoved) {
+    // Never merge an untested head: train the new one, then decide again.
+    log(
+      pass,
+      `#${pull.number} head moved before the merge (${outcome.message}); training the new head`,
+      "warn",
+    );
+    const { data } = await pass.gh.octokit.rest.pulls.get({
+      ...repoOf(pass.gh),
+      pull_number: pull.number,
+    });
+    pull.headSha = data.head.sha;
+    await save(
+      pass,
+      pull,
+      requeued(state, data.head.sha, "the head moved after training: retraining the new head"),
+    );
+    return;
+  }
+  if (state.source === "baseline") {
+    // An empty baseline commit has nothing to merge: the run branch already is the baseline.
+    await closeExperiment(pass, pull);
+    return;
+  }
+  const verdict: Verdict = {
+    ...state.verdict!,
+    status: "discard",
+    reason: `would keep, but GitHub cannot merge it (${outcome.message}): discarded`,
+  };
+  await save(pass, pull, { ...state, verdict });
+  await closeExperiment(pass, pull);
+}
+
+async function closeExperiment(pass: RunPass, pull: Tracked): Promise<void> {
+  await pass.gh.octokit.rest.pulls.update({
+    ...repoOf(pass.gh),
+    pull_number: pull.number,
+    state: "closed",
+  });
+  pull.state = "closed";
+  if (pass.config.deleteBranches) await deleteBranch(pass.gh, pull.headRef);
+}
+
+export async function save(pass: RunPass, pull: Tracked, state: ExperimentState): Promise<void> {
+  pull.body = await saveExperimentState(pass.gh, pull, state);
+  pull.experiment = state;
+}
+
+/** Back to the queue for a new training of `headSha`, forgetting the old verdict. */
+export function requeued(state: ExperimentState, headSha: string, note: string): ExperimentState {
+  return {
+    ...state,
+    phase: "queued",
+    head_sha: headSha,
+    result: null,
+    verdict: null,
+    decided_at: null,
+    infra_failures: 0,
+    note,
+  };
+}
+
+async function verdictPosted(
+  pass: RunPass,
+  number: number,
+  state: ExperimentState,
+): Promise<boolean> {
+  const comments = await pass.gh.octokit.paginate(pass.gh.octokit.rest.issues.listComments, {
+    ...repoOf(pass.gh),
+    issue_number: number,
+    per_page: 100,
+  });
+  return comments.some((c) => {
+    const marker = readVerdictMarker(c.body);
+    return (
+      marker?.n === state.n &&
+      marker.head_sha === state.head_sha &&
+      marker.attempt === state.attempts
+    );
+  });
+}
+
+async function notify(pass: RunPass, digest: string): Promise<void> {
+  const url = pass.deps.notifyUrl;
+  if (!url || !pass.config.notify) return;
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(chatPayload(`[${pass.run.tag}] ${digest}`)),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok)
+      log(pass, `chat webhook answered ${response.status}; digest not delivered`, "warn");
+  } catch (error) {
+    log(pass, `chat webhook failed (${String(error)}); digest not delivered`, "warn");
+  }
+}
+
+function checkTitle(verdict: Verdict, result: TrainResult): string {
+  if (verdict.status === "crash") return `crash (${result.crash_reason ?? "unknown"})`;
+  const delta = verdict.delta === null ? "" : ` (${formatDelta(verdict.delta)})`;
+  return `${verdict.status}: val_bpb ${formatBpb(result.val_bpb)}${delta}`;
+}
+
+function policyText(pass: RunPass): string {
+  const p = pass.config.policy;
+  return [
+    "Policy (.github/autoresearch.yml):",
+    `- minImprovement: ${p.minImprovement}`,
+    `- simplicityCostPerLine: ${p.simplicityCostPerLine}`,
+    `- seedOnly: ${p.seedOnly}`,
+    "",
+    `Re-run: the button above, or the label \`${pass.config.labels.rerun}\` on the PR.`,
+  ].join("\n");
+}

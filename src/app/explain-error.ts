@@ -1,0 +1,23 @@
+/**
+ * Turns the failures users actually meet into a sentence that says what to do.
+ * The original error stays attached as `cause` in the log.
+ */
+export function explainError(error: unknown): string {
+  const status =
+    typeof error === "object" && error !== null && "status" in error ? Number(error.status) : null;
+  const message = error instanceof Error ? error.message : String(error);
+  if (status === 403 && /not accessible by integration/i.test(message)) {
+    return `GitHub refused a request for lack of a permission (${message}): compare the app's permissions with app.yml and accept any new permissions in the installation settings.`;
+  }
+  if (status === 401) {
+    return `GitHub rejected the app's credentials (${message}): check APP_ID and PRIVATE_KEY.`;
+  }
+  // GitHub answers an exhausted rate limit with 403 or 429.
+  if ((status === 403 || status === 429) && /rate limit/i.test(message)) {
+    return `GitHub's rate limit was hit (${message}): the heartbeat will carry on when it resets.`;
+  }
+  if (status !== null && status >= 500) {
+    return `GitHub had an error (${status}: ${message}): nothing was lost; the next event or heartbeat picks up where this stopped.`;
+  }
+  return message;
+}

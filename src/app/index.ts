@@ -1,0 +1,244 @@
+import { Octokit } from "@octokit/rest";
+import type { ApplicationFunctionOptions, Context, Probot } from "probot";
+import { parseCommand } from "../core/commands.js";
+import { parseExperimentBranch, parseRunBranch } from "../core/experiment-branch.js";
+import { readRunBlock } from "../core/run-state.js";
+import { VERDICT_CHECK } from "../github/check-runs.js";
+import { createGistStore, type GistStore } from "../github/gist-store.js";
+import type { RepoClient } from "../github/repo.js";
+import { canWrite } from "../github/repo.js";
+import type { AppDeps, Logger } from "./app-deps.js";
+import { explainError } from "./explain-error.js";
+import { findDashboard } from "./find-run.js";
+import { liveRuns, runsOf } from "./heartbeat.js";
+import { ensurePushedPull } from "./pushed-branch.js";
+import { reconcileRun } from "./reconcile.js";
+import { rerun } from "./rerun.js";
+import { replyOnce, runCommand } from "./run-commands.js";
+import { RunScheduler } from "./run-scheduler.js";
+import { startRun } from "./start-run.js";
+
+export interface AppOptions {
+  /** Overrides for tests; by default read from the environment. */
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+  /** Receives the scheduler so tests and the demo can wait for the app to be idle. */
+  onReady?: (handle: AppHandle) => void;
+}
+
+export interface AppHandle {
+  idle(): Promise<void>;
+  heartbeat(): Promise<void>;
+  stop(): void;
+}
+
+/** The autoresearch-bot Probot app. */
+export function createApp(options: AppOptions = {}) {
+  return (app: Probot, _probotOptions?: ApplicationFunctionOptions) => {
+    const env = options.env ?? process.env;
+    const scheduler = new RunScheduler();
+    const log: Logger = {
+      info: (m) => app.log.info(m),
+      warn: (m) => app.log.warn(m),
+      error: (m) => app.log.error(m),
+    };
+    let gist: GistStore | null | undefined;
+    let slug: string | undefined;
+
+    const depsFor = (octokit: Octokit): AppDeps => {
+      if (gist === undefined) {
+        const baseUrl = octokit.request.endpoint.DEFAULTS.baseUrl;
+        gist = env.GIST_TOKEN
+          ? createGistStore(new Octokit({ auth: env.GIST_TOKEN, baseUrl }))
+          : null;
+      }
+      return {
+        gist,
+        notifyUrl: env.NOTIFY_WEBHOOK_URL || null,
+        now: options.now ?? (() => new Date()),
+        seed: Number(env.AUTORESEARCH_SEED ?? "1") || 1,
+        log,
+      };
+    };
+    const clientOf = (context: Context): RepoClient => {
+      const { owner, repo } = context.repo();
+      return { octokit: context.octokit as unknown as Octokit, owner, repo };
+    };
+    const reconcile = (gh: RepoClient, tag: string) =>
+      scheduler.reconcile(`${gh.owner}/${gh.repo}#${tag}`, async () => {
+        try {
+          await reconcileRun(gh, depsFor(gh.octokit), tag);
+        } catch (error) {
+          log.error(`[${gh.owner}/${gh.repo} ${tag}] ${explainError(error)}`);
+          throw error;
+        }
+      });
+    const inRun = <T>(gh: RepoClient, tag: string, task: () => Promise<T>) =>
+      scheduler.run(`${gh.owner}/${gh.repo}#${tag}`, task);
+    const isSelf = async (context: Context): Promise<boolean> => {
+      const sender = (context.payload as { sender?: { login?: string; type?: string } }).sender;
+      if (sender?.type !== "Bot") return false;
+      slug ??= await appSlug(app);
+      return sender.login === `${slug}[bot]`;
+    };
+
+    // Comments: `/autoresearch start <tag>` anywhere, run commands on a dashboard.
+    app.on("issue_comment.created", async (context) => {
+      if (await isSelf(context)) return;
+      const { comment, issue } = context.payload;
+      const command = parseCommand(comment.body);
+      if (!command) return;
+      const gh = clientOf(context);
+      const author = comment.user?.login ?? "";
+      const reply = (text: string) => replyOnce(gh, issue.number, comment.id, text);
+      if (!(await canWrite(gh, author))) {
+        return reply(
+          `@${author} only people with write access can run \`/autoresearch\` commands.`,
+        );
+      }
+      if (command.kind === "invalid") return reply(command.message);
+      if (command.kind === "start") {
+        const outcome = await inRun(gh, command.tag, () =>
+          startRun(gh, depsFor(gh.octokit), {
+            tag: command.tag,
+            by: author,
+            commentId: comment.id,
+          }),
+        );
+        if (!outcome.started) {
+          if (outcome.reply) await reply(outcome.reply);
+          return;
+        }
+        await reply(
+          `🚀 Started run \`${command.tag}\` on \`${outcome.run.branch}\`: dashboard #${outcome.dashboard}, baseline #${outcome.baseline}.`,
+        );
+        return reconcile(gh, command.tag);
+      }
+      const run = readRunBlock(issue.body);
+      if (!run) return reply(`\`/autoresearch ${command.kind}\` works on a run's dashboard issue.`);
+      const text = await inRun(gh, run.tag, async () => {
+        const dashboard = await findDashboard(gh, run.tag);
+        return dashboard ? runCommand(gh, dashboard, command.kind) : `No run \`${run.tag}\` found.`;
+      });
+      await reply(text);
+      return reconcile(gh, run.tag);
+    });
+
+    // PR events: the rerun label, and anything that may move an experiment forward.
+    app.on(
+      [
+        "pull_request.opened",
+        "pull_request.reopened",
+        "pull_request.synchronize",
+        "pull_request.closed",
+        "pull_request.labeled",
+      ],
+      async (context) => {
+        const { pull_request: pull } = context.payload;
+        const tag = parseRunBranch(pull.base.ref);
+        if (!tag) return;
+        const gh = clientOf(context);
+        if (context.payload.action === "labeled") {
+          const label = (context.payload as { label?: { name: string } }).label?.name;
+          if (!label) return;
+          await inRun(gh, tag, () =>
+            rerun(gh, depsFor(gh.octokit), {
+              tag,
+              pr: pull.number,
+              label,
+              by: context.payload.sender.login,
+              via: "label",
+            }),
+          );
+          return reconcile(gh, tag);
+        }
+        if (await isSelf(context)) {
+          // Our own writes are already reflected in the pass that made them, except new heads.
+          if (context.payload.action !== "synchronize") return;
+        }
+        return reconcile(gh, tag);
+      },
+    );
+
+    // The training workflow finished: read the result and decide.
+    app.on("workflow_run.completed", async (context) => {
+      const branch = context.payload.workflow_run.head_branch ?? "";
+      const parsed = parseExperimentBranch(branch);
+      if (!parsed) return;
+      return reconcile(clientOf(context), parsed.tag);
+    });
+
+    // The verdict check's Re-run button (and its requested action).
+    app.on(["check_run.rerequested", "check_run.requested_action"], async (context) => {
+      const check = context.payload.check_run;
+      if (check.name !== VERDICT_CHECK) return;
+      const branch = check.check_suite?.head_branch ?? "";
+      const parsed = parseExperimentBranch(branch);
+      const pr = check.pull_requests?.[0]?.number;
+      if (!parsed || !pr) return;
+      const gh = clientOf(context);
+      await inRun(gh, parsed.tag, () =>
+        rerun(gh, depsFor(gh.octokit), {
+          tag: parsed.tag,
+          pr,
+          label: null,
+          by: context.payload.sender.login,
+          via: "check",
+          headSha: check.head_sha,
+        }),
+      );
+      return reconcile(gh, parsed.tag);
+    });
+
+    // A branch pushed under autoresearch/<tag>/ by a human or an external agent becomes an experiment PR.
+    app.on("push", async (context) => {
+      if (context.payload.deleted || (await isSelf(context))) return;
+      const branch = context.payload.ref.replace(/^refs\/heads\//, "");
+      const parsed = parseExperimentBranch(branch);
+      if (!parsed) return;
+      const gh = clientOf(context);
+      const opened = await inRun(gh, parsed.tag, () =>
+        ensurePushedPull(gh, {
+          tag: parsed.tag,
+          branch,
+          message: context.payload.head_commit?.message ?? null,
+        }),
+      );
+      if (opened) return reconcile(gh, parsed.tag);
+    });
+
+    // Heartbeat for serverless deployments: `repository_dispatch` with type autoresearch-heartbeat.
+    app.on("repository_dispatch", async (context) => {
+      if (context.payload.action !== "autoresearch-heartbeat") return;
+      const gh = clientOf(context);
+      for await (const run of runsOf(gh)) await reconcile(run.gh, run.tag);
+    });
+
+    const heartbeat = async () => {
+      for await (const run of liveRuns(app)) {
+        await reconcile(run.gh, run.tag).catch(() => undefined);
+      }
+    };
+    const seconds = Number(env.HEARTBEAT_SECONDS ?? "600");
+    const timer =
+      seconds > 0
+        ? setInterval(() => {
+            heartbeat().catch((error) => log.error(`heartbeat: ${explainError(error)}`));
+          }, seconds * 1000)
+        : undefined;
+    timer?.unref();
+    options.onReady?.({
+      idle: () => scheduler.idle(),
+      heartbeat,
+      stop: () => clearInterval(timer),
+    });
+  };
+}
+
+async function appSlug(app: Probot): Promise<string> {
+  const octokit = (await app.auth()) as unknown as Octokit;
+  const { data } = await octokit.rest.apps.getAuthenticated();
+  return data?.slug ?? "";
+}
+
+export default createApp();

@@ -1,0 +1,148 @@
+import { experimentBranch, parseExperimentBranch } from "../core/experiment-branch.js";
+import { bestKept } from "../core/schedule.js";
+import type { ExperimentState } from "../core/state-block.js";
+import { proposeSweep } from "../core/sweep.js";
+import { openExperimentPull } from "../github/experiment-pulls.js";
+import { commitFiles, readTextFile, repoOf } from "../github/repo.js";
+import { isStatus } from "../github/sticky-comment.js";
+import { renderPrBody } from "../views/pr-body.js";
+import { isTracked, log, type RunPass } from "./run-view.js";
+
+const SWEEP_FILE = "train.py";
+
+export interface NewExperiment {
+  source: ExperimentState["source"];
+  description: string;
+  /** Files to set on top of the run head; none for the baseline (an empty commit). */
+  files: Record<string, string>;
+  diff: { added: number; removed: number };
+  key: string | null;
+}
+
+/** The next experiment number, derived from the trail (never from memory). */
+export function nextExperimentNumber(pass: RunPass): number {
+  const numbers = pass.pulls.map(
+    (p) => p.experiment?.n ?? parseExperimentBranch(p.headRef)?.n ?? 0,
+  );
+  return Math.max(0, ...numbers) + 1;
+}
+
+/** One commit on the run head, its branch, and its PR with the state block. */
+export async function openExperiment(pass: RunPass, proposal: NewExperiment): Promise<number> {
+  const n = nextExperimentNumber(pass);
+  const branch = experimentBranch(pass.run.tag, n, proposal.description);
+  const sha = await commitFiles(
+    pass.gh,
+    pass.head,
+    proposal.files,
+    `autoresearch: ${proposal.description}`,
+  );
+  await pointBranch(pass, branch, sha);
+  const state: ExperimentState = {
+    v: 1,
+    tag: pass.run.tag,
+    n,
+    description: proposal.description,
+    source: proposal.source,
+    base_sha: pass.head,
+    head_sha: sha,
+    phase: "queued",
+    attempts: 0,
+    infra_failures: 0,
+    dispatched_at: null,
+    result: null,
+    verdict: null,
+    key: proposal.key,
+  };
+  const best = bestKept(
+    pass.pulls
+      .filter(isTracked)
+      .map((p) => ({ n: p.experiment.n, pr: p.number, state: p.experiment })),
+  );
+  const body = renderPrBody({
+    description: proposal.description,
+    source: proposal.source,
+    diff: { ...proposal.diff, files: Object.keys(proposal.files) },
+    comparedAgainst: {
+      baseSha: pass.head,
+      bestValBpb: best?.state.result?.val_bpb ?? null,
+      bestPr: best?.pr ?? null,
+    },
+    state,
+    rerunLabel: pass.config.labels.rerun,
+  });
+  const number = await openExperimentPull(pass.gh, {
+    head: branch,
+    base: pass.run.branch,
+    title: proposal.description,
+    body,
+    labels: [pass.config.labels.experiment],
+  });
+  pass.pulls.push({
+    number,
+    title: proposal.description,
+    body,
+    state: "open",
+    merged: false,
+    headRef: branch,
+    headSha: sha,
+    headRepository: `${pass.gh.owner}/${pass.gh.repo}`,
+    baseSha: pass.head,
+    labels: [pass.config.labels.experiment],
+    author: "",
+    experiment: state,
+  });
+  log(pass, `opened #${number} (${branch}): ${proposal.description}`);
+  return number;
+}
+
+/** A branch left behind by a pass that stopped before its PR was opened is reused. */
+async function pointBranch(pass: RunPass, branch: string, sha: string): Promise<void> {
+  try {
+    await pass.gh.octokit.rest.git.createRef({
+      ...repoOf(pass.gh),
+      ref: `refs/heads/${branch}`,
+      sha,
+    });
+  } catch (error) {
+    if (!isStatus(error, 422)) throw error;
+    await pass.gh.octokit.rest.git.updateRef({
+      ...repoOf(pass.gh),
+      ref: `heads/${branch}`,
+      sha,
+      force: true,
+    });
+  }
+}
+
+/** The built-in proposer: one constant of train.py nudged around the current best. */
+export async function proposeFromSweep(pass: RunPass): Promise<boolean> {
+  const source = await readTextFile(pass.gh, SWEEP_FILE, pass.head);
+  if (source === null) {
+    pass.alerts.push(
+      `The sweep proposer found no ${SWEEP_FILE} on the run branch: push experiments yourself or set \`proposer: none\`.`,
+    );
+    return false;
+  }
+  const tried = new Set(pass.pulls.map((p) => p.experiment?.key).filter((k): k is string => !!k));
+  const proposal = proposeSweep({
+    source,
+    tried,
+    seed: pass.deps.seed,
+    n: nextExperimentNumber(pass),
+  });
+  if (proposal === null) {
+    pass.alerts.push(
+      "The sweep proposer has tried every one-constant change around the current best: push ideas of your own, or use the agent proposer.",
+    );
+    return false;
+  }
+  await openExperiment(pass, {
+    source: "sweep",
+    description: proposal.description,
+    files: { [SWEEP_FILE]: proposal.source },
+    diff: { added: 1, removed: 1 },
+    key: proposal.key,
+  });
+  return true;
+}

@@ -1,0 +1,38 @@
+import { runBranch } from "../core/experiment-branch.js";
+import { findOpenPull } from "../github/experiment-pulls.js";
+import { type RepoClient, repoOf } from "../github/repo.js";
+import { findDashboard } from "./find-run.js";
+
+/**
+ * A branch pushed under `autoresearch/<tag>/` (by a human, an external agent,
+ * or `autoresearch propose`) gets its PR; the next pass checks and queues it.
+ * Returns whether a PR was opened.
+ */
+export async function ensurePushedPull(
+  gh: RepoClient,
+  push: { tag: string; branch: string; message: string | null },
+): Promise<boolean> {
+  const dashboard = await findDashboard(gh, push.tag);
+  if (!dashboard || dashboard.run.status === "stopped") return false;
+  if ((await findOpenPull(gh, push.branch)) !== null) return false;
+  const title =
+    push.message
+      ?.split("\n")[0]
+      .replace(/^autoresearch:\s*/, "")
+      .trim() || push.branch.split("/").at(-1)!;
+  try {
+    await gh.octokit.rest.pulls.create({
+      ...repoOf(gh),
+      head: push.branch,
+      base: runBranch(push.tag),
+      title,
+      body: `Experiment pushed to \`${push.branch}\`.`,
+    });
+  } catch (error) {
+    // 422: a PR for this head exists already (opened by someone else meanwhile), or nothing to compare.
+    if (typeof error === "object" && error !== null && "status" in error && error.status === 422)
+      return false;
+    throw error;
+  }
+  return true;
+}

@@ -1,0 +1,69 @@
+import { renderProgressSvg } from "../core/chart.js";
+import { buildDashboard, type ExperimentSummary } from "../core/dashboard.js";
+import { serializeResults } from "../core/results-tsv.js";
+import { withRunBlock } from "../core/run-state.js";
+import { ledgerRows } from "../core/schedule.js";
+import { updateIssue } from "../github/run-issues.js";
+import { renderDashboard } from "../views/dashboard.js";
+import { isTracked, type RunPass, type Tracked } from "./run-view.js";
+
+export const LEDGER_FILE = "results.tsv";
+export const CHART_FILE = "progress.svg";
+
+/**
+ * results.tsv is rebuilt from the PR trail on every pass and written only when
+ * it changed, so a redelivered webhook can never append a row twice.
+ */
+export async function recordRun(pass: RunPass): Promise<{ tsv: string }> {
+  const tracked = pass.pulls.filter(isTracked);
+  const rows = ledgerRows(
+    tracked.map((p) => ({ n: p.experiment.n, pr: p.number, state: p.experiment })),
+  );
+  const tsv = serializeResults(rows);
+  let chartUrl: string | null = null;
+  let ledgerUrl: string | null = null;
+  if (pass.deps.gist && pass.run.gist_id) {
+    const written = await pass.deps.gist.write(pass.run.gist_id, {
+      [LEDGER_FILE]: tsv,
+      [CHART_FILE]: renderProgressSvg(rows),
+    });
+    ledgerUrl = written.htmlUrl || null;
+    // Raw URLs carry a revision; without it they follow the gist's latest version.
+    chartUrl = written.rawUrls[CHART_FILE]?.replace(/\/raw\/[0-9a-f]{40}\//, "/raw/") || null;
+  }
+  const data = buildDashboard({
+    run: pass.run,
+    experiments: tracked.map(summarize),
+    now: pass.now,
+    chartUrl,
+    ledgerUrl,
+    ledgerTsv: pass.run.ledger === "issue" || !pass.deps.gist ? tsv : null,
+    alerts: pass.alerts,
+  });
+  const body = withRunBlock(renderDashboard(data), pass.run);
+  if (body !== pass.dashboard.body) {
+    await updateIssue(pass.gh, pass.dashboard.number, { body });
+    pass.dashboard.body = body;
+  }
+  return { tsv };
+}
+
+function summarize(pull: Tracked): ExperimentSummary {
+  const exp = pull.experiment;
+  const status: ExperimentSummary["status"] =
+    exp.phase === "decided"
+      ? exp.verdict!.status
+      : exp.phase === "rejected"
+        ? "rejected"
+        : exp.phase;
+  return {
+    n: exp.n,
+    pr: pull.number,
+    description: exp.description,
+    status,
+    valBpb: exp.result?.status === "ok" ? exp.result.val_bpb : null,
+    delta: exp.verdict?.delta ?? null,
+    sha: exp.head_sha,
+    dispatchedAt: exp.dispatched_at,
+  };
+}

@@ -1,0 +1,77 @@
+import type { Command } from "../core/commands.js";
+import type { RunStatus } from "../core/run-state.js";
+import { withRunBlock } from "../core/run-state.js";
+import { ledgerRows } from "../core/schedule.js";
+import { type RepoClient, repoOf } from "../github/repo.js";
+import { comment, type DashboardIssue, updateIssue } from "../github/run-issues.js";
+import { findRun } from "./find-run.js";
+import { isTracked } from "./run-view.js";
+
+const REPLY_MARKER = (id: number) => `<!-- autoresearch:reply-to ${id} -->`;
+
+/** Replies once per command comment, however often its webhook arrives. */
+export async function replyOnce(
+  gh: RepoClient,
+  issue: number,
+  commentId: number,
+  text: string,
+): Promise<void> {
+  const marker = REPLY_MARKER(commentId);
+  const comments = await gh.octokit.paginate(gh.octokit.rest.issues.listComments, {
+    ...repoOf(gh),
+    issue_number: issue,
+    per_page: 100,
+  });
+  if (comments.some((c) => c.body?.includes(marker))) return;
+  await comment(gh, issue, `${text}\n\n${marker}`);
+}
+
+const NEXT_STATUS: Partial<Record<Command["kind"], RunStatus>> = {
+  pause: "paused",
+  resume: "running",
+  stop: "stopped",
+};
+
+/** pause / resume / stop / status / rebuild, said on a run's dashboard issue. Returns the reply. */
+export async function runCommand(
+  gh: RepoClient,
+  dashboard: DashboardIssue,
+  kind: "pause" | "resume" | "stop" | "status" | "rebuild",
+): Promise<string> {
+  const run = dashboard.run;
+  const next = NEXT_STATUS[kind];
+  if (next) {
+    if (run.status === "stopped")
+      return `Run \`${run.tag}\` is stopped; a stopped run cannot be ${kind}d. Start a new one with \`/autoresearch start <tag>\`.`;
+    if (run.status === next) return `Run \`${run.tag}\` is already ${next}.`;
+    await updateIssue(gh, dashboard.number, {
+      body: withRunBlock(dashboard.body, { ...run, status: next }),
+    });
+    return {
+      paused: `⏸️ Paused \`${run.tag}\`: experiments in flight finish and are decided; nothing new is dispatched until \`/autoresearch resume\`.`,
+      running: `▶️ Resumed \`${run.tag}\`.`,
+      stopped: `⏹️ Stopped \`${run.tag}\`: experiments in flight finish and are decided, queued ones are closed.`,
+    }[next];
+  }
+  const found = await findRun(gh, run.tag);
+  const tracked = found?.pulls.filter(isTracked) ?? [];
+  const rows = ledgerRows(
+    tracked.map((p) => ({ n: p.experiment.n, pr: p.number, state: p.experiment })),
+  );
+  if (kind === "rebuild") {
+    return `🔁 Rebuilt \`results.tsv\` and the dashboard from ${tracked.length} PRs: ${rows.length} rows.`;
+  }
+  const kept = rows.filter((r) => r.status === "keep");
+  const inFlight = tracked
+    .filter((p) => p.state === "open" && p.experiment.phase === "training")
+    .map((p) => `#${p.number}`);
+  const queued = tracked
+    .filter((p) => p.state === "open" && p.experiment.phase === "queued")
+    .map((p) => `#${p.number}`);
+  return [
+    `**Run \`${run.tag}\`** is ${run.status}.`,
+    `- best val_bpb: ${kept.at(-1)?.valBpb.toFixed(6) ?? "—"} (${kept.at(-1)?.description ?? "no keep yet"})`,
+    `- decided: ${rows.length} (${kept.length} kept)`,
+    `- in flight: ${inFlight.join(", ") || "none"}; queued: ${queued.join(", ") || "none"}`,
+  ].join("\n");
+}

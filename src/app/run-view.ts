@@ -1,0 +1,31 @@
+import type { Config } from "../core/config.js";
+import type { RunState } from "../core/run-state.js";
+import type { ExperimentState } from "../core/state-block.js";
+import type { ExperimentPull } from "../github/experiment-pulls.js";
+import type { RepoClient } from "../github/repo.js";
+import type { AppDeps } from "./app-deps.js";
+
+/** One pass over a run: everything read from GitHub at its start, updated as the pass writes. */
+export interface RunPass {
+  gh: RepoClient;
+  deps: AppDeps;
+  config: Config;
+  dashboard: { number: number; body: string };
+  run: RunState;
+  /** The run branch head, moved forward by every merge in this pass. */
+  head: string;
+  pulls: ExperimentPull[];
+  /** Problems to show on the dashboard (stuck runners, proposer trouble). */
+  alerts: string[];
+  now: string;
+}
+
+export interface Tracked extends ExperimentPull {
+  experiment: ExperimentState;
+}
+
+export const isTracked = (p: ExperimentPull): p is Tracked => p.experiment !== null;
+
+export function log(pass: RunPass, message: string, level: "info" | "warn" = "info"): void {
+  pass.deps.log[level](`[${pass.gh.owner}/${pass.gh.repo} ${pass.run.tag}] ${message}`);
+}
