@@ -49930,14 +49930,50 @@ function expandHome(path6, home) {
   return path6 === "~" || path6.startsWith("~/") ? home + path6.slice(1) : path6;
 }
 
+// src/core/experiment-branch.ts
+var MAX_TAG = 40;
+var TAG_CHARS = /^[a-z0-9._-]+$/;
+var HEADS = "refs/heads/";
+var EXPERIMENT_SEPARATOR = "--";
+function validateTag(tag) {
+  const hint = 'use lowercase letters, digits, ".", "_" or "-", e.g. "nov26"';
+  if (tag.length === 0) return `the run tag is empty: ${hint}`;
+  if (tag.length > MAX_TAG)
+    return `the run tag "${tag}" is ${tag.length} characters long: use at most ${MAX_TAG}`;
+  if (!TAG_CHARS.test(tag))
+    return `the run tag "${tag}" has characters a branch name cannot carry here: ${hint}`;
+  if (tag.startsWith("-") || tag.startsWith("."))
+    return `the run tag "${tag}" starts with "${tag[0]}": start it with a letter or digit`;
+  if (tag.includes(".."))
+    return `the run tag "${tag}" contains "..", which git refuses in branch names`;
+  if (tag.includes(EXPERIMENT_SEPARATOR) || tag.endsWith("-"))
+    return `the run tag "${tag}" contains "--" or ends with "-": experiment branches are named <tag>--<n>-<slug>, so use a tag like "nov26"`;
+  if (tag.endsWith(".") || tag.endsWith(".lock"))
+    return `the run tag "${tag}" ends with "${tag.endsWith(".lock") ? ".lock" : "."}", which git refuses in branch names`;
+  return null;
+}
+function stripHeads(ref) {
+  if (ref.startsWith(HEADS)) return ref.slice(HEADS.length);
+  return ref.startsWith("refs/") ? null : ref;
+}
+function parseExperimentBranch(ref) {
+  const branch = stripHeads(ref);
+  const m = branch === null ? null : /^autoresearch\/([^/]+?)--(.+)$/s.exec(branch);
+  if (!m || validateTag(m[1]) !== null) return null;
+  const [, tag, rest] = m;
+  const numbered = /^(\d+)(?:-(.*))?$/s.exec(rest);
+  const n2 = numbered ? Number(numbered[1]) : null;
+  if (numbered && Number.isSafeInteger(n2)) return { tag, n: n2, slug: numbered[2] ?? "" };
+  return { tag, n: null, slug: rest };
+}
+
 // src/core/guard.ts
 function guardExperiment(input2) {
-  const branch = input2.ref.replace(/^refs\/heads\//, "");
-  if (!input2.ref.startsWith("refs/heads/autoresearch/") || branch.split("/").length < 3) {
+  if (!input2.ref.startsWith("refs/heads/") || parseExperimentBranch(input2.ref) === null) {
     return {
       ok: false,
       reason: "bad-ref",
-      message: `refusing to train ${input2.ref}: only experiment branches autoresearch/<tag>/<n>-<slug> run on this runner`
+      message: `refusing to train ${input2.ref}: only experiment branches autoresearch/<tag>--<name> run on this runner`
     };
   }
   if (input2.headRepository !== null && input2.headRepository !== input2.repository) {

@@ -190,7 +190,7 @@ export function createApp(options: AppOptions = {}) {
       return reconcile(gh, parsed.tag);
     });
 
-    // A branch pushed under autoresearch/<tag>/ by a human or an external agent becomes an experiment PR.
+    // A branch pushed as autoresearch/<tag>--<name> by a human or an external agent becomes an experiment PR.
     app.on("push", async (context) => {
       if (context.payload.deleted || (await isSelf(context))) return;
       const branch = context.payload.ref.replace(/^refs\/heads\//, "");

@@ -4,7 +4,7 @@ import { type RepoClient, repoOf } from "../github/repo.js";
 import { findDashboard } from "./find-run.js";
 
 /**
- * A branch pushed under `autoresearch/<tag>/` (by a human, an external agent,
+ * A branch pushed as `autoresearch/<tag>--<name>` (by a human, an external agent,
  * or `autoresearch propose`) gets its PR; the next pass checks and queues it.
  * Returns whether a PR was opened.
  */

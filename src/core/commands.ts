@@ -5,7 +5,8 @@ export type Command =
   | { kind: "invalid"; message: string };
 
 const RUN_VERBS = ["pause", "resume", "stop", "status", "rebuild"] as const;
-const USAGE = "usage: `/autoresearch start <tag>` or `/autoresearch pause|resume|stop|status|rebuild`";
+const USAGE =
+  "usage: `/autoresearch start <tag>` or `/autoresearch pause|resume|stop|status|rebuild`";
 
 /** The first `/autoresearch` line of a comment, or null when there is none. */
 export function parseCommand(body: string): Command | null {
@@ -16,7 +17,8 @@ export function parseCommand(body: string): Command | null {
   if (line === undefined) return null;
   const [, verb = "", ...rest] = line.split(/\s+/);
   if (verb === "start") {
-    if (rest.length !== 1) return { kind: "invalid", message: `start needs exactly one tag; ${USAGE}` };
+    if (rest.length !== 1)
+      return { kind: "invalid", message: `start needs exactly one tag; ${USAGE}` };
     return { kind: "start", tag: rest[0] };
   }
   const known = RUN_VERBS.find((v) => v === verb);

@@ -1,6 +1,10 @@
 /**
  * Branch names of a run: `autoresearch/<tag>` holds the chain of kept experiments,
- * `autoresearch/<tag>/<n>-<slug>` is one experiment's PR head.
+ * `autoresearch/<tag>--<n>-<slug>` is one experiment's PR head.
+ *
+ * Not `autoresearch/<tag>/<n>-<slug>`: git stores refs as paths, so a branch
+ * `autoresearch/nov26` and a branch `autoresearch/nov26/3-lr` cannot both exist
+ * (GitHub refuses the second with 422). `--` keeps experiments beside the run branch.
  */
 
 const PREFIX = "autoresearch";
@@ -8,6 +12,8 @@ const MAX_TAG = 40;
 const MAX_SLUG = 40;
 const TAG_CHARS = /^[a-z0-9._-]+$/;
 const HEADS = "refs/heads/";
+/** Between the run tag and the experiment's name; never inside a tag. */
+export const EXPERIMENT_SEPARATOR = "--";
 
 export interface ExperimentRef {
   tag: string;
@@ -33,6 +39,8 @@ export function validateTag(tag: string): string | null {
   // Git itself refuses these in ref names.
   if (tag.includes(".."))
     return `the run tag "${tag}" contains "..", which git refuses in branch names`;
+  if (tag.includes(EXPERIMENT_SEPARATOR) || tag.endsWith("-"))
+    return `the run tag "${tag}" contains "--" or ends with "-": experiment branches are named <tag>--<n>-<slug>, so use a tag like "nov26"`;
   if (tag.endsWith(".") || tag.endsWith(".lock"))
     return `the run tag "${tag}" ends with "${tag.endsWith(".lock") ? ".lock" : "."}", which git refuses in branch names`;
   return null;
@@ -64,7 +72,7 @@ export function experimentBranch(tag: string, n: number, description: string): s
       `experiment number ${n} is not a whole number >= 0: number experiments 0, 1, 2, …`,
     );
   }
-  return `${runBranch(tag)}/${n}-${slugify(description)}`;
+  return `${runBranch(tag)}${EXPERIMENT_SEPARATOR}${n}-${slugify(description)}`;
 }
 
 function stripHeads(ref: string): string | null {
@@ -73,10 +81,10 @@ function stripHeads(ref: string): string | null {
   return ref.startsWith("refs/") ? null : ref;
 }
 
-/** `autoresearch/<tag>/<n>-<slug>` (bare or under refs/heads/) → its parts; anything else → null. */
+/** `autoresearch/<tag>--<n>-<slug>` (bare or under refs/heads/) → its parts; anything else → null. */
 export function parseExperimentBranch(ref: string): ExperimentRef | null {
   const branch = stripHeads(ref);
-  const m = branch === null ? null : /^autoresearch\/([^/]+)\/(.+)$/.exec(branch);
+  const m = branch === null ? null : /^autoresearch\/([^/]+?)--(.+)$/s.exec(branch);
   if (!m || validateTag(m[1]) !== null) return null;
   const [, tag, rest] = m;
   const numbered = /^(\d+)(?:-(.*))?$/s.exec(rest);

@@ -1,10 +1,12 @@
+import { parseExperimentBranch } from "./experiment-branch.js";
+
 /**
  * Which refs a runner may ever train: only experiment branches of the same
  * repository, changing only the allowed paths. Everything else is refused
  * before a single process starts.
  */
 export interface GuardInput {
-  /** The ref the workflow runs on, e.g. `refs/heads/autoresearch/nov26/3-lr`. */
+  /** The ref the workflow runs on, e.g. `refs/heads/autoresearch/nov26--3-lr`. */
   ref: string;
   repository: string;
   /** The PR's head repository (`owner/name`), null when no PR is known. */
@@ -19,12 +21,11 @@ export type GuardVerdict =
   | { ok: false; reason: "bad-ref" | "path-violation"; message: string; paths?: string[] };
 
 export function guardExperiment(input: GuardInput): GuardVerdict {
-  const branch = input.ref.replace(/^refs\/heads\//, "");
-  if (!input.ref.startsWith("refs/heads/autoresearch/") || branch.split("/").length < 3) {
+  if (!input.ref.startsWith("refs/heads/") || parseExperimentBranch(input.ref) === null) {
     return {
       ok: false,
       reason: "bad-ref",
-      message: `refusing to train ${input.ref}: only experiment branches autoresearch/<tag>/<n>-<slug> run on this runner`,
+      message: `refusing to train ${input.ref}: only experiment branches autoresearch/<tag>--<name> run on this runner`,
     };
   }
   if (input.headRepository !== null && input.headRepository !== input.repository) {

@@ -78,7 +78,9 @@ export function readResultMarker(body: string): MarkerRead {
   }
   const parsed = TrainResultSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.join(".") || "(root)"}: ${i.message}`,
+    );
     return { found: true, ok: false, error: `result marker is invalid: ${problems.join("; ")}` };
   }
   return { found: true, ok: true, result: parsed.data };

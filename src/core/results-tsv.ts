@@ -95,7 +95,10 @@ function parseRow(line: string, lineNo: number): LedgerRow {
     throw new ResultsFormatError(lineNo, `status "${status}" is not keep, discard or crash`);
   }
   if (status === "crash" && (valBpb !== "0.000000" || memoryGb !== "0.0")) {
-    throw new ResultsFormatError(lineNo, "a crash row must have val_bpb 0.000000 and memory_gb 0.0");
+    throw new ResultsFormatError(
+      lineNo,
+      "a crash row must have val_bpb 0.000000 and memory_gb 0.0",
+    );
   }
   return {
     commit,

@@ -7,7 +7,12 @@ import type { ExperimentState } from "./state-block.js";
 export interface TrainingFacts {
   /** Dispatches GitHub has turned into runs of the workflow on this branch. */
   runsTotal: number;
-  latest: { id: number; status: string; conclusion: string | null; startedAt: string | null } | null;
+  latest: {
+    id: number;
+    status: string;
+    conclusion: string | null;
+    startedAt: string | null;
+  } | null;
   /** The result marker written for `latest` by a trusted author, if any. */
   result: TrainResult | null;
 }
@@ -99,7 +104,10 @@ export interface DecidedExperiment {
 export function ledgerRows(experiments: readonly DecidedExperiment[]): LedgerRow[] {
   return decidedInOrder(experiments).map(({ state }) =>
     ledgerRow({
-      sha: state.result?.head_sha && state.result.head_sha !== "unknown" ? state.result.head_sha : state.head_sha,
+      sha:
+        state.result?.head_sha && state.result.head_sha !== "unknown"
+          ? state.result.head_sha
+          : state.head_sha,
       status: state.verdict!.status,
       valBpb: state.result?.val_bpb ?? null,
       peakVramMb: state.result?.peak_vram_mb ?? null,
@@ -112,8 +120,7 @@ export function decidedInOrder(experiments: readonly DecidedExperiment[]): Decid
   return experiments
     .filter((e) => e.state.phase === "decided" && e.state.verdict !== null)
     .sort(
-      (a, b) =>
-        (a.state.decided_at ?? "").localeCompare(b.state.decided_at ?? "") || a.n - b.n,
+      (a, b) => (a.state.decided_at ?? "").localeCompare(b.state.decided_at ?? "") || a.n - b.n,
     );
 }
 

@@ -22,7 +22,7 @@ async function withPr(
   api = await startCommentsApi({
     owner: "acme",
     repo: "research",
-    pr: { number: 7, headRef: "autoresearch/nov26/3-lr", headSha: "a1b2c3d", files },
+    pr: { number: 7, headRef: "autoresearch/nov26--3-lr", headSha: "a1b2c3d", files },
     ...extra,
   });
   return api;
@@ -195,7 +195,7 @@ describe("the bundled action, run as a runner runs it", () => {
     const fork = await withPr(["train.py"], {
       pr: {
         number: 7,
-        headRef: "autoresearch/nov26/3-lr",
+        headRef: "autoresearch/nov26--3-lr",
         headSha: "a1b2c3d",
         files: ["train.py"],
         headRepo: "mallory/research",

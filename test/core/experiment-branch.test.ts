@@ -34,6 +34,8 @@ describe("validateTag", () => {
     ["nov..26", /contains "\.\."/],
     ["nov26.", /ends with "\."/],
     ["nov26.lock", /ends with "\.lock"/],
+    ["a--b", /contains "--"/],
+    ["nov26-", /ends with "-"/],
   ])("refuses %j, saying why", (tag, message) => {
     const error = validateTag(tag);
     expect(error).toMatch(message);
@@ -66,9 +68,9 @@ describe("slugify", () => {
 
 describe("experimentBranch", () => {
   it.each([
-    ["nov26", 0, "baseline", "autoresearch/nov26/0-baseline"],
-    ["nov26", 12, "MATRIX_LR 0.04 → 0.056", "autoresearch/nov26/12-matrix-lr-0-04-0-056"],
-    ["nov26", 3, "", "autoresearch/nov26/3-experiment"],
+    ["nov26", 0, "baseline", "autoresearch/nov26--0-baseline"],
+    ["nov26", 12, "MATRIX_LR 0.04 → 0.056", "autoresearch/nov26--12-matrix-lr-0-04-0-056"],
+    ["nov26", 3, "", "autoresearch/nov26--3-experiment"],
   ])("%s #%d %j → %s", (tag, n, description, expected) => {
     expect(experimentBranch(tag, n, description)).toBe(expected);
   });
@@ -85,15 +87,15 @@ describe("experimentBranch", () => {
 
 describe("parseExperimentBranch", () => {
   it.each([
-    ["autoresearch/nov26/12-matrix-lr", { tag: "nov26", n: 12, slug: "matrix-lr" }],
-    ["refs/heads/autoresearch/nov26/12-matrix-lr", { tag: "nov26", n: 12, slug: "matrix-lr" }],
-    ["autoresearch/nov26/007-x-y", { tag: "nov26", n: 7, slug: "x-y" }],
-    ["autoresearch/nov26/3", { tag: "nov26", n: 3, slug: "" }],
-    ["autoresearch/nov26/try-gelu", { tag: "nov26", n: null, slug: "try-gelu" }],
-    ["autoresearch/nov26/alice/try-gelu", { tag: "nov26", n: null, slug: "alice/try-gelu" }],
-    ["autoresearch/nov26/12abc", { tag: "nov26", n: null, slug: "12abc" }],
+    ["autoresearch/nov26--12-matrix-lr", { tag: "nov26", n: 12, slug: "matrix-lr" }],
+    ["refs/heads/autoresearch/nov26--12-matrix-lr", { tag: "nov26", n: 12, slug: "matrix-lr" }],
+    ["autoresearch/nov26--007-x-y", { tag: "nov26", n: 7, slug: "x-y" }],
+    ["autoresearch/nov26--3", { tag: "nov26", n: 3, slug: "" }],
+    ["autoresearch/nov26--try-gelu", { tag: "nov26", n: null, slug: "try-gelu" }],
+    ["autoresearch/nov26--alice/try-gelu", { tag: "nov26", n: null, slug: "alice/try-gelu" }],
+    ["autoresearch/nov26--12abc", { tag: "nov26", n: null, slug: "12abc" }],
     [
-      "autoresearch/nov26/99999999999999999999-x",
+      "autoresearch/nov26--99999999999999999999-x",
       { tag: "nov26", n: null, slug: "99999999999999999999-x" },
     ],
   ])("%s → %j", (ref, expected) => {
@@ -103,13 +105,13 @@ describe("parseExperimentBranch", () => {
   it.each([
     "autoresearch/nov26",
     "refs/heads/autoresearch/nov26",
-    "autoresearch/nov26/",
+    "autoresearch/nov26--",
     "autoresearch//1-x",
-    "autoresearch/Nov26/1-x",
-    "refs/tags/autoresearch/nov26/1-x",
+    "autoresearch/Nov26--1-x",
+    "refs/tags/autoresearch/nov26--1-x",
     "refs/pull/5/head",
     "main",
-    "feature/autoresearch/nov26/1-x",
+    "feature/autoresearch/nov26--1-x",
   ])("%s is not an experiment", (ref) => {
     expect(parseExperimentBranch(ref)).toBeNull();
   });
@@ -120,7 +122,7 @@ describe("parseRunBranch", () => {
     ["autoresearch/nov26", "nov26"],
     ["refs/heads/autoresearch/nov26", "nov26"],
     ["autoresearch/v1.2", "v1.2"],
-    ["autoresearch/nov26/1-x", null],
+    ["autoresearch/nov26--1-x", null],
     ["autoresearch/", null],
     ["autoresearch/-x", null],
     ["refs/tags/autoresearch/nov26", null],

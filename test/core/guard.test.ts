@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type GuardInput, guardExperiment } from "../../src/core/guard.js";
 
-const EXPERIMENT_REF = "refs/heads/autoresearch/nov26/3-lr";
+const EXPERIMENT_REF = "refs/heads/autoresearch/nov26--3-lr";
 
 /** A same-repo experiment PR that changes only train.py: the one thing a runner trains. */
 const GOOD: GuardInput = {
@@ -15,8 +15,8 @@ const GOOD: GuardInput = {
 describe("guardExperiment: which ref may train", () => {
   it.each([
     ["an experiment branch", EXPERIMENT_REF],
-    ["the baseline experiment", "refs/heads/autoresearch/nov26/0-baseline"],
-    ["a nested experiment name", "refs/heads/autoresearch/nov26/agent/4-rope"],
+    ["the baseline experiment", "refs/heads/autoresearch/nov26--0-baseline"],
+    ["a nested experiment name", "refs/heads/autoresearch/nov26--agent/4-rope"],
   ])("trains %s", (_name, ref) => {
     expect(guardExperiment({ ...GOOD, ref })).toEqual({ ok: true });
   });
@@ -26,16 +26,16 @@ describe("guardExperiment: which ref may train", () => {
     ["a PR merge ref", "refs/pull/1/merge"],
     ["the run branch itself", "refs/heads/autoresearch/nov26"],
     ["a bare autoresearch branch", "refs/heads/autoresearch"],
-    ["a tag shaped like an experiment", "refs/tags/autoresearch/nov26/3-lr"],
-    ["a branch name without refs/heads/", "autoresearch/nov26/3-lr"],
-    ["autoresearch deeper in the name", "refs/heads/feature/autoresearch/nov26/3-lr"],
+    ["a tag shaped like an experiment", "refs/tags/autoresearch/nov26--3-lr"],
+    ["a branch name without refs/heads/", "autoresearch/nov26--3-lr"],
+    ["autoresearch deeper in the name", "refs/heads/feature/autoresearch/nov26--3-lr"],
     ["an empty ref", ""],
   ])("refuses %s as bad-ref", (_name, ref) => {
     const verdict = guardExperiment({ ...GOOD, ref });
     expect(verdict).toMatchObject({ ok: false, reason: "bad-ref" });
     if (verdict.ok) throw new Error("expected a refusal");
     expect(verdict.message).toBe(
-      `refusing to train ${ref}: only experiment branches autoresearch/<tag>/<n>-<slug> run on this runner`,
+      `refusing to train ${ref}: only experiment branches autoresearch/<tag>--<name> run on this runner`,
     );
   });
 

@@ -29,7 +29,7 @@ const KEPT: Record<string, string> = {
   HOME: "/home/runner",
   CUDA_VISIBLE_DEVICES: "0",
   GITHUB_SHA: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
-  GITHUB_REF: "refs/heads/autoresearch/nov26/3-lr",
+  GITHUB_REF: "refs/heads/autoresearch/nov26--3-lr",
   GITHUB_WORKSPACE: "/home/runner/work/research/research",
   RUNNER_TEMP: "/home/runner/work/_temp",
   PYTHONUNBUFFERED: "1",

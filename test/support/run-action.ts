@@ -79,7 +79,7 @@ export async function runAction(options: {
       GITHUB_EVENT_PATH: files.event,
       GITHUB_EVENT_NAME: "workflow_dispatch",
       GITHUB_REPOSITORY: "acme/research",
-      GITHUB_REF: options.ref ?? "refs/heads/autoresearch/nov26/3-lr",
+      GITHUB_REF: options.ref ?? "refs/heads/autoresearch/nov26--3-lr",
       GITHUB_SHA: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
       GITHUB_RUN_ID: "4242",
       GITHUB_RUN_ATTEMPT: "1",
