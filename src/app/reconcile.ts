@@ -4,7 +4,7 @@ import { parseExperimentBranch } from "../core/experiment-branch.js";
 import type { TrainResult } from "../core/result-marker.js";
 import { bestKept, experimentStep, refillPlan } from "../core/schedule.js";
 import type { ExperimentState } from "../core/state-block.js";
-import { updatePullBranch } from "../github/experiment-pulls.js";
+import { mergeRunHeadInto } from "../github/experiment-pulls.js";
 import { readPullFacts } from "../github/pull-files.js";
 import { branchSha, containsCommit, type RepoClient, repoOf } from "../github/repo.js";
 import { comment } from "../github/run-issues.js";
@@ -206,10 +206,12 @@ async function judge(pass: RunPass, pull: Tracked, result: TrainResult): Promise
   if (decision.kind === "verdict") return recordVerdict(pass, pull, result, decision.verdict);
 
   // Would keep, but trained on an older head: bring the new head in and train again.
-  const update = await updatePullBranch(pass.gh, pull.number, exp.head_sha);
+  const update = await mergeRunHeadInto(pass.gh, pull.headRef, pass.head);
   if (update.updated) {
     log(pass, `#${pull.number}: ${decision.reason}`);
-    await save(pass, pull, { ...exp, phase: "queued", result, note: decision.reason });
+    const headSha = update.sha ?? pull.headSha;
+    pull.headSha = headSha;
+    await save(pass, pull, requeued(exp, headSha, decision.reason));
     return;
   }
   const verdict = {
@@ -267,16 +269,21 @@ async function refill(pass: RunPass): Promise<void> {
 async function dispatch(pass: RunPass, pull: Tracked): Promise<boolean> {
   const exp = pull.experiment;
   if (!(await containsCommit(pass.gh, pass.head, exp.head_sha))) {
-    const update = await updatePullBranch(pass.gh, pull.number, exp.head_sha);
+    // Made on an older run head: train it on top of the current best, or not at all.
+    const update = await mergeRunHeadInto(pass.gh, pull.headRef, pass.head);
     if (!update.updated) {
       await reject(
         pass,
         pull,
         `it conflicts with the run branch after a kept experiment (${update.message})`,
       );
+      return false;
     }
-    return false;
+    const headSha = update.sha ?? pull.headSha;
+    pull.headSha = headSha;
+    await save(pass, pull, { ...exp, head_sha: headSha });
   }
+  const current = pull.experiment;
   try {
     await dispatchTraining(pass.gh, pass.config.workflow, pull.headRef, {
       pr: String(pull.number),
@@ -291,10 +298,10 @@ async function dispatch(pass: RunPass, pull: Tracked): Promise<boolean> {
     throw error;
   }
   const state: ExperimentState = {
-    ...exp,
+    ...current,
     phase: "training",
     base_sha: pass.head,
-    attempts: exp.attempts + 1,
+    attempts: current.attempts + 1,
     dispatched_at: pass.now,
     note: null,
   };

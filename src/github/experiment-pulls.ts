@@ -116,21 +116,27 @@ export async function mergeTestedHead(
   }
 }
 
-/** Brings the run branch's new head into the PR branch (a merge commit), so it can be trained on it. */
-export async function updatePullBranch(
+/**
+ * Brings the run branch's new head into an experiment branch (a merge commit), so
+ * it can be trained on top of it. Uses the merges API: `update-branch` is not
+ * available to GitHub App installation tokens.
+ */
+export async function mergeRunHeadInto(
   gh: RepoClient,
-  number: number,
-  expectedHeadSha: string,
-): Promise<{ updated: true } | { updated: false; message: string }> {
+  branch: string,
+  runHeadSha: string,
+): Promise<{ updated: true; sha: string | null } | { updated: false; message: string }> {
   try {
-    await gh.octokit.rest.pulls.updateBranch({
+    const response = await gh.octokit.rest.repos.merge({
       ...repoOf(gh),
-      pull_number: number,
-      expected_head_sha: expectedHeadSha,
+      base: branch,
+      head: runHeadSha,
+      commit_message: `Merge the run head ${runHeadSha.slice(0, 7)} into ${branch}`,
     });
-    return { updated: true };
+    // 204: the branch already contains the run head.
+    return { updated: true, sha: response.status === 201 ? response.data.sha : null };
   } catch (error) {
-    if (isStatus(error, 422)) return { updated: false, message: messageOf(error) };
+    if (isStatus(error, 409)) return { updated: false, message: messageOf(error) };
     throw error;
   }
 }

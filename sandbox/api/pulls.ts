@@ -1,0 +1,428 @@
+/** Pull requests: open, list, read, edit, close/reopen, merge, update-branch, files, commits. */
+
+import { actorApp } from "../auth.js";
+import type { Account, IssueRecord } from "../model.js";
+import { commitObject, diffEntryObject } from "../rest-objects.js";
+import { ApiError, notFound, validationFailed, type World } from "../world.js";
+import { personFor, writeRef } from "./git.js";
+import { MERGEABLE_PENDING_READS, refreshMergeable } from "./pull-sync.js";
+import { type Ctx, intParam, ok, paginate, type Routes, who } from "./route.js";
+
+const GITHUB_COMMITTER = { name: "GitHub", email: "noreply@github.com" };
+
+/** "owner:branch" or "branch" → branch, refusing other owners (no forks in the sandbox). */
+function branchOf(world: World, spec: string): string | null {
+  const i = spec.indexOf(":");
+  if (i < 0) return spec;
+  return spec.slice(0, i).toLowerCase() === world.repo.owner.login.toLowerCase()
+    ? spec.slice(i + 1)
+    : null;
+}
+
+function invalidField(field: string, message?: string): ApiError {
+  return new ApiError(422, "Validation Failed", [
+    { resource: "PullRequest", field, code: "invalid", ...(message ? { message } : {}) },
+  ]);
+}
+
+export async function openPull(
+  world: World,
+  ctx: Ctx | null,
+  actor: Account,
+  input: {
+    title: string;
+    head: string;
+    base: string;
+    body?: string | null;
+    draft?: boolean;
+    maintainer_can_modify?: boolean;
+  },
+): Promise<IssueRecord> {
+  const headRef = branchOf(world, input.head);
+  const headSha = headRef ? await world.git.getRef(`refs/heads/${headRef}`) : null;
+  if (!headRef || !headSha) throw invalidField("head");
+  const baseSha = await world.git.getRef(`refs/heads/${input.base}`);
+  if (!baseSha) throw invalidField("base");
+  const existing = [...world.issues.values()].find(
+    (i) =>
+      i.pull_request &&
+      i.state === "open" &&
+      i.pull_request.head.ref === headRef &&
+      i.pull_request.base.ref === input.base,
+  );
+  if (existing) {
+    throw new ApiError(422, "Validation Failed", [
+      {
+        resource: "PullRequest",
+        code: "custom",
+        message: `A pull request already exists for ${world.repo.owner.login}:${headRef}.`,
+      },
+    ]);
+  }
+  const mergeBase = await world.git.mergeBase(baseSha, headSha);
+  if (mergeBase === headSha) {
+    throw new ApiError(422, "Validation Failed", [
+      {
+        resource: "PullRequest",
+        code: "custom",
+        message: `No commits between ${input.base} and ${headRef}`,
+      },
+    ]);
+  }
+  const at = world.now();
+  const issue: IssueRecord = {
+    id: world.nextId("issue"),
+    number: world.nextId("number"),
+    title: input.title,
+    body: input.body ?? null,
+    state: "open",
+    state_reason: null,
+    user: actor,
+    labels: [],
+    locked: false,
+    created_at: at,
+    updated_at: at,
+    closed_at: null,
+    closed_by: null,
+    via_app: ctx ? actorApp(ctx.actor) : undefined,
+    pull_request: {
+      head: { ref: headRef, sha: headSha },
+      base: { ref: input.base, sha: baseSha },
+      draft: input.draft ?? false,
+      merged: false,
+      merged_at: null,
+      merged_by: null,
+      merge_commit_sha: null,
+      maintainer_can_modify: input.maintainer_can_modify ?? false,
+      mergeable: null,
+      mergeablePendingReads: MERGEABLE_PENDING_READS,
+    },
+  };
+  world.issues.set(issue.number, issue);
+  world.emit("pull_request", actor, {
+    action: "opened",
+    number: issue.number,
+    pull_request: await world.pullJson(issue),
+  });
+  return issue;
+}
+
+/** Closes or reopens a PR (PATCH state on the pull or its issue). */
+export async function setPullState(
+  world: World,
+  actor: Account,
+  issue: IssueRecord,
+  state: "open" | "closed",
+): Promise<void> {
+  if (issue.state === state) return;
+  const pull = issue.pull_request!;
+  if (state === "open") {
+    if (pull.merged)
+      throw validationFailed("state cannot be changed. The pull request has already been merged.");
+    const head = await world.git.getRef(`refs/heads/${pull.head.ref}`);
+    if (!head) throw validationFailed("state cannot be changed. The head branch was deleted.");
+    pull.head.sha = head;
+    pull.mergeable = null;
+    pull.mergeablePendingReads = MERGEABLE_PENDING_READS;
+  }
+  const at = world.now();
+  Object.assign(issue, {
+    state,
+    updated_at: at,
+    closed_at: state === "closed" ? at : null,
+    closed_by: state === "closed" ? actor : null,
+    state_reason: state === "open" ? "reopened" : null,
+  });
+  world.emit("pull_request", actor, {
+    action: state === "closed" ? "closed" : "reopened",
+    number: issue.number,
+    pull_request: await world.pullJson(issue),
+  });
+}
+
+async function mergePull(ctx: Ctx) {
+  const world = ctx.world;
+  const issue = world.pull(intParam(ctx, "pull_number"));
+  const pull = issue.pull_request;
+  const body = (ctx.body ?? {}) as {
+    sha?: string;
+    merge_method?: "merge" | "squash" | "rebase";
+    commit_title?: string;
+    commit_message?: string;
+  };
+  const method = body.merge_method ?? "merge";
+  if (issue.state !== "open") throw new ApiError(405, "Pull Request is not mergeable");
+  if (body.sha && body.sha !== pull.head.sha)
+    throw new ApiError(409, "Head branch was modified. Review and try the merge again.");
+  const allowed = {
+    merge: world.repo.allow_merge_commit,
+    squash: world.repo.allow_squash_merge,
+    rebase: world.repo.allow_rebase_merge,
+  }[method];
+  if (!allowed)
+    throw new ApiError(
+      405,
+      `${method === "merge" ? "Merge commits" : method === "squash" ? "Squash merges" : "Rebase merges"} are not allowed on this repository.`,
+    );
+  const baseSha = await world.git.getRef(`refs/heads/${pull.base.ref}`);
+  if (!baseSha) throw new ApiError(405, "Base branch was deleted");
+  const merged = await world.git.mergeTrees(baseSha, pull.head.sha);
+  if (!merged.clean) {
+    pull.mergeable = false;
+    throw new ApiError(405, "Pull Request is not mergeable");
+  }
+  const actor = who(ctx);
+  const at = world.now();
+  const commits = await world.git.commitsBetween(baseSha, pull.head.sha);
+  let sha: string;
+  if (method === "squash") {
+    const messages = await Promise.all(
+      commits.map(async (c) => (await world.git.readCommit(c)).message),
+    );
+    const title = body.commit_title ?? `${issue.title} (#${issue.number})`;
+    const detail =
+      body.commit_message ??
+      (messages.length === 1
+        ? messages[0].split("\n").slice(2).join("\n")
+        : messages.map((m) => `* ${m}`).join("\n\n"));
+    sha = await world.git.writeCommit({
+      message: detail ? `${title}\n\n${detail}` : title,
+      tree: merged.tree,
+      parents: [baseSha],
+      author: personFor(issue.user, at),
+      committer: { ...GITHUB_COMMITTER, date: at },
+    });
+  } else {
+    const title =
+      body.commit_title ??
+      `Merge pull request #${issue.number} from ${world.repo.owner.login}/${pull.head.ref}`;
+    const detail = body.commit_message ?? issue.title;
+    sha = await world.git.writeCommit({
+      message: `${title}\n\n${detail}`,
+      tree: merged.tree,
+      parents: [baseSha, pull.head.sha],
+      author: personFor(actor, at),
+      committer: { ...GITHUB_COMMITTER, date: at },
+    });
+  }
+  // Marked merged before the base moves so the push is not mistaken for a manual merge.
+  Object.assign(pull, {
+    merged: true,
+    merged_at: at,
+    merged_by: actor,
+    merge_commit_sha: sha,
+    mergeable: null,
+  });
+  Object.assign(issue, {
+    state: "closed",
+    closed_at: at,
+    updated_at: at,
+    closed_by: actor,
+    state_reason: null,
+  });
+  await writeRef(world, actor, `refs/heads/${pull.base.ref}`, sha);
+  world.emit("pull_request", actor, {
+    action: "closed",
+    number: issue.number,
+    pull_request: await world.pullJson(issue),
+  });
+  if (world.repo.delete_branch_on_merge) {
+    await world.git.deleteRef(`refs/heads/${pull.head.ref}`).catch(() => undefined);
+  }
+  return ok({ sha, merged: true, message: "Pull Request successfully merged" });
+}
+
+/** Merges the base into the head branch (a merge commit), as the "Update branch" button does. */
+async function updateBranch(world: World, actor: Account, issue: IssueRecord): Promise<void> {
+  const pull = issue.pull_request!;
+  const base = await world.git.getRef(`refs/heads/${pull.base.ref}`);
+  const head = await world.git.getRef(`refs/heads/${pull.head.ref}`);
+  if (!base || !head) return;
+  const merged = await world.git.mergeTrees(head, base);
+  if (!merged.clean) return;
+  const at = world.now();
+  const sha = await world.git.writeCommit({
+    message: `Merge branch '${pull.base.ref}' into ${pull.head.ref}`,
+    tree: merged.tree,
+    parents: [head, base],
+    author: personFor(actor, at),
+    committer: { ...GITHUB_COMMITTER, date: at },
+  });
+  await writeRef(world, actor, `refs/heads/${pull.head.ref}`, sha);
+}
+
+function listPulls(ctx: Ctx) {
+  const world = ctx.world;
+  const state = ctx.query.state ?? "open";
+  const head = ctx.query.head ? branchOf(world, ctx.query.head) : undefined;
+  const sort = ctx.query.sort ?? "created";
+  const direction = ctx.query.direction ?? (sort === "created" ? "desc" : "asc");
+  const pulls = [...world.issues.values()]
+    .filter((i) => i.pull_request)
+    .filter((i) => state === "all" || i.state === state)
+    .filter((i) => head === undefined || i.pull_request!.head.ref === head)
+    .filter((i) => !ctx.query.base || i.pull_request!.base.ref === ctx.query.base)
+    .sort((a, b) => {
+      const key = sort === "updated" ? "updated_at" : "created_at";
+      const cmp = a[key].localeCompare(b[key]) || a.number - b.number;
+      return direction === "asc" ? cmp : -cmp;
+    });
+  return paginate(
+    ctx,
+    pulls.map((i) => world.pullSimpleJson(i)),
+  );
+}
+
+async function changedFiles(world: World, issue: IssueRecord) {
+  const pull = issue.pull_request!;
+  const base = pull.merged
+    ? pull.base.sha
+    : ((await world.git.getRef(`refs/heads/${pull.base.ref}`)) ?? pull.base.sha);
+  const mergeBase = (await world.git.mergeBase(base, pull.head.sha)) ?? base;
+  return { mergeBase, files: await world.git.diffFiles(mergeBase, pull.head.sha) };
+}
+
+export const pullRoutes: Routes = {
+  "pulls/create": {
+    access: { scope: "repo", perm: "pull_requests", level: "write" },
+    async handle(ctx) {
+      const issue = await ctx.world.exclusive(() => openPull(ctx.world, ctx, who(ctx), ctx.body));
+      return ok(await ctx.world.pullJson(issue), 201);
+    },
+  },
+
+  "pulls/list": {
+    access: { scope: "repo", perm: "pull_requests" },
+    handle: (ctx) => listPulls(ctx),
+  },
+
+  "pulls/get": {
+    access: { scope: "repo", perm: "pull_requests" },
+    async handle(ctx) {
+      const issue = ctx.world.pull(intParam(ctx, "pull_number"));
+      await refreshMergeable(ctx.world, issue);
+      return ok(await ctx.world.pullJson(issue));
+    },
+  },
+
+  "pulls/update": {
+    access: { scope: "repo", perm: "pull_requests", level: "write" },
+    async handle(ctx) {
+      const world = ctx.world;
+      const issue = world.pull(intParam(ctx, "pull_number"));
+      const body = ctx.body as {
+        title?: string;
+        body?: string;
+        state?: "open" | "closed";
+        base?: string;
+        maintainer_can_modify?: boolean;
+      };
+      const actor = who(ctx);
+      await world.exclusive(async () => {
+        const changes: Record<string, unknown> = {};
+        if (body.title !== undefined && body.title !== issue.title) {
+          changes.title = { from: issue.title };
+          issue.title = body.title;
+        }
+        if (body.body !== undefined && body.body !== issue.body) {
+          changes.body = { from: issue.body ?? "" };
+          issue.body = body.body;
+        }
+        if (body.base !== undefined && body.base !== issue.pull_request.base.ref) {
+          const sha = await world.git.getRef(`refs/heads/${body.base}`);
+          if (!sha) throw invalidField("base");
+          changes.base = {
+            ref: { from: issue.pull_request.base.ref },
+            sha: { from: issue.pull_request.base.sha },
+          };
+          issue.pull_request.base = { ref: body.base, sha };
+          issue.pull_request.mergeable = null;
+        }
+        if (body.maintainer_can_modify !== undefined)
+          issue.pull_request.maintainer_can_modify = body.maintainer_can_modify;
+        if (Object.keys(changes).length > 0) {
+          issue.updated_at = world.now();
+          world.emit("pull_request", actor, {
+            action: "edited",
+            number: issue.number,
+            changes,
+            pull_request: await world.pullJson(issue),
+          });
+        }
+        if (body.state) await setPullState(world, actor, issue, body.state);
+      });
+      return ok(await world.pullJson(issue));
+    },
+  },
+
+  "pulls/list-files": {
+    access: { scope: "repo", perm: "pull_requests" },
+    async handle(ctx) {
+      const issue = ctx.world.pull(intParam(ctx, "pull_number"));
+      const { files } = await changedFiles(ctx.world, issue);
+      return paginate(
+        ctx,
+        files.map((f) =>
+          diffEntryObject(ctx.world.urls, ctx.world.repo, f, issue.pull_request!.head.sha),
+        ),
+      );
+    },
+  },
+
+  "pulls/list-commits": {
+    access: { scope: "repo", perm: "pull_requests" },
+    async handle(ctx) {
+      const world = ctx.world;
+      const issue = world.pull(intParam(ctx, "pull_number"));
+      const { mergeBase } = await changedFiles(world, issue);
+      const shas = await world.git.commitsBetween(mergeBase, issue.pull_request!.head.sha);
+      const commits = await Promise.all(
+        shas.map(async (s) =>
+          commitObject(world.urls, world.repo, await world.git.readCommit(s), {
+            userFor: (e) => world.accountByEmail(e),
+          }),
+        ),
+      );
+      return paginate(ctx, commits);
+    },
+  },
+
+  "pulls/check-if-merged": {
+    access: { scope: "repo", perm: "pull_requests" },
+    handle(ctx) {
+      if (!ctx.world.pull(intParam(ctx, "pull_number")).pull_request.merged) throw notFound();
+      return { status: 204 };
+    },
+  },
+
+  "pulls/merge": {
+    access: { scope: "repo", perm: "contents", level: "write" },
+    handle: (ctx) => ctx.world.exclusive(() => mergePull(ctx)),
+  },
+
+  "pulls/update-branch": {
+    access: { scope: "repo", perm: ["pull_requests"], level: "write" },
+    async handle(ctx) {
+      const world = ctx.world;
+      const issue = world.pull(intParam(ctx, "pull_number"));
+      const expected = (ctx.body as { expected_head_sha?: string } | null)?.expected_head_sha;
+      if (expected && expected !== issue.pull_request.head.sha)
+        throw validationFailed("expected head sha didn't match current head ref.");
+      const base = await world.git.getRef(`refs/heads/${issue.pull_request.base.ref}`);
+      if (!base || (await world.git.isAncestor(base, issue.pull_request.head.sha))) {
+        throw validationFailed("There are no new commits on the base branch.");
+      }
+      const merged = await world.git.mergeTrees(issue.pull_request.head.sha, base);
+      if (!merged.clean) throw validationFailed("merge conflict between base and head");
+      const actor = who(ctx);
+      world.defer(() => world.exclusive(() => updateBranch(world, actor, issue)));
+      return ok(
+        {
+          message: "Updating pull request branch.",
+          url: `${world.urls.html}/${world.repo.owner.login}/${world.repo.name}/pull/${issue.number}`,
+        },
+        202,
+      );
+    },
+  },
+};

@@ -1,0 +1,523 @@
+/**
+ * The sandbox repository's content, kept in a real bare git repository on disk and driven by
+ * the git CLI, so blobs, trees, commits, refs and merges behave (and hash) exactly like git.
+ */
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative, sep } from "node:path";
+import { execa } from "execa";
+
+export interface GitPerson {
+  name: string;
+  email: string;
+  /** ISO 8601. */
+  date: string;
+}
+
+export interface GitCommit {
+  sha: string;
+  tree: string;
+  parents: string[];
+  author: GitPerson;
+  committer: GitPerson;
+  message: string;
+}
+
+export type TreeEntryType = "blob" | "tree" | "commit";
+
+export interface TreeEntry {
+  path: string;
+  mode: string;
+  type: TreeEntryType;
+  sha: string;
+  /** Blobs only. */
+  size?: number;
+}
+
+/** One entry of POST /git/trees: `sha: null` deletes the path. */
+export interface TreeChange {
+  path: string;
+  mode: string;
+  type: TreeEntryType;
+  sha?: string | null;
+  content?: string;
+}
+
+export interface FileDiff {
+  filename: string;
+  status: "added" | "removed" | "modified" | "renamed";
+  previous_filename?: string;
+  additions: number;
+  deletions: number;
+  changes: number;
+  /** Blob sha at head (the base blob for removed files). */
+  sha: string;
+  /** Hunks only, like GitHub's `patch` field (no diff/index/---/+++ headers). */
+  patch?: string;
+}
+
+export type MergeTreeResult = { clean: true; tree: string } | { clean: false; conflicts: string[] };
+
+export class GitError extends Error {
+  constructor(
+    message: string,
+    readonly code: "not-found" | "not-fast-forward" | "ref-exists" | "ref-moved" | "bad-object",
+  ) {
+    super(message);
+    this.name = "GitError";
+  }
+}
+
+const ZERO_SHA = "0".repeat(40);
+const SANDBOX_PERSON = { name: "Sandbox", email: "sandbox@users.noreply.github.com" };
+
+export class GitStore {
+  private constructor(readonly dir: string) {}
+
+  /** A new empty bare repository in `dir` (created if missing) with `main` as HEAD. */
+  static async init(dir: string): Promise<GitStore> {
+    await execa("git", ["init", "--quiet", "--bare", "--initial-branch=main", dir]);
+    return new GitStore(dir);
+  }
+
+  /** Runs git in the bare repo with a fixed identity and no user/system config influence. */
+  private async git(
+    args: string[],
+    options: { input?: string | Buffer; env?: Record<string, string>; reject?: boolean } = {},
+  ) {
+    return execa("git", args, {
+      cwd: this.dir,
+      input: options.input,
+      reject: options.reject ?? true,
+      stripFinalNewline: false,
+      env: {
+        GIT_CONFIG_NOSYSTEM: "1",
+        GIT_CONFIG_GLOBAL: "/dev/null",
+        GIT_TERMINAL_PROMPT: "0",
+        ...options.env,
+      },
+    });
+  }
+
+  private async gitText(
+    args: string[],
+    options: Parameters<GitStore["git"]>[1] = {},
+  ): Promise<string> {
+    return String((await this.git(args, options)).stdout).trim();
+  }
+
+  /** Commits every file under `dir` as the first commit of `main`. */
+  async seed(dir: string, options: { message?: string; date?: string } = {}): Promise<string> {
+    const files = await listFiles(dir);
+    const changes: TreeChange[] = [];
+    for (const file of files) {
+      const content = await readFile(join(dir, file));
+      const mode = (await stat(join(dir, file))).mode & 0o111 ? "100755" : "100644";
+      changes.push({
+        path: file.split(sep).join("/"),
+        mode,
+        type: "blob",
+        sha: await this.writeBlob(content),
+      });
+    }
+    const tree = await this.writeTree(undefined, changes);
+    const date = options.date ?? new Date().toISOString();
+    const person = { ...SANDBOX_PERSON, date };
+    const sha = await this.writeCommit({
+      message: options.message ?? "Initial commit",
+      tree,
+      parents: [],
+      author: person,
+      committer: person,
+    });
+    await this.setRef("refs/heads/main", sha, { create: true });
+    return sha;
+  }
+
+  async writeBlob(content: Buffer | string): Promise<string> {
+    return this.gitText(["hash-object", "-w", "--stdin"], {
+      input: typeof content === "string" ? Buffer.from(content) : content,
+    });
+  }
+
+  async readBlob(sha: string): Promise<Buffer> {
+    await this.expectType(sha, "blob");
+    const result = await execa("git", ["cat-file", "blob", sha], {
+      cwd: this.dir,
+      encoding: "buffer",
+      stripFinalNewline: false,
+    });
+    return Buffer.from(result.stdout);
+  }
+
+  /** "blob" | "tree" | "commit" | "tag", or null when the object does not exist. */
+  async objectType(sha: string): Promise<string | null> {
+    if (!/^[0-9a-f]{4,40}$/i.test(sha)) return null;
+    const result = await this.git(["cat-file", "-t", sha], { reject: false });
+    return result.exitCode === 0 ? String(result.stdout).trim() : null;
+  }
+
+  private async expectType(sha: string, type: string): Promise<void> {
+    const actual = await this.objectType(sha);
+    if (actual !== type) throw new GitError(`${type} ${sha} does not exist`, "not-found");
+  }
+
+  /** Full sha of a commit-ish (branch name, sha prefix, refs/...), or null. */
+  async resolveCommit(rev: string): Promise<string | null> {
+    if (rev.startsWith("-")) return null;
+    const result = await this.git(["rev-parse", "--verify", "--quiet", `${rev}^{commit}`], {
+      reject: false,
+    });
+    return result.exitCode === 0 ? String(result.stdout).trim() : null;
+  }
+
+  /**
+   * Builds a tree from `baseTree` (or empty) plus changes, like POST /git/trees: nested paths,
+   * inline `content`, and `sha: null` to delete. Uses a private index file, never a work tree.
+   */
+  async writeTree(baseTree: string | undefined, changes: TreeChange[]): Promise<string> {
+    const scratch = await mkdtemp(join(tmpdir(), "sandbox-index-"));
+    const env = { GIT_INDEX_FILE: join(scratch, "index") };
+    try {
+      if (baseTree) {
+        await this.expectType(baseTree, "tree");
+        await this.git(["read-tree", baseTree], { env });
+      } else {
+        await this.git(["read-tree", "--empty"], { env });
+      }
+      for (const change of changes) {
+        if (change.sha === null) {
+          await this.removeFromIndex(change.path, env);
+          continue;
+        }
+        const sha =
+          change.content !== undefined ? await this.writeBlob(change.content) : change.sha;
+        if (!sha)
+          throw new GitError(
+            `tree entry "${change.path}" needs either sha or content`,
+            "bad-object",
+          );
+        if (change.type === "tree") {
+          // A subtree: drop what was there and graft the tree's entries under the path.
+          await this.removeFromIndex(change.path, env);
+          await this.git(["read-tree", `--prefix=${change.path}/`, sha], { env });
+          continue;
+        }
+        await this.expectType(sha, change.type);
+        await this.git(
+          ["update-index", "--add", "--cacheinfo", `${change.mode},${sha},${change.path}`],
+          { env },
+        );
+      }
+      return await this.gitText(["write-tree"], { env });
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  private async removeFromIndex(path: string, env: Record<string, string>) {
+    const listed = String(
+      (await this.git(["ls-files", "-z", "--", path, `${path}/`], { env })).stdout,
+    );
+    const paths = listed.split("\0").filter(Boolean);
+    if (paths.length === 0) return;
+    // Mode 0 in --index-info removes an entry; unlike --force-remove it needs no work tree.
+    await this.git(["update-index", "--index-info"], {
+      env,
+      input: paths.map((p) => `0 ${ZERO_SHA}\t${p}\n`).join(""),
+    });
+  }
+
+  async readTree(sha: string, recursive = false): Promise<TreeEntry[]> {
+    const resolved = await this.treeOf(sha);
+    const args = ["ls-tree", "-l", "-z", ...(recursive ? ["-r", "-t"] : []), resolved];
+    const out = String((await this.git(args)).stdout);
+    return out
+      .split("\0")
+      .filter(Boolean)
+      .map((line) => {
+        const [meta, path] = line.split("\t");
+        const [mode, type, objectSha, size] = meta.trim().split(/\s+/);
+        return {
+          path,
+          mode,
+          type: type as TreeEntryType,
+          sha: objectSha,
+          ...(type === "blob" ? { size: Number(size) } : {}),
+        };
+      });
+  }
+
+  /** The tree of a tree sha or commit-ish. */
+  async treeOf(rev: string): Promise<string> {
+    const result = await this.git(["rev-parse", "--verify", "--quiet", `${rev}^{tree}`], {
+      reject: false,
+    });
+    if (result.exitCode !== 0) throw new GitError(`no tree for "${rev}"`, "not-found");
+    return String(result.stdout).trim();
+  }
+
+  async writeCommit(input: {
+    message: string;
+    tree: string;
+    parents: string[];
+    author: GitPerson;
+    committer: GitPerson;
+  }): Promise<string> {
+    await this.expectType(input.tree, "tree");
+    for (const parent of input.parents) await this.expectType(parent, "commit");
+    const args = ["commit-tree", input.tree, ...input.parents.flatMap((p) => ["-p", p])];
+    return this.gitText(args, {
+      input: input.message,
+      env: {
+        GIT_AUTHOR_NAME: input.author.name,
+        GIT_AUTHOR_EMAIL: input.author.email,
+        GIT_AUTHOR_DATE: input.author.date,
+        GIT_COMMITTER_NAME: input.committer.name,
+        GIT_COMMITTER_EMAIL: input.committer.email,
+        GIT_COMMITTER_DATE: input.committer.date,
+      },
+    });
+  }
+
+  async readCommit(sha: string): Promise<GitCommit> {
+    await this.expectType(sha, "commit");
+    const format = ["%H", "%T", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B"].join("%x00");
+    const out = String((await this.git(["show", "-s", `--format=${format}`, sha])).stdout);
+    const [full, tree, parents, an, ae, ad, cn, ce, cd, ...rest] = out.split("\0");
+    return {
+      sha: full,
+      tree,
+      parents: parents ? parents.split(" ") : [],
+      author: { name: an, email: ae, date: toUtcIso(ad) },
+      committer: { name: cn, email: ce, date: toUtcIso(cd) },
+      message: rest.join("\0").replace(/\n+$/, ""),
+    };
+  }
+
+  /** Commits reachable from `head` but not from `base`, oldest first (like a PR's commits). */
+  async commitsBetween(base: string | null, head: string): Promise<string[]> {
+    const range = base ? [`${base}..${head}`] : [head];
+    const out = await this.gitText(["rev-list", "--reverse", ...range]);
+    return out ? out.split("\n") : [];
+  }
+
+  async mergeBase(a: string, b: string): Promise<string | null> {
+    const result = await this.git(["merge-base", a, b], { reject: false });
+    return result.exitCode === 0 ? String(result.stdout).trim() : null;
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const result = await this.git(["merge-base", "--is-ancestor", ancestor, descendant], {
+      reject: false,
+    });
+    return result.exitCode === 0;
+  }
+
+  // ---- refs ------------------------------------------------------------------------------
+
+  /** sha of a full ref name ("refs/heads/main"), or null. */
+  async getRef(ref: string): Promise<string | null> {
+    const result = await this.git(["rev-parse", "--verify", "--quiet", ref], { reject: false });
+    return result.exitCode === 0 ? String(result.stdout).trim() : null;
+  }
+
+  /** Refs under a prefix ("refs/heads/autoresearch/"), sorted by name. */
+  async listRefs(prefix = "refs/"): Promise<{ ref: string; sha: string }[]> {
+    const out = await this.gitText([
+      "for-each-ref",
+      "--format=%(refname) %(objectname)",
+      prefix.replace(/\/$/, ""),
+    ]);
+    const all = out
+      ? out.split("\n").map((line) => {
+          const [ref, sha] = line.split(" ");
+          return { ref, sha };
+        })
+      : [];
+    return all.filter((r) => r.ref.startsWith(prefix)).sort((a, b) => a.ref.localeCompare(b.ref));
+  }
+
+  /**
+   * Creates or moves a ref like GitHub's git refs API: creation fails if it exists; an update
+   * must fast-forward unless `force`; `expectedOld` makes the write a compare-and-swap.
+   */
+  async setRef(
+    ref: string,
+    sha: string,
+    options: { create?: boolean; force?: boolean; expectedOld?: string } = {},
+  ): Promise<{ before: string | null }> {
+    await this.expectType(sha, "commit");
+    const before = await this.getRef(ref);
+    if (options.create && before) throw new GitError(`Reference already exists`, "ref-exists");
+    if (!options.create && !before) throw new GitError(`Reference does not exist`, "not-found");
+    if (before && !options.force && before !== sha && !(await this.isAncestor(before, sha))) {
+      throw new GitError(`Update is not a fast forward`, "not-fast-forward");
+    }
+    const old = options.expectedOld ?? before ?? ZERO_SHA;
+    const result = await this.git(["update-ref", ref, sha, old], { reject: false });
+    if (result.exitCode !== 0)
+      throw new GitError(`${ref} moved while it was being updated`, "ref-moved");
+    return { before };
+  }
+
+  async deleteRef(ref: string): Promise<string> {
+    const before = await this.getRef(ref);
+    if (!before) throw new GitError("Reference does not exist", "not-found");
+    await this.git(["update-ref", "-d", ref, before]);
+    return before;
+  }
+
+  // ---- content ---------------------------------------------------------------------------
+
+  /** A path at a commit-ish: a file (with content) or a directory listing; null if absent. */
+  async readPath(
+    rev: string,
+    path: string,
+  ): Promise<
+    | { type: "file"; sha: string; mode: string; content: Buffer }
+    | { type: "dir"; sha: string; entries: TreeEntry[] }
+    | null
+  > {
+    const clean = path.replace(/^\/+|\/+$/g, "");
+    const commit = await this.resolveCommit(rev);
+    if (!commit) return null;
+    if (clean === "") {
+      const tree = await this.treeOf(commit);
+      return { type: "dir", sha: tree, entries: await this.readTree(tree) };
+    }
+    const out = String((await this.git(["ls-tree", "-l", "-z", commit, "--", clean])).stdout);
+    const line = out.split("\0").find((l) => l.split("\t")[1] === clean);
+    if (!line) return null;
+    const [mode, type, sha] = line.split("\t")[0].trim().split(/\s+/);
+    if (type === "tree") {
+      const entries = (await this.readTree(sha)).map((e) => ({ ...e, path: `${clean}/${e.path}` }));
+      return { type: "dir", sha, entries };
+    }
+    if (type !== "blob") return null;
+    return { type: "file", sha, mode, content: await this.readBlob(sha) };
+  }
+
+  // ---- diffs and merges ------------------------------------------------------------------
+
+  /** Per-file changes from `base` to `head`, with GitHub-style hunks-only patches. */
+  async diffFiles(base: string, head: string): Promise<FileDiff[]> {
+    const numstat = String((await this.git(["diff", "--numstat", "-z", "-M", base, head])).stdout);
+    const statuses = String(
+      (await this.git(["diff", "--name-status", "-z", "-M", base, head])).stdout,
+    );
+    const status = parseNameStatus(statuses);
+    const files: FileDiff[] = [];
+    for (const entry of parseNumstat(numstat)) {
+      const kind = status.get(entry.path);
+      const removed = kind?.status === "removed";
+      const blob = await this.blobAt(
+        removed ? base : head,
+        removed ? (entry.previous ?? entry.path) : entry.path,
+      );
+      const patch = await this.patchFor(
+        base,
+        head,
+        entry.previous ? [entry.previous, entry.path] : [entry.path],
+      );
+      files.push({
+        filename: entry.path,
+        status: kind?.status ?? "modified",
+        ...(entry.previous ? { previous_filename: entry.previous } : {}),
+        additions: entry.additions,
+        deletions: entry.deletions,
+        changes: entry.additions + entry.deletions,
+        sha: blob ?? ZERO_SHA,
+        ...(patch !== undefined ? { patch } : {}),
+      });
+    }
+    return files;
+  }
+
+  private async blobAt(rev: string, path: string): Promise<string | null> {
+    const result = await this.git(["rev-parse", "--verify", "--quiet", `${rev}:${path}`], {
+      reject: false,
+    });
+    return result.exitCode === 0 ? String(result.stdout).trim() : null;
+  }
+
+  private async patchFor(base: string, head: string, paths: string[]): Promise<string | undefined> {
+    const out = String((await this.git(["diff", "-M", base, head, "--", ...paths])).stdout);
+    if (out.includes("\nBinary files ")) return undefined;
+    const start = out.indexOf("\n@@");
+    return start < 0 ? undefined : out.slice(start + 1).replace(/\n$/, "");
+  }
+
+  /** Three-way merges two commits without a work tree (`git merge-tree --write-tree`). */
+  async mergeTrees(ours: string, theirs: string): Promise<MergeTreeResult> {
+    const result = await this.git(
+      ["merge-tree", "--write-tree", "--name-only", "--no-messages", ours, theirs],
+      { reject: false },
+    );
+    const lines = String(result.stdout).trim().split("\n");
+    if (result.exitCode === 0) return { clean: true, tree: lines[0] };
+    if (result.exitCode === 1) return { clean: false, conflicts: lines.slice(1).filter(Boolean) };
+    throw new Error(`git merge-tree failed: ${String(result.stderr).trim()}`);
+  }
+}
+
+function parseNumstat(
+  out: string,
+): { path: string; previous?: string; additions: number; deletions: number }[] {
+  const parts = out.split("\0");
+  const entries: { path: string; previous?: string; additions: number; deletions: number }[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const head = parts[i];
+    if (!head) continue;
+    const [adds, dels, path] = head.split("\t");
+    const counts = {
+      additions: adds === "-" ? 0 : Number(adds),
+      deletions: dels === "-" ? 0 : Number(dels),
+    };
+    if (path === "") {
+      // Renames: "adds\tdels\t\0old\0new".
+      entries.push({ ...counts, previous: parts[i + 1], path: parts[i + 2] });
+      i += 2;
+    } else {
+      entries.push({ ...counts, path });
+    }
+  }
+  return entries;
+}
+
+function parseNameStatus(out: string): Map<string, { status: FileDiff["status"] }> {
+  const parts = out.split("\0").filter((p) => p !== "");
+  const map = new Map<string, { status: FileDiff["status"] }>();
+  for (let i = 0; i < parts.length; i++) {
+    const code = parts[i][0];
+    if (code === "R" || code === "C") {
+      map.set(parts[i + 2], { status: "renamed" });
+      i += 2;
+      continue;
+    }
+    const status = code === "A" ? "added" : code === "D" ? "removed" : "modified";
+    map.set(parts[i + 1], { status });
+    i += 1;
+  }
+  return map;
+}
+
+function toUtcIso(date: string): string {
+  return new Date(date).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+async function listFiles(root: string, dir = root): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name === ".git") continue;
+      out.push(...(await listFiles(root, full)));
+    } else if (entry.isFile()) {
+      out.push(relative(root, full));
+    }
+  }
+  return out.sort();
+}
+
+export { ZERO_SHA };

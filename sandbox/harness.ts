@@ -1,0 +1,626 @@
+/**
+ * startSandbox(): a whole GitHub for one repository, with the REAL Probot app attached.
+ * Generates the app's key pair and webhook secret, starts the sandbox API, seeds `acme/research`,
+ * installs the app, starts runners, then runs the given Probot ApplicationFunction behind its own
+ * loopback server (restartable with fresh memory on the same port).
+ */
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Octokit } from "@octokit/rest";
+import { type ApplicationFunction, createNodeMiddleware, Probot, ProbotOctokit } from "probot";
+import { rerequestCheckRun } from "./api/checks.js";
+import { Auth } from "./auth.js";
+import { Faults } from "./faults.js";
+import type {
+  CheckRunRecord,
+  CommentRecord,
+  GistRecord,
+  IssueRecord,
+  LabelRecord,
+  Permissions,
+  RepoRole,
+  WorkflowRunRecord,
+} from "./model.js";
+import { loadOpenApiContract } from "./openapi.js";
+import { type RunnerOptions, SandboxRunners } from "./runner.js";
+import { type RequestRecord, SandboxServer } from "./server.js";
+import { type Violation, ViolationLog } from "./violations.js";
+import { loadWebhookSchemas } from "./webhook-schemas.js";
+import { type DeliveryRecord, WebhookDeliverer } from "./webhooks.js";
+import { World } from "./world.js";
+
+export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** Events a GitHub App like ours subscribes to. */
+export const DEFAULT_APP_EVENTS = [
+  "check_run",
+  "create",
+  "delete",
+  "issue_comment",
+  "issues",
+  "pull_request",
+  "push",
+  "repository_dispatch",
+  "workflow_run",
+];
+
+/** What the autoresearch app asks for at installation. */
+export const DEFAULT_APP_PERMISSIONS: Permissions = {
+  actions: "write",
+  checks: "write",
+  contents: "write",
+  issues: "write",
+  metadata: "read",
+  pull_requests: "write",
+};
+
+/** Labels every new GitHub repository starts with. */
+const GITHUB_DEFAULT_LABELS = [
+  ["bug", "d73a4a", "Something isn't working"],
+  ["documentation", "0075ca", "Improvements or additions to documentation"],
+  ["duplicate", "cfd3d7", "This issue or pull request already exists"],
+  ["enhancement", "a2eeef", "New feature or request"],
+  ["good first issue", "7057ff", "Good for newcomers"],
+  ["help wanted", "008672", "Extra attention is needed"],
+  ["invalid", "e4e669", "This doesn't seem right"],
+  ["question", "d876e3", "Further information is requested"],
+  ["wontfix", "ffffff", "This will not be worked on"],
+] as const;
+
+export interface SandboxOptions {
+  /** Directory committed as the first commit of `main`. */
+  seedDir: string;
+  /** The Probot app under test. */
+  app: ApplicationFunction;
+  /** Environment the app process would get (merged with GIST_TOKEN and NOTIFY_WEBHOOK_URL). */
+  env?: Record<string, string>;
+  owner?: { login: string; type: "User" | "Organization" };
+  repo?: string;
+  private?: boolean;
+  /** Labels created besides GitHub's defaults. */
+  labels?: { name: string; color?: string; description?: string }[];
+  appSlug?: string;
+  appEvents?: string[];
+  appPermissions?: Permissions;
+  /** Extra users beyond octocat (admin) and mallory (read). */
+  users?: { login: string; role: RepoRole; scopes?: string[] }[];
+  runners?: Partial<Omit<RunnerOptions, "workRoot" | "gitDir">>;
+  /** Seed for every fault decision. */
+  seed?: number;
+  /** Validate each 2xx response against the OpenAPI description (default true). */
+  validateResponses?: boolean;
+  logLevel?: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+  /** Where repos and runner dirs go (default: a fresh temp dir, removed by stop()). */
+  workDir?: string;
+  webhookTimeoutMs?: number;
+  /** Override the webhook secret the APP uses (to prove a wrong secret is rejected). */
+  appSecretOverride?: string;
+  /**
+   * The Octokit class the app gets (Probot's `Octokit` option). Default: Probot's own, whose
+   * throttling spaces writes 1 s apart and whose retries wait 1 s, 4 s, 9 s, as in production.
+   * Tests may pass `fastProbotOctokit()` to keep the same plugins with short waits.
+   */
+  probotOctokit?: typeof ProbotOctokit;
+  /**
+   * Refuse installation tokens on operations the OpenAPI marks `enabledForGitHubApps: false`
+   * (default true). Gists stay refused to installation tokens either way.
+   */
+  enforceSpecAppRestrictions?: boolean;
+}
+
+/** ProbotOctokit with the same plugins but no write spacing and millisecond retry back-off. */
+export function fastProbotOctokit(): typeof ProbotOctokit {
+  // A function, not an object: Probot merges its own throttle options over plain defaults.
+  return ProbotOctokit.defaults((options: Record<string, Record<string, unknown> | undefined>) => ({
+    ...options,
+    throttle: { ...options.throttle, enabled: false },
+    retry: { ...options.retry, retryAfterBaseValue: 10 },
+  }));
+}
+
+export interface Notification {
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  at: string;
+}
+
+type AsUser = string;
+
+export interface SandboxHandle {
+  url: string;
+  repo: { owner: string; name: string; fullName: string };
+  app: {
+    id: number;
+    slug: string;
+    installationId: number;
+    webhookUrl: string;
+    privateKey: string;
+    webhookSecret: string;
+  };
+  /** Personal access tokens: octocat (admin, repo+gist), mallory (read). */
+  tokens: Record<string, string>;
+  /** An Octokit for a sandbox user (default octocat), for tests and the demo. */
+  octokit(as?: AsUser): Octokit;
+  human: {
+    comment(issueNumber: number, body: string, as?: AsUser): Promise<number>;
+    addLabel(issueNumber: number, label: string, as?: AsUser): Promise<void>;
+    removeLabel(issueNumber: number, label: string, as?: AsUser): Promise<void>;
+    openIssue(title: string, body?: string, as?: AsUser): Promise<number>;
+    /** Commits files (null deletes) on top of `branch` (created from main when missing) and moves it. */
+    push(
+      branch: string,
+      files: Record<string, string | null>,
+      message: string,
+      as?: AsUser,
+    ): Promise<string>;
+    /** The "Re-run" button of a check run: GitHub sends check_run.rerequested to its app. */
+    clickRerun(checkRunId: number, as?: AsUser): void;
+  };
+  state: {
+    pulls(): IssueRecord[];
+    pull(n: number): IssueRecord;
+    issues(): IssueRecord[];
+    issue(n: number): IssueRecord;
+    comments(issueNumber?: number): CommentRecord[];
+    labels(): LabelRecord[];
+    checkRuns(headSha?: string): CheckRunRecord[];
+    runs(): WorkflowRunRecord[];
+    run(id: number): WorkflowRunRecord;
+    gists(): GistRecord[];
+    refs(prefix?: string): Promise<{ ref: string; sha: string }[]>;
+    deliveries: DeliveryRecord[];
+    requests: RequestRecord[];
+  };
+  git: {
+    readFile(ref: string, path: string): Promise<string | null>;
+    sha(ref: string): Promise<string | null>;
+    log(ref: string): Promise<{ sha: string; message: string; parents: string[] }[]>;
+  };
+  faults: Faults;
+  notifications: Notification[];
+  violations: Violation[];
+  /** Throws listing every recorded contract violation (call it in afterEach/afterAll). */
+  assertNoViolations(): void;
+  /** Forgets recorded violations (after a test that provokes them on purpose). */
+  clearViolations(): void;
+  /** An installation-token Octokit obtained the way the app does (JWT → access token). */
+  installationOctokit(): Promise<ProbotOctokit>;
+  /** Waits until deliveries, runners, the API and the app are all quiet. */
+  settle(options?: { timeoutMs?: number; quietMs?: number }): Promise<void>;
+  startApp(): Promise<void>;
+  stopApp(): Promise<void>;
+  /** Stops the app's server and starts a fresh instance (new memory) on the same port. */
+  restartApp(): Promise<void>;
+  /** Redelivers a webhook with its original X-GitHub-Delivery id (GitHub's "Redeliver"). */
+  redeliver(deliveryId: string): void;
+  stop(): Promise<void>;
+  world: World;
+  runners: SandboxRunners;
+}
+
+const WEBHOOK_PATH = "/api/github/webhooks";
+
+export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle> {
+  const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), "ar-sandbox-"));
+  const ownsWorkDir = opts.workDir === undefined;
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+  const webhookSecret = randomBytes(20).toString("hex");
+  const owner = opts.owner ?? { login: "acme", type: "Organization" as const };
+  const slug = opts.appSlug ?? "autoresearch-bot";
+  const events = opts.appEvents ?? DEFAULT_APP_EVENTS;
+  const users = [
+    {
+      login: "octocat",
+      role: "admin" as RepoRole,
+      scopes: ["repo", "gist", "workflow"],
+      name: "The Octocat",
+    },
+    { login: "mallory", role: "read" as RepoRole, scopes: ["repo"], name: "Mallory" },
+    ...(opts.users ?? []).map((u) => ({ ...u, scopes: u.scopes ?? ["repo"] })),
+  ];
+
+  const world = await World.create({
+    gitDir: join(workDir, "repo.git"),
+    owner,
+    repo: opts.repo ?? "research",
+    private: opts.private ?? true,
+    app: {
+      id: 424242,
+      slug,
+      name: slug,
+      permissions: opts.appPermissions ?? DEFAULT_APP_PERMISSIONS,
+      events,
+    },
+    users,
+  });
+  await world.git.seed(opts.seedDir);
+  for (const [name, color, description] of GITHUB_DEFAULT_LABELS)
+    world.labels.push({ id: world.nextId("label"), name, color, description, default: true });
+  for (const l of opts.labels ?? [])
+    world.labels.push({
+      id: world.nextId("label"),
+      name: l.name,
+      color: l.color ?? "ededed",
+      description: l.description ?? null,
+      default: false,
+    });
+
+  const faults = new Faults(opts.seed ?? 1);
+  const violations = new ViolationLog();
+  const auth = new Auth(world, publicKey);
+  auth.enforceSpecAppRestrictions = opts.enforceSpecAppRestrictions ?? true;
+  const runners = new SandboxRunners(world, auth, faults, violations, {
+    count: 1,
+    labels: ["self-hosted", "linux", "x64", "gpu"],
+    actionRepo: "autoresearch-bot/autoresearch-bot",
+    actionDir: PROJECT_ROOT,
+    ...opts.runners,
+    workRoot: join(workDir, "runners"),
+    gitDir: world.git.dir,
+  });
+  const server = new SandboxServer({
+    world,
+    auth,
+    contract: loadOpenApiContract(),
+    faults,
+    violations,
+    actions: runners,
+    validateResponses: opts.validateResponses ?? true,
+  });
+  const url = await server.start();
+  world.urls = { api: url, html: url };
+
+  let appUrl: string | null = null;
+  const deliverer = new WebhookDeliverer({
+    secret: webhookSecret,
+    target: () => appUrl,
+    events,
+    appId: world.app.id,
+    faults,
+    schemas: loadWebhookSchemas(),
+    violations,
+    timeoutMs: opts.webhookTimeoutMs,
+  });
+  world.onEvent((event, payload) => deliverer.enqueue(event, payload));
+
+  const notifications: Notification[] = [];
+  const sink = await listen(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Keep non-JSON bodies as text.
+    }
+    notifications.push({ body, headers: req.headers, at: new Date().toISOString() });
+    res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+  });
+
+  const octocat = world.user("octocat");
+  world.emit("installation", octocat, {
+    action: "created",
+    installation: world.installationJson(),
+    repositories: [
+      {
+        id: world.repo.id,
+        node_id: world.repoJson().node_id as string,
+        name: world.repo.name,
+        full_name: `${owner.login}/${world.repo.name}`,
+        private: world.repo.private,
+      },
+    ],
+    requester: world.userJson(octocat),
+  });
+
+  const tokens = Object.fromEntries(
+    [...world.users.keys()].map((login) => [login, auth.userToken(login)]),
+  );
+  const octokits = new Map<string, Octokit>();
+  const octokit = (as = "octocat") => {
+    let o = octokits.get(as);
+    if (!o) {
+      const token = tokens[as];
+      if (!token)
+        throw new Error(`no sandbox user "${as}" (have ${Object.keys(tokens).join(", ")})`);
+      o = new Octokit({
+        auth: token,
+        baseUrl: url,
+        log: { debug() {}, info() {}, warn() {}, error() {} },
+      });
+      octokits.set(as, o);
+    }
+    return o;
+  };
+
+  // ---- the app ---------------------------------------------------------------------------
+  const appEnv: Record<string, string> = {
+    GIST_TOKEN: tokens.octocat,
+    NOTIFY_WEBHOOK_URL: `${sink.url}/notify`,
+    ...opts.env,
+  };
+  const savedEnv = new Map<string, string | undefined>();
+  for (const [k, v] of Object.entries(appEnv)) {
+    savedEnv.set(k, process.env[k]);
+    process.env[k] = v;
+  }
+  let appServer: Server | null = null;
+  let appPort = 0;
+  let appInFlight = 0;
+  const startApp = async () => {
+    if (appServer) return;
+    const ProbotWithDefaults = Probot.defaults({
+      appId: world.app.id,
+      privateKey,
+      secret: opts.appSecretOverride ?? webhookSecret,
+      baseUrl: url,
+      logLevel: opts.logLevel ?? "warn",
+      ...(opts.probotOctokit ? { Octokit: opts.probotOctokit } : {}),
+    });
+    const probot = new ProbotWithDefaults();
+    const middleware = await createNodeMiddleware(opts.app, { probot, webhooksPath: WEBHOOK_PATH });
+    const started = await listen(async (req, res) => {
+      appInFlight++;
+      try {
+        await middleware(req, res, () => {
+          if (!res.headersSent) res.writeHead(404).end();
+        });
+      } finally {
+        appInFlight--;
+      }
+    }, appPort);
+    appServer = started.server;
+    appPort = started.port;
+    appUrl = `${started.url}${WEBHOOK_PATH}`;
+    deliverer.resume();
+  };
+  const stopApp = async () => {
+    const s = appServer;
+    appServer = null;
+    appUrl = null;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  };
+  await startApp();
+
+  const settle = async (options: { timeoutMs?: number; quietMs?: number } = {}) => {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const quietMs = options.quietMs ?? 100;
+    const deadline = Date.now() + timeoutMs;
+    let quietSince = Date.now();
+    for (;;) {
+      const busy: string[] = [];
+      if (!deliverer.isIdle() && !deliverer.paused)
+        busy.push(`webhook deliveries: ${deliverer.describeBacklog()}`);
+      if (!runners.isIdle()) busy.push(`runners: ${runners.describeBacklog()}`);
+      const activity = server.activity();
+      if (activity.inFlight > 0) busy.push(`${activity.inFlight} API request(s) in flight`);
+      if (world.background.size > 0)
+        busy.push(`${world.background.size} background job(s) (update-branch)`);
+      if (appInFlight > 0) busy.push(`${appInFlight} webhook(s) being handled by the app`);
+      if (busy.length > 0 || Date.now() - activity.lastActivity < quietMs) quietSince = Date.now();
+      if (busy.length === 0 && Date.now() - quietSince >= quietMs) return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `settle(): the sandbox was still busy after ${timeoutMs} ms: ${busy.join("; ") || "API activity kept going"}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  const full = `${owner.login}/${world.repo.name}`;
+  const [o, r] = [owner.login, world.repo.name];
+  const handle: SandboxHandle = {
+    url,
+    repo: { owner: o, name: r, fullName: full },
+    app: {
+      id: world.app.id,
+      slug,
+      installationId: world.installation.id,
+      webhookUrl: appUrl ?? "",
+      privateKey,
+      webhookSecret,
+    },
+    tokens,
+    octokit,
+    human: {
+      async comment(issueNumber, body, as) {
+        const { data } = await octokit(as).issues.createComment({
+          owner: o,
+          repo: r,
+          issue_number: issueNumber,
+          body,
+        });
+        return data.id;
+      },
+      async addLabel(issueNumber, label, as) {
+        await octokit(as).issues.addLabels({
+          owner: o,
+          repo: r,
+          issue_number: issueNumber,
+          labels: [label],
+        });
+      },
+      async removeLabel(issueNumber, label, as) {
+        await octokit(as).issues.removeLabel({
+          owner: o,
+          repo: r,
+          issue_number: issueNumber,
+          name: label,
+        });
+      },
+      async openIssue(title, body, as) {
+        const { data } = await octokit(as).issues.create({ owner: o, repo: r, title, body });
+        return data.number;
+      },
+      async push(branch, files, message, as) {
+        const ok = octokit(as);
+        const current = await world.git.getRef(`refs/heads/${branch}`);
+        const parent =
+          current ?? (await world.git.getRef(`refs/heads/${world.repo.default_branch}`))!;
+        const { data: parentCommit } = await ok.git.getCommit({
+          owner: o,
+          repo: r,
+          commit_sha: parent,
+        });
+        const tree = await Promise.all(
+          Object.entries(files).map(async ([path, content]) => {
+            if (content === null)
+              return { path, mode: "100644" as const, type: "blob" as const, sha: null };
+            const { data: blob } = await ok.git.createBlob({
+              owner: o,
+              repo: r,
+              content: Buffer.from(content).toString("base64"),
+              encoding: "base64",
+            });
+            return { path, mode: "100644" as const, type: "blob" as const, sha: blob.sha };
+          }),
+        );
+        const { data: newTree } = await ok.git.createTree({
+          owner: o,
+          repo: r,
+          base_tree: parentCommit.tree.sha,
+          tree,
+        });
+        const { data: commit } = await ok.git.createCommit({
+          owner: o,
+          repo: r,
+          message,
+          tree: newTree.sha,
+          parents: [parent],
+        });
+        if (current)
+          await ok.git.updateRef({ owner: o, repo: r, ref: `heads/${branch}`, sha: commit.sha });
+        else
+          await ok.git.createRef({
+            owner: o,
+            repo: r,
+            ref: `refs/heads/${branch}`,
+            sha: commit.sha,
+          });
+        return commit.sha;
+      },
+      clickRerun(checkRunId, as = "octocat") {
+        const run = world.checkRuns.get(checkRunId);
+        if (!run) throw new Error(`no check run ${checkRunId}`);
+        rerequestCheckRun(world, run, world.user(as));
+      },
+    },
+    state: {
+      pulls: () => [...world.issues.values()].filter((i) => i.pull_request),
+      pull: (n) => world.pull(n),
+      issues: () => [...world.issues.values()],
+      issue: (n) => world.issue(n),
+      comments: (n) =>
+        [...world.comments.values()]
+          .filter((c) => n === undefined || c.issue_number === n)
+          .sort((a, b) => a.id - b.id),
+      labels: () => [...world.labels],
+      checkRuns: (sha) => [...world.checkRuns.values()].filter((c) => !sha || c.head_sha === sha),
+      runs: () => [...world.runs.values()],
+      run: (id) => {
+        const run = world.runs.get(id);
+        if (!run) throw new Error(`no workflow run ${id}`);
+        return run;
+      },
+      gists: () => [...world.gists.values()],
+      refs: (prefix = "refs/heads/") => world.git.listRefs(prefix),
+      deliveries: deliverer.deliveries,
+      requests: server.requests,
+    },
+    git: {
+      async readFile(ref, path) {
+        const sha =
+          (await world.git.resolveCommit(ref)) ??
+          (await world.git.resolveCommit(`refs/heads/${ref}`));
+        if (!sha) return null;
+        const found = await world.git.readPath(sha, path);
+        return found?.type === "file" ? found.content.toString("utf8") : null;
+      },
+      sha: async (ref) =>
+        (await world.git.getRef(ref.startsWith("refs/") ? ref : `refs/heads/${ref}`)) ??
+        (await world.git.resolveCommit(ref)),
+      async log(ref) {
+        const head =
+          (await world.git.resolveCommit(`refs/heads/${ref}`)) ??
+          (await world.git.resolveCommit(ref));
+        if (!head) return [];
+        const shas = (await world.git.commitsBetween(null, head)).reverse();
+        return Promise.all(
+          shas.map(async (sha) => {
+            const c = await world.git.readCommit(sha);
+            return { sha, message: c.message, parents: c.parents };
+          }),
+        );
+      },
+    },
+    faults,
+    notifications,
+    violations: violations.list,
+    assertNoViolations: () => violations.assertNone(),
+    clearViolations: () => violations.clear(),
+    async installationOctokit() {
+      const probot = new Probot({
+        appId: world.app.id,
+        privateKey,
+        baseUrl: url,
+        logLevel: "warn",
+        Octokit: opts.probotOctokit ?? fastProbotOctokit(),
+      });
+      return probot.auth(world.installation.id);
+    },
+    settle,
+    startApp,
+    stopApp,
+    async restartApp() {
+      await stopApp();
+      await startApp();
+    },
+    redeliver: (id) => deliverer.redeliver(id),
+    async stop() {
+      await runners.stop();
+      await stopApp();
+      await server.stop();
+      sink.server.closeAllConnections();
+      await new Promise<void>((resolve) => sink.server.close(() => resolve()));
+      for (const [k, v] of savedEnv) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      if (ownsWorkDir) rmSync(workDir, { recursive: true, force: true });
+    },
+    world,
+    runners,
+  };
+  Object.defineProperty(handle.app, "webhookUrl", { get: () => appUrl ?? "" });
+  return handle;
+}
+
+async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  port = 0,
+): Promise<{ server: Server; port: number; url: string }> {
+  const server = createServer((req, res) => {
+    handler(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500).end(String(error));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return { server, port: actual, url: `http://127.0.0.1:${actual}` };
+}

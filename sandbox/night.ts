@@ -1,0 +1,104 @@
+// Drives a whole "night" in the sandbox: the real app, the real bundled action, the tiny example.
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { type AppHandle, createApp } from "../src/app/index.js";
+import { readRunBlock } from "../src/core/run-state.js";
+import { readStateBlock } from "../src/core/state-block.js";
+import {
+  fastProbotOctokit,
+  PROJECT_ROOT,
+  type SandboxHandle,
+  type SandboxOptions,
+  startSandbox,
+} from "./harness.js";
+
+export const TINY_DIR = join(PROJECT_ROOT, "examples/tiny");
+
+export interface NightOptions {
+  runners?: number;
+  seed?: number;
+  /** Seconds of (compute) budget per training run of the tiny example. */
+  budgetSeconds?: number;
+  env?: Record<string, string>;
+  sandbox?: Partial<SandboxOptions>;
+}
+
+export interface Night {
+  sandbox: SandboxHandle;
+  app: () => AppHandle;
+  dashboardNumber(): number | null;
+  /** Experiments with a verdict so far. */
+  decided(): number;
+  /** Comments as octocat (the loop goes on: a running night is never quiet). */
+  say(issue: number, body: string): Promise<void>;
+  /** `/autoresearch stop` on the dashboard, then waits until every experiment is decided and all is quiet. */
+  stopRun(timeoutMs?: number): Promise<void>;
+  waitForDecided(n: number, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startNight(options: NightOptions = {}): Promise<Night> {
+  let handle: AppHandle | undefined;
+  const app = createApp({
+    env: { HEARTBEAT_SECONDS: "0", AUTORESEARCH_SEED: String(options.seed ?? 1), ...options.env },
+    onReady: (h) => {
+      handle = h;
+    },
+  });
+  const sandbox = await startSandbox({
+    seedDir: TINY_DIR,
+    app,
+    seed: options.seed ?? 1,
+    logLevel: "warn",
+    probotOctokit: fastProbotOctokit(),
+    ...options.sandbox,
+    env: { ...options.env, ...options.sandbox?.env },
+    runners: {
+      count: options.runners ?? 1,
+      env: { AUTORESEARCH_TIME_BUDGET: String(options.budgetSeconds ?? 1) },
+      prepareHome: (home) => {
+        execFileSync("python3", ["prepare.py"], {
+          cwd: TINY_DIR,
+          env: { ...process.env, HOME: home },
+          stdio: "ignore",
+        });
+      },
+      ...options.sandbox?.runners,
+    },
+  });
+  const dashboardNumber = () =>
+    sandbox.state.issues().find((i) => !i.pull_request && readRunBlock(i.body ?? ""))?.number ??
+    null;
+  const decided = () =>
+    sandbox.state.pulls().filter((p) => readStateBlock(p.body ?? "")?.phase === "decided").length;
+  return {
+    sandbox,
+    app: () => {
+      if (!handle) throw new Error("the app has not started");
+      return handle;
+    },
+    dashboardNumber,
+    decided,
+    async say(issue, body) {
+      await sandbox.human.comment(issue, body);
+    },
+    async stopRun(timeoutMs = 120_000) {
+      const dashboard = dashboardNumber();
+      if (dashboard === null) throw new Error("no run to stop: no dashboard issue");
+      await sandbox.human.comment(dashboard, "/autoresearch stop");
+      await sandbox.settle({ timeoutMs });
+    },
+    async waitForDecided(n, timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (decided() < n) {
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${n} decided experiments (have ${decided()})`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async stop() {
+      handle?.stop();
+      await sandbox.stop();
+    },
+  };
+}

@@ -1,0 +1,297 @@
+/**
+ * The sandbox's HTTP face: a node:http server on 127.0.0.1 that answers GitHub REST requests.
+ * Each request is (1) maybe failed by a fault knob, (2) validated against GitHub's OpenAPI
+ * description, (3) authenticated and authorized, (4) served, (5) its response checked against
+ * the description (strict mode). Anything GitHub would not accept is a recorded violation.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { actionsRoutes } from "./api/actions.js";
+import { appRoutes } from "./api/app.js";
+import { checkRoutes } from "./api/checks.js";
+import { gistRoutes } from "./api/gists.js";
+import { gitRoutes } from "./api/git.js";
+import { issueRoutes } from "./api/issues.js";
+import { pullRoutes } from "./api/pulls.js";
+import { repoRoutes } from "./api/repos.js";
+import { type ActionsBackend, type Ctx, checkRepo, type Reply, type Routes } from "./api/route.js";
+import { type Actor, type Auth, actorAccount } from "./auth.js";
+import type { Faults } from "./faults.js";
+import { ContractError, type OpenApiContract } from "./openapi.js";
+import type { ViolationLog } from "./violations.js";
+import { ApiError, type World } from "./world.js";
+
+export const ROUTES: Routes = {
+  ...appRoutes,
+  ...repoRoutes,
+  ...gitRoutes,
+  ...pullRoutes,
+  ...issueRoutes,
+  ...checkRoutes,
+  ...actionsRoutes,
+  ...gistRoutes,
+};
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  operationId: string | null;
+  status: number;
+  /** Login of the caller ("acme-autoresearch[bot]", "github-actions[bot]", "octocat"), or null. */
+  actor: string | null;
+  actorKind: Actor["kind"];
+  durationMs: number;
+}
+
+export interface ServerOptions {
+  world: World;
+  auth: Auth;
+  contract: OpenApiContract;
+  faults: Faults;
+  violations: ViolationLog;
+  actions: ActionsBackend;
+  /** Validate every 2xx JSON response against the spec (slower; on in tests). */
+  validateResponses: boolean;
+}
+
+export class SandboxServer {
+  readonly requests: RequestRecord[] = [];
+  #server: Server | undefined;
+  #inFlight = 0;
+  #lastActivity = Date.now();
+  url = "";
+
+  constructor(private readonly options: ServerOptions) {}
+
+  async start(): Promise<string> {
+    const server = createServer((req, res) => void this.#handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve());
+    });
+    this.#server = server;
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    if (!server) return;
+    this.#server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Requests being served right now, and when the last one finished (for settle()). */
+  activity(): { inFlight: number; lastActivity: number } {
+    return { inFlight: this.#inFlight, lastActivity: this.#lastActivity };
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.#inFlight++;
+    const method = (req.method ?? "GET").toUpperCase();
+    const url = new URL(req.url ?? "/", this.url);
+    const started = Date.now();
+    const record: RequestRecord = {
+      method,
+      path: url.pathname,
+      operationId: null,
+      status: 0,
+      actor: null,
+      actorKind: "anonymous",
+      durationMs: 0,
+    };
+    try {
+      const reply = await this.#serve(req, method, url, record);
+      record.status = reply.status;
+      this.#send(res, reply, url);
+    } catch (error) {
+      record.status = 500;
+      this.#send(
+        res,
+        { status: 500, body: { message: `sandbox bug: ${(error as Error).stack ?? error}` } },
+        url,
+      );
+    } finally {
+      record.durationMs = Date.now() - started;
+      this.requests.push(record);
+      this.#inFlight--;
+      this.#lastActivity = Date.now();
+    }
+  }
+
+  async #serve(
+    req: IncomingMessage,
+    method: string,
+    url: URL,
+    record: RequestRecord,
+  ): Promise<Reply> {
+    const { world, auth, contract, faults, violations } = this.options;
+    const where = `${method} ${url.pathname}`;
+    const raw = await readBody(req);
+
+    let actor: Actor = { kind: "anonymous" };
+    try {
+      actor = auth.identify(header(req, "authorization"));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return errorReply(error, "https://docs.github.com/rest");
+    }
+    record.actor = actorAccount(actor)?.login ?? null;
+    record.actorKind = actor.kind;
+
+    const injected = faults.takeApiFailure(
+      actor.kind === "actions" ? "action" : actor.kind === "user" ? "user" : "app",
+    );
+    if (injected !== null) return { status: injected, body: { message: "Server Error" } };
+
+    let body: unknown;
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw.toString("utf8"));
+      } catch {
+        return {
+          status: 400,
+          body: {
+            message: "Problems parsing JSON",
+            documentation_url: "https://docs.github.com/rest",
+            status: "400",
+          },
+        };
+      }
+    }
+    const query = Object.fromEntries(url.searchParams.entries());
+    let match: ReturnType<OpenApiContract["validateRequest"]>;
+    try {
+      match = contract.validateRequest({ method, path: url.pathname, query, body });
+    } catch (error) {
+      if (!(error instanceof ContractError)) throw error;
+      violations.record(error.kind, where, error.message);
+      record.operationId = error.operationId ?? null;
+      return contractErrorReply(error);
+    }
+    const { operation, params } = match;
+    record.operationId = operation.operationId;
+    const route = ROUTES[operation.operationId];
+    if (!route) {
+      violations.record(
+        "unimplemented",
+        where,
+        `${operation.operationId} is in GitHub's API but the sandbox does not serve it (add it to sandbox/api/)`,
+      );
+      return {
+        status: 501,
+        body: {
+          message: `The sandbox does not implement ${operation.operationId}`,
+          documentation_url: operation.docsUrl,
+        },
+      };
+    }
+    const ctx: Ctx = {
+      world,
+      auth,
+      actor,
+      op: operation,
+      params,
+      query,
+      body,
+      accept: header(req, "accept") ?? "",
+      actions: this.options.actions,
+      requestUrl: url,
+    };
+    let reply: Reply;
+    try {
+      // Another repository than the sandbox's one does not exist (404), before any permission check.
+      checkRepo(ctx);
+      auth.authorize(actor, route.access, operation);
+      reply = await route.handle(ctx);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return errorReply(error, operation.docsUrl);
+    }
+    if (
+      this.options.validateResponses &&
+      reply.status < 300 &&
+      reply.body !== undefined &&
+      !reply.raw
+    ) {
+      try {
+        contract.validateResponse(operation.operationId, reply.status, reply.body);
+      } catch (error) {
+        violations.record("response", where, (error as Error).message);
+      }
+    }
+    return reply;
+  }
+
+  #send(res: ServerResponse, reply: Reply, url: URL): void {
+    const reset = Math.floor(Date.now() / 1000) + 3600;
+    const headers: Record<string, string> = {
+      "x-github-api-version-selected": "2022-11-28",
+      "x-github-media-type": "github.v3; format=json",
+      "x-github-request-id": `SANDBOX:${this.requests.length + 1}`,
+      "x-ratelimit-limit": "5000",
+      "x-ratelimit-remaining": "4999",
+      "x-ratelimit-reset": String(reset),
+      "x-ratelimit-used": "1",
+      "x-ratelimit-resource": url.pathname.startsWith("/search") ? "search" : "core",
+      ...reply.headers,
+    };
+    if (reply.raw) {
+      res.writeHead(reply.status, { ...headers, "content-type": reply.raw.contentType });
+      res.end(reply.raw.data);
+      return;
+    }
+    if (reply.body === undefined) {
+      res.writeHead(reply.status, headers);
+      res.end();
+      return;
+    }
+    res.writeHead(reply.status, { ...headers, "content-type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify(reply.body));
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function errorReply(error: ApiError, docs: string): Reply {
+  return {
+    status: error.status,
+    body: {
+      message: error.message,
+      ...(error.errors ? { errors: error.errors } : {}),
+      documentation_url: docs,
+      status: String(error.status),
+    },
+  };
+}
+
+/** GitHub's answers to requests its router or schema refuses. */
+function contractErrorReply(error: ContractError): Reply {
+  if (error.status === 404)
+    return {
+      status: 404,
+      body: {
+        message: "Not Found",
+        documentation_url: "https://docs.github.com/rest",
+        status: "404",
+      },
+    };
+  return {
+    status: 422,
+    body: {
+      message: `Invalid request.\n\n${error.message}`,
+      documentation_url: "https://docs.github.com/rest",
+      status: "422",
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GitError, GitStore } from "../../sandbox/git-store.js";
+
+const SEED = join(import.meta.dirname, "fixtures", "seed-repo");
+const person = { name: "Tester", email: "t@example.com", date: "2025-01-01T00:00:00Z" };
+
+let dir: string;
+let git: GitStore;
+let main: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "git-store-test-"));
+  git = await GitStore.init(join(dir, "repo.git"));
+  main = await git.seed(SEED, { date: "2025-01-01T00:00:00Z" });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function commitFiles(parent: string, files: Record<string, string | null>, message: string) {
+  const base = (await git.readCommit(parent)).tree;
+  const tree = await git.writeTree(
+    base,
+    Object.entries(files).map(([path, content]) =>
+      content === null
+        ? { path, mode: "100644", type: "blob" as const, sha: null }
+        : { path, mode: "100644", type: "blob" as const, content },
+    ),
+  );
+  return git.writeCommit({ message, tree, parents: [parent], author: person, committer: person });
+}
+
+describe("GitStore", () => {
+  it("seeds the directory as main", async () => {
+    expect(await git.getRef("refs/heads/main")).toBe(main);
+    const paths = (await git.readTree(main, true))
+      .filter((e) => e.type === "blob")
+      .map((e) => e.path);
+    expect(paths).toEqual([
+      ".github/autoresearch.yml",
+      ".github/workflows/train.yml",
+      "prepare.py",
+      "train.py",
+    ]);
+  });
+
+  it("hashes blobs exactly like git", async () => {
+    // `printf 'hello\n' | git hash-object --stdin`
+    expect(await git.writeBlob("hello\n")).toBe("ce013625030ba8dba906f756967f9e9ca394464a");
+  });
+
+  it("builds trees on a base tree with nested paths and deletions", async () => {
+    const c = await commitFiles(
+      main,
+      { "deep/nested/file.txt": "x\n", "prepare.py": null },
+      "nest",
+    );
+    const paths = (await git.readTree(c, true)).filter((e) => e.type === "blob").map((e) => e.path);
+    expect(paths).toContain("deep/nested/file.txt");
+    expect(paths).not.toContain("prepare.py");
+    expect(paths).toContain("train.py");
+  });
+
+  it("reads files and directories at a commit", async () => {
+    const file = await git.readPath(main, "train.py");
+    expect(file?.type === "file" && file.content.toString()).toContain("LEARNING_RATE");
+    const dirEntry = await git.readPath(main, ".github");
+    expect(dirEntry?.type).toBe("dir");
+    expect(await git.readPath(main, "nope.txt")).toBeNull();
+  });
+
+  it("refuses a non-fast-forward ref update unless forced", async () => {
+    const a = await commitFiles(main, { "a.txt": "a\n" }, "a");
+    const b = await commitFiles(main, { "b.txt": "b\n" }, "b");
+    await git.setRef("refs/heads/ff", a, { create: true });
+    await expect(git.setRef("refs/heads/ff", b)).rejects.toMatchObject({
+      code: "not-fast-forward",
+    });
+    await git.setRef("refs/heads/ff", b, { force: true });
+    expect(await git.getRef("refs/heads/ff")).toBe(b);
+    await expect(git.setRef("refs/heads/ff", a, { create: true })).rejects.toBeInstanceOf(GitError);
+  });
+
+  it("reports per-file stats and hunk-only patches", async () => {
+    const c = await commitFiles(
+      main,
+      { "train.py": "LEARNING_RATE = 0.05\nDEPTH = 8\n", "notes.md": "hi\n" },
+      "change",
+    );
+    const files = await git.diffFiles(main, c);
+    const train = files.find((f) => f.filename === "train.py")!;
+    expect(train.status).toBe("modified");
+    expect(train.deletions).toBeGreaterThan(0);
+    expect(train.patch?.startsWith("@@")).toBe(true);
+    expect(train.patch).toContain("+LEARNING_RATE = 0.05");
+    expect(files.find((f) => f.filename === "notes.md")).toMatchObject({
+      status: "added",
+      additions: 1,
+      deletions: 0,
+    });
+  });
+
+  it("merges trees without a work tree and reports conflicts", async () => {
+    const left = await commitFiles(main, { "train.py": "LEARNING_RATE = 0.1\n" }, "left");
+    const right = await commitFiles(main, { "train.py": "LEARNING_RATE = 0.2\n" }, "right");
+    const other = await commitFiles(main, { "other.txt": "o\n" }, "other");
+    const clean = await git.mergeTrees(left, other);
+    expect(clean.clean).toBe(true);
+    const conflict = await git.mergeTrees(left, right);
+    expect(conflict).toEqual({ clean: false, conflicts: ["train.py"] });
+  });
+
+  it("lists commits between two points oldest first and finds merge bases", async () => {
+    const one = await commitFiles(main, { "1.txt": "1\n" }, "one");
+    const two = await commitFiles(one, { "2.txt": "2\n" }, "two");
+    expect(await git.commitsBetween(main, two)).toEqual([one, two]);
+    expect(await git.mergeBase(two, main)).toBe(main);
+    expect(await git.isAncestor(main, two)).toBe(true);
+    expect(await git.isAncestor(two, main)).toBe(false);
+  });
+});
+
+describe("ref names", () => {
+  it("refuses a branch nested under an existing branch name, as git (and GitHub) do", async () => {
+    await git.setRef("refs/heads/autoresearch/nov26", main, { create: true });
+    await expect(
+      git.setRef("refs/heads/autoresearch/nov26/1-baseline", main, { create: true }),
+    ).rejects.toMatchObject({ code: "ref-moved" });
+  });
+});
