@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Ajv, ValidateFunction } from "ajv";
 import { createAjv, describeAjvErrors } from "./ajv.js";
+import { addErrataFormats, applySpecErrata } from "./spec-errata.js";
 
 type Json = Record<string, unknown>;
 type Components = Record<"schemas" | "parameters" | "responses", Record<string, Json>>;
@@ -78,7 +79,9 @@ export class OpenApiContract {
   #queryAjv: Ajv | undefined;
 
   constructor(spec: Json) {
-    this.#components = spec.components as Components;
+    const components = spec.components as Components;
+    // GitHub's answer wins where its description is known to be wrong (see spec-errata.ts).
+    this.#components = { ...components, schemas: applySpecErrata(components.schemas) };
     for (const [template, item] of Object.entries(spec.paths as Record<string, Json>)) {
       this.#routes.push(this.#compileRoute(template, item));
     }
@@ -297,7 +300,9 @@ export class OpenApiContract {
   #queryValidator(key: string, schema: Json): ValidateFunction {
     let validate = this.#validators.get(key);
     if (!validate) {
-      this.#queryAjv ??= this.#registerComponents(createAjv({ coerceTypes: true }));
+      this.#queryAjv ??= this.#registerComponents(
+        addErrataFormats(createAjv({ coerceTypes: true })),
+      );
       validate = this.#queryAjv.compile({
         type: "object",
         properties: { value: toJsonSchema(schema) },
@@ -308,7 +313,7 @@ export class OpenApiContract {
   }
 
   #schemaAjv(): Ajv {
-    this.#ajv ??= this.#registerComponents(createAjv());
+    this.#ajv ??= this.#registerComponents(addErrataFormats(createAjv()));
     return this.#ajv;
   }
 

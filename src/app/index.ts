@@ -19,7 +19,7 @@ import { RunScheduler } from "./run-scheduler.js";
 import { startRun } from "./start-run.js";
 
 export interface AppOptions {
-  /** Overrides for tests; by default read from the environment. */
+  /** Overrides on top of the process environment (tests, the demo). */
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
   /** Receives the scheduler so tests and the demo can wait for the app to be idle. */
@@ -35,7 +35,7 @@ export interface AppHandle {
 /** The autoresearch-bot Probot app. */
 export function createApp(options: AppOptions = {}) {
   return (app: Probot, _probotOptions?: ApplicationFunctionOptions) => {
-    const env = options.env ?? process.env;
+    const env = { ...process.env, ...options.env };
     const scheduler = new RunScheduler();
     const log: Logger = {
       info: (m) => app.log.info(m),

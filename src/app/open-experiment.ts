@@ -1,12 +1,12 @@
 import { experimentBranch, parseExperimentBranch } from "../core/experiment-branch.js";
 import { bestKept } from "../core/schedule.js";
 import type { ExperimentState } from "../core/state-block.js";
-import { proposeSweep } from "../core/sweep.js";
+import { applySweepKey, proposeSweep } from "../core/sweep.js";
 import { openExperimentPull } from "../github/experiment-pulls.js";
 import { commitFiles, readTextFile, repoOf } from "../github/repo.js";
 import { isStatus } from "../github/sticky-comment.js";
 import { renderPrBody } from "../views/pr-body.js";
-import { isTracked, log, type RunPass } from "./run-view.js";
+import { isTracked, log, type RunPass, type Tracked } from "./run-view.js";
 
 const SWEEP_FILE = "train.py";
 
@@ -115,6 +115,22 @@ async function pointBranch(pass: RunPass, branch: string, sha: string): Promise<
   }
 }
 
+/**
+ * Every variant the run has proposed, plus the value a kept change replaced
+ * (going back to it would be a known loss).
+ */
+function triedSweepKeys(pass: RunPass): Set<string> {
+  const tried = new Set<string>();
+  for (const { experiment } of pass.pulls.filter(isTracked)) {
+    if (!experiment.key) continue;
+    tried.add(experiment.key);
+    const replaced = /^(\S+) (\S+) → /.exec(experiment.description);
+    if (experiment.verdict?.status === "keep" && replaced)
+      tried.add(`${replaced[1]}=${replaced[2]}`);
+  }
+  return tried;
+}
+
 /** The built-in proposer: one constant of train.py nudged around the current best. */
 export async function proposeFromSweep(pass: RunPass): Promise<boolean> {
   const source = await readTextFile(pass.gh, SWEEP_FILE, pass.head);
@@ -124,7 +140,7 @@ export async function proposeFromSweep(pass: RunPass): Promise<boolean> {
     );
     return false;
   }
-  const tried = new Set(pass.pulls.map((p) => p.experiment?.key).filter((k): k is string => !!k));
+  const tried = triedSweepKeys(pass);
   const proposal = proposeSweep({
     source,
     tried,
@@ -145,4 +161,41 @@ export async function proposeFromSweep(pass: RunPass): Promise<boolean> {
     key: proposal.key,
   });
   return true;
+}
+
+/**
+ * A sweep proposal made on an older run head is made again on the current one
+ * (its branch force-moved), rather than merged: "set NAME to X" applies cleanly
+ * where a merge of neighbouring lines would conflict. Returns the new head, or
+ * null when there is nothing left to propose (the head already has that value).
+ */
+export async function remakeSweepProposal(pass: RunPass, pull: Tracked): Promise<string | null> {
+  const { key } = pull.experiment;
+  if (pull.experiment.source !== "sweep" || !key) return null;
+  const source = await readTextFile(pass.gh, SWEEP_FILE, pass.head);
+  const next = source === null ? null : applySweepKey(source, key);
+  if (next === null) return null;
+  const sha = await commitFiles(
+    pass.gh,
+    pass.head,
+    { [SWEEP_FILE]: next.source },
+    `autoresearch: ${next.description}`,
+  );
+  await pass.gh.octokit.rest.git.updateRef({
+    ...repoOf(pass.gh),
+    ref: `heads/${pull.headRef}`,
+    sha,
+    force: true,
+  });
+  if (next.description !== pull.experiment.description) {
+    // The value it starts from moved with the run head: say so where people read it.
+    await pass.gh.octokit.rest.pulls.update({
+      ...repoOf(pass.gh),
+      pull_number: pull.number,
+      title: next.description,
+    });
+    pull.title = next.description;
+    pull.experiment = { ...pull.experiment, description: next.description };
+  }
+  return sha;
 }

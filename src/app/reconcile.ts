@@ -14,7 +14,7 @@ import type { AppDeps } from "./app-deps.js";
 import { applyVerdict, recordVerdict, requeued, save } from "./apply-verdict.js";
 import { checkConfig } from "./config-report.js";
 import { findRun } from "./find-run.js";
-import { nextExperimentNumber, proposeFromSweep } from "./open-experiment.js";
+import { nextExperimentNumber, proposeFromSweep, remakeSweepProposal } from "./open-experiment.js";
 import { recordRun } from "./record-run.js";
 import { isTracked, log, type RunPass, type Tracked } from "./run-view.js";
 import { findTrainingFacts } from "./training-facts.js";
@@ -205,23 +205,9 @@ async function judge(pass: RunPass, pull: Tracked, result: TrainResult): Promise
   });
   if (decision.kind === "verdict") return recordVerdict(pass, pull, result, decision.verdict);
 
-  // Would keep, but trained on an older head: bring the new head in and train again.
-  const update = await mergeRunHeadInto(pass.gh, pull.headRef, pass.head);
-  if (update.updated) {
-    log(pass, `#${pull.number}: ${decision.reason}`);
-    const headSha = update.sha ?? pull.headSha;
-    pull.headSha = headSha;
-    await save(pass, pull, requeued(exp, headSha, decision.reason));
-    return;
-  }
-  const verdict = {
-    status: "discard" as const,
-    reason: `would keep on its older base, but cannot be updated onto the run head (${update.message})`,
-    delta: null,
-    best: best?.state.result?.val_bpb ?? null,
-    flags: ["stale"],
-  };
-  await recordVerdict(pass, pull, result, verdict);
+  // Would keep, but trained on an older head: queue it again; dispatch brings it onto the new head first.
+  log(pass, `#${pull.number}: ${decision.reason}`);
+  await save(pass, pull, requeued(exp, exp.head_sha, decision.reason));
 }
 
 async function refill(pass: RunPass): Promise<void> {
@@ -270,18 +256,10 @@ async function dispatch(pass: RunPass, pull: Tracked): Promise<boolean> {
   const exp = pull.experiment;
   if (!(await containsCommit(pass.gh, pass.head, exp.head_sha))) {
     // Made on an older run head: train it on top of the current best, or not at all.
-    const update = await mergeRunHeadInto(pass.gh, pull.headRef, pass.head);
-    if (!update.updated) {
-      await reject(
-        pass,
-        pull,
-        `it conflicts with the run branch after a kept experiment (${update.message})`,
-      );
-      return false;
-    }
-    const headSha = update.sha ?? pull.headSha;
+    const headSha = await bringUpToDate(pass, pull);
+    if (headSha === null) return false;
     pull.headSha = headSha;
-    await save(pass, pull, { ...exp, head_sha: headSha });
+    await save(pass, pull, { ...pull.experiment, head_sha: headSha, base_sha: pass.head });
   }
   const current = pull.experiment;
   try {
@@ -308,6 +286,26 @@ async function dispatch(pass: RunPass, pull: Tracked): Promise<boolean> {
   await save(pass, pull, state);
   log(pass, `#${pull.number} dispatched (attempt ${state.attempts}) on ${pull.headRef}`);
   return true;
+}
+
+/** The experiment on top of the run head: a sweep proposal is remade there, anything else gets the head merged in. */
+async function bringUpToDate(pass: RunPass, pull: Tracked): Promise<string | null> {
+  if (pull.experiment.source === "sweep") {
+    const sha = await remakeSweepProposal(pass, pull);
+    if (sha === null)
+      await reject(pass, pull, "the run branch already has this value: nothing left to try");
+    return sha;
+  }
+  const update = await mergeRunHeadInto(pass.gh, pull.headRef, pass.head);
+  if (!update.updated) {
+    await reject(
+      pass,
+      pull,
+      `it conflicts with the run branch after a kept experiment (${update.message})`,
+    );
+    return null;
+  }
+  return update.sha ?? pull.headSha;
 }
 
 /** A PR that arrived without a state block: check it, then queue it as an experiment. */

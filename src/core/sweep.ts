@@ -181,3 +181,20 @@ function shuffle<T>(items: T[], random: () => number): T[] {
   }
   return out;
 }
+
+/**
+ * A sweep proposal is "set NAME to value": on a newer run head it is simply made
+ * again there, instead of merging heads. Null when the constant is gone or already has that value.
+ */
+export function applySweepKey(
+  source: string,
+  key: string,
+): { source: string; description: string } | null {
+  const eq = key.indexOf("=");
+  if (eq <= 0) return null;
+  const name = key.slice(0, eq);
+  const raw = key.slice(eq + 1);
+  const current = readConstants(source).findLast((c) => c.name === name);
+  if (!current || current.raw === raw) return null;
+  return { source: setConstant(source, name, raw), description: `${name} ${current.raw} → ${raw}` };
+}

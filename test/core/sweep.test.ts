@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
+  applySweepKey,
   formatFloat,
   mulberry32,
   mutationsOf,
@@ -180,5 +181,30 @@ describe("mulberry32", () => {
     expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
     expect(new Set(xs).size).toBe(100);
     expect(mulberry32(100)()).not.toBe(xs[0]);
+  });
+});
+
+describe("applySweepKey", () => {
+  const source = "DEPTH = 8\nMATRIX_LR = 0.04  # lr\nWARMUP_RATIO = 0.1\n";
+  it.each([
+    [
+      "MATRIX_LR=0.056",
+      {
+        source: "DEPTH = 8\nMATRIX_LR = 0.056  # lr\nWARMUP_RATIO = 0.1\n",
+        description: "MATRIX_LR 0.04 → 0.056",
+      },
+    ],
+    [
+      "DEPTH=9",
+      {
+        source: "DEPTH = 9\nMATRIX_LR = 0.04  # lr\nWARMUP_RATIO = 0.1\n",
+        description: "DEPTH 8 → 9",
+      },
+    ],
+    ["MATRIX_LR=0.04", null],
+    ["MISSING=1", null],
+    ["garbage", null],
+  ])("%s → %j", (key, expected) => {
+    expect(applySweepKey(source, key)).toEqual(expected);
   });
 });

@@ -1,0 +1,173 @@
+// `npm run demo`: the whole loop on the built-in tiny example, in the sandbox GitHub.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { readRunBlock } from "../src/core/run-state.js";
+import { readStateBlock } from "../src/core/state-block.js";
+import { mulberry32 } from "../src/core/sweep.js";
+import { checkNight } from "./invariants.js";
+import { startNight } from "./night.js";
+
+const HELP = `npm run demo -- [options]
+
+Runs the real autoresearch-bot app and the real bundled action against a sandbox GitHub on
+loopback, on examples/tiny (a CPU-only model), and checks the night's invariants at the end.
+
+  --experiments N    experiments to decide before stopping the run (default 8)
+  --runners N        sandbox GPU runners (default 1)
+  --seed N           seeds the sweep proposer and every fault (default 1)
+  --budget S         training budget per experiment in seconds of (virtual) compute (default 1)
+  --out DIR          where results.tsv, progress.svg, pulls.json, dashboard.md go (default demo-out)
+  --crash-rate R     fraction of trainings that crash (default 0)
+  --duplicates N     deliver the next N webhooks twice (default 0)
+  --runner-deaths N  the next N jobs lose their runner mid-run (default 0)
+  --api-errors N     the app's next N API requests answer 502 (default 0)
+  --restart          restart the app halfway through the night
+  --help             this text
+
+Exit code 0 only when every invariant holds.`;
+
+const { values } = parseArgs({
+  options: {
+    experiments: { type: "string", default: "8" },
+    runners: { type: "string", default: "1" },
+    seed: { type: "string", default: "1" },
+    budget: { type: "string", default: "1" },
+    out: { type: "string", default: "demo-out" },
+    "crash-rate": { type: "string", default: "0" },
+    duplicates: { type: "string", default: "0" },
+    "runner-deaths": { type: "string", default: "0" },
+    "api-errors": { type: "string", default: "0" },
+    restart: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+const number = (name: keyof typeof values, min: number, max: number): number => {
+  const value = Number(values[name]);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    console.error(
+      `--${name} must be a number from ${min} to ${max} (got ${values[name]}); see --help`,
+    );
+    process.exit(2);
+  }
+  return value;
+};
+const experiments = number("experiments", 1, 500);
+const runners = number("runners", 1, 16);
+const seed = number("seed", 0, 2 ** 31);
+const crashRate = number("crash-rate", 0, 1);
+const out = resolve(String(values.out));
+const tag = "demo";
+
+const rolls = mulberry32(seed + 7);
+const started = Date.now();
+console.log(
+  `autoresearch-bot demo: ${experiments} experiments, ${runners} runner(s), seed ${seed}\n`,
+);
+const night = await startNight({
+  runners,
+  seed,
+  budgetSeconds: number("budget", 0.1, 60),
+  sandbox: {
+    runners: {
+      // An injected crash looks to the action exactly like train.py dying with a CUDA error.
+      commandWrapper: (command) =>
+        rolls() < crashRate
+          ? `python3 -c "import sys; print('Traceback (most recent call last):'); print('RuntimeError: CUDA error: an illegal memory access was encountered (--crash-rate)'); sys.exit(1)"`
+          : command,
+    },
+  },
+});
+const { sandbox } = night;
+let exitCode = 1;
+try {
+  sandbox.faults.duplicateNextDeliveries(number("duplicates", 0, 10_000));
+  sandbox.faults.killRunnerDuringNextJobs(number("runner-deaths", 0, 1000), {
+    minMs: 200,
+    maxMs: 600,
+  });
+  sandbox.faults.failNextRequests(number("api-errors", 0, 1000), { who: "app" });
+
+  const issue = await sandbox.human.openIssue("Research the tiny model overnight");
+  await night.say(issue, `/autoresearch start ${tag}`);
+  let printed = 0;
+  let restarted = !values.restart;
+  const printDigests = () => {
+    for (const n of sandbox.notifications.slice(printed)) {
+      const text = String((n.body as { text?: string }).text ?? "");
+      console.log(
+        `${text
+          .replace(/^\[[^\]]*\] /, "")
+          .split("\n")
+          .join("  |  ")}`,
+      );
+    }
+    printed = sandbox.notifications.length;
+  };
+  while (night.decided() < experiments) {
+    printDigests();
+    if (!restarted && night.decided() >= experiments / 2) {
+      console.log("-- restarting the app (fresh memory) --");
+      await sandbox.restartApp();
+      restarted = true;
+    }
+    if (Date.now() - started > 15 * 60_000) throw new Error("the demo took over 15 minutes");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await night.stopRun(300_000);
+  printDigests();
+
+  // The artefacts a user would look at in the morning.
+  const report = await checkNight(sandbox, tag);
+  mkdirSync(out, { recursive: true });
+  const dashboard = sandbox.state.issues().find((i) => readRunBlock(i.body)?.tag === tag);
+  const run = readRunBlock(dashboard?.body);
+  const gist = run?.gist_id ? sandbox.state.gists().find((g) => g.id === run.gist_id) : undefined;
+  writeFileSync(join(out, "results.tsv"), report.tsv);
+  writeFileSync(join(out, "progress.svg"), gist?.files["progress.svg"] ?? "");
+  writeFileSync(join(out, "dashboard.md"), dashboard?.body ?? "");
+  const pulls = sandbox.state.pulls().map((p) => {
+    const state = readStateBlock(p.body);
+    return {
+      number: p.number,
+      title: p.title,
+      state: p.state,
+      merged: p.pull_request?.merged ?? false,
+      head_sha: p.pull_request?.head.sha,
+      labels: p.labels,
+      phase: state?.phase ?? null,
+      verdict: state?.verdict ?? null,
+      val_bpb: state?.result?.status === "ok" ? state.result.val_bpb : null,
+    };
+  });
+  writeFileSync(join(out, "pulls.json"), `${JSON.stringify(pulls, null, 2)}\n`);
+  // The sandbox checks every request and webhook against GitHub's descriptions: any mismatch fails the demo.
+  const violations = [
+    ...new Set(sandbox.violations.map((v) => `[${v.kind}] ${v.where}: ${v.message.slice(0, 300)}`)),
+  ];
+  report.problems.push(...violations.map((v) => `contract violation ${v}`));
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`\nresults.tsv (${report.experiments.length} PRs, ${seconds} s):\n${report.tsv}`);
+  console.log(`wrote ${out}/{results.tsv,progress.svg,pulls.json,dashboard.md}`);
+  if (report.problems.length > 0) {
+    console.error(
+      `\n${report.problems.length} invariant(s) broken:\n- ${report.problems.join("\n- ")}`,
+    );
+  } else {
+    console.log(
+      "all invariants hold: every PR merged or closed, run branch = chain of keeps, one ledger row per verdict",
+    );
+    exitCode = 0;
+  }
+} catch (error) {
+  console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+} finally {
+  await night.stop();
+}
+process.exit(exitCode);
