@@ -156,6 +156,7 @@ export function requeued(state: ExperimentState, headSha: string, note: string):
     verdict: null,
     decided_at: null,
     infra_failures: 0,
+    confirmations: [],
     note,
   };
 }

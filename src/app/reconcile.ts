@@ -10,6 +10,7 @@ import { branchSha, containsCommit, type RepoClient, repoOf } from "../github/re
 import { comment } from "../github/run-issues.js";
 import { isStatus } from "../github/sticky-comment.js";
 import { cancelRun, dispatchTraining } from "../github/workflows.js";
+import { requestAgentProposals } from "./agent-proposer.js";
 import type { AppDeps } from "./app-deps.js";
 import { applyVerdict, recordVerdict, requeued, save } from "./apply-verdict.js";
 import { checkConfig } from "./config-report.js";
@@ -202,8 +203,30 @@ async function judge(pass: RunPass, pull: Tracked, result: TrainResult): Promise
     },
     seedOnly: allowed.length > 0 && isSeedOnly(allowed.map((f) => f.patch ?? "").join("\n")),
     baseIsStale: !(await containsCommit(pass.gh, pass.head, exp.head_sha)),
+    earlier: exp.confirmations ?? [],
   });
-  if (decision.kind === "verdict") return recordVerdict(pass, pull, result, decision.verdict);
+  if (decision.kind === "verdict") {
+    const runs = [...(exp.confirmations ?? []), result.val_bpb];
+    const measured =
+      result.status === "ok" && runs.length > 1
+        ? {
+            ...result,
+            val_bpb: decision.verdict.best === null ? result.val_bpb : roundedMean(runs),
+            message: `mean of ${runs.length} runs: ${result.message}`,
+          }
+        : result;
+    return recordVerdict(pass, pull, measured, decision.verdict);
+  }
+  if (decision.kind === "confirm") {
+    log(pass, `#${pull.number}: ${decision.reason}`);
+    await save(pass, pull, {
+      ...exp,
+      phase: "queued",
+      confirmations: [...(exp.confirmations ?? []), result.val_bpb],
+      note: decision.reason,
+    });
+    return;
+  }
 
   // Would keep, but trained on an older head: queue it again; dispatch brings it onto the new head first.
   log(pass, `#${pull.number}: ${decision.reason}`);
@@ -232,15 +255,10 @@ async function refill(pass: RunPass): Promise<void> {
     concurrency,
     queueDepth: pass.config.queueDepth,
   });
-  for (let i = 0; i < plan.propose; i++) {
-    if (pass.config.proposer !== "sweep") {
-      if (pass.config.proposer === "agent") {
-        pass.alerts.push(
-          "proposer `agent` is not available in this version: push experiment branches, or use `proposer: sweep`.",
-        );
-      }
-      break;
-    }
+  if (pass.config.proposer === "agent" && plan.propose > 0) {
+    await requestAgentProposals(pass, plan.propose);
+  }
+  for (let i = 0; pass.config.proposer === "sweep" && i < plan.propose; i++) {
     if (!(await proposeFromSweep(pass))) break;
   }
   let free = Math.max(0, concurrency - inFlight);
@@ -382,6 +400,10 @@ async function filesOutsideAllowed(pass: RunPass, number: number): Promise<strin
 
 function violation(pass: RunPass, outside: string[]): string {
   return `it changes ${outside.map((p) => `\`${p}\``).join(", ")}: only ${pass.config.allowedPaths.map((p) => `\`${p}\``).join(", ")} may change (config: allowedPaths)`;
+}
+
+function roundedMean(values: readonly number[]): number {
+  return Math.round((values.reduce((sum, v) => sum + v, 0) / values.length) * 1e6) / 1e6;
 }
 
 function syntheticResult(

@@ -19,6 +19,25 @@ const repoPath = z
   .refine((p) => !p.split("/").includes(".."), "must not contain '..'")
   .refine((p) => !p.endsWith("/") && !p.includes("\\"), "must name a file, with / as separator");
 
+const ConfirmSchema = z.strictObject({
+  below: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe(
+      "A would-be keep that beats the best by less than this is trained again before it may keep: small gains are often noise. 0 turns confirmation off.",
+    ),
+  runs: z
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .default(2)
+    .describe(
+      "Extra trainings of such a change. It keeps only if the mean of all its runs still beats the best by minImprovement.",
+    ),
+});
+
 const PolicySchema = z.strictObject({
   minImprovement: z
     .number()
@@ -38,6 +57,9 @@ const PolicySchema = z.strictObject({
     .describe(
       "What to do with a change that only edits a random seed: its gain is noise, so it is discarded unless set to allow.",
     ),
+  confirm: ConfirmSchema.default(() => ConfirmSchema.parse({})).describe(
+    "The noise gate: small gains are measured again before they are kept.",
+  ),
 });
 
 const LabelsSchema = z.strictObject({

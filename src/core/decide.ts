@@ -14,12 +14,16 @@ export interface DecisionInput {
   seedOnly: boolean;
   /** The run branch moved since this PR's base. */
   baseIsStale: boolean;
+  /** val_bpb of earlier runs of this same head (confirmation runs), oldest first. */
+  earlier?: readonly number[];
 }
 
 export type Decision =
   | { kind: "verdict"; verdict: Verdict }
   /** A stale base that would keep: update the branch and train again before merging. */
-  | { kind: "retrain"; reason: string };
+  | { kind: "retrain"; reason: string }
+  /** A small gain: train the same head again before deciding (policy.confirm). */
+  | { kind: "confirm"; reason: string };
 
 // val_bpb comes printed with 6 decimals, so gaps this small are float noise, not gains:
 // without it 0.9979 - 0.0005 would not equal 0.9974 and boundaries would flip at random.
@@ -27,17 +31,22 @@ const EPSILON = 1e-9;
 
 /** The verdict on one training result, by the run's policy. Pure. */
 export function decide(input: DecisionInput): Decision {
-  const { result, best } = input;
-  if (result.status !== "ok") {
-    return { kind: "verdict", verdict: failed(result, result.status, best) };
+  const { best } = input;
+  if (input.result.status !== "ok") {
+    return { kind: "verdict", verdict: failed(input.result, input.result.status, best) };
   }
+  // With confirmation runs the change is judged by the mean of all its measurements.
+  const runs = [...(input.earlier ?? []), input.result.val_bpb];
+  const result = { ...input.result, val_bpb: roundBpb(mean(runs)) };
 
   const flags = [
     ...(result.anomalous ? ["anomalous"] : []),
     ...(input.seedOnly ? ["seed-only"] : []),
   ];
-  const judged = judge(input);
-  const reason = judged.reason + anomalyNote(result);
+  const judged = judge({ ...input, result });
+  const measured =
+    runs.length > 1 ? `mean of ${runs.length} runs (${runs.map(formatBpb).join(", ")}): ` : "";
+  const reason = measured + judged.reason + anomalyNote(result);
   const verdict = (status: VerdictStatus): Decision => ({
     kind: "verdict",
     verdict: {
@@ -50,6 +59,13 @@ export function decide(input: DecisionInput): Decision {
   });
 
   if (!judged.keep) return verdict("discard");
+  const { confirm } = input.policy;
+  if (best !== null && best - result.val_bpb < confirm.below && runs.length <= confirm.runs) {
+    return {
+      kind: "confirm",
+      reason: `${measured}the gain ${formatBpb(best - result.val_bpb)} is below policy.confirm.below ${formatBpb(confirm.below)}: training it again (run ${runs.length + 1} of ${confirm.runs + 1}) before it may keep`,
+    };
+  }
   if (input.baseIsStale) {
     return {
       kind: "retrain",
@@ -125,6 +141,10 @@ function compare(val: number, best: number, qualifier = ""): string {
   return gain > 0
     ? `${head} beats best ${formatBpb(best)} by ${qualifier}${by}`
     : `${head} is worse than best ${formatBpb(best)} by ${by}`;
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
 }
 
 /** To val_bpb's printed precision, so stored deltas read 0.0047, not 0.0047000000000000375. */

@@ -47,6 +47,8 @@ export const ExperimentStateSchema = z.object({
   key: z.string().nullish(),
   /** When the verdict was recorded: orders the ledger as decisions happened. */
   decided_at: z.string().nullish(),
+  /** val_bpb of earlier runs of this head that policy.confirm asked for, oldest first. */
+  confirmations: z.array(z.number()).nullish(),
   /** Why it never trained (rejected) or was closed without a verdict (superseded, stopped). */
   note: z.string().nullish(),
 });

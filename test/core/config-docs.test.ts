@@ -24,10 +24,14 @@ describe("generated config files are up to date", () => {
 describe("docs/config.md", () => {
   it("has a table row for every key, nested keys dotted", () => {
     const docs = buildConfigDocs();
-    const leaves = Object.entries(ConfigSchema.shape).flatMap(([key, field]) => {
-      const inner = (field as { def: { innerType?: { shape?: object } } }).def.innerType;
-      return inner?.shape ? [key, ...Object.keys(inner.shape).map((k) => `${key}.${k}`)] : [key];
-    });
+    type Field = { def: { innerType?: { shape?: Record<string, Field> } } };
+    const keysOf = (prefix: string, shape: Record<string, Field>): string[] =>
+      Object.entries(shape).flatMap(([key, field]) => {
+        const path = prefix + key;
+        const inner = field.def.innerType?.shape;
+        return inner ? [path, ...keysOf(`${path}.`, inner)] : [path];
+      });
+    const leaves = keysOf("", ConfigSchema.shape as unknown as Record<string, Field>);
     const rows = docs.split("\n").filter((line) => line.startsWith("| `"));
     expect(rows.map((row) => row.split("`")[1])).toEqual(leaves);
   });

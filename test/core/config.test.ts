@@ -20,7 +20,12 @@ describe("DEFAULT_CONFIG", () => {
       anomalySeconds: 360,
       queuedAlertMinutes: 30,
       maxInfraRetries: 2,
-      policy: { minImprovement: 0, simplicityCostPerLine: 0.00005, seedOnly: "discard" },
+      policy: {
+        minImprovement: 0,
+        simplicityCostPerLine: 0.00005,
+        seedOnly: "discard",
+        confirm: { below: 0, runs: 2 },
+      },
       mergeMethod: "squash",
       deleteBranches: false,
       proposer: "sweep",

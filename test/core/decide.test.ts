@@ -257,3 +257,41 @@ describe("decide: stale base", () => {
     });
   });
 });
+
+describe("the noise gate (policy.confirm)", () => {
+  const confirm = (below: number, runs = 2) => ({ confirm: { below, runs } });
+  const at = (val: number, earlier: number[], below = 0.002) => ({
+    ...input({ val, best: 0.9979, policy: confirm(below) }),
+    earlier,
+  });
+
+  it.each([
+    ["a small gain on its first run is trained again", at(0.9975, []), "confirm"],
+    ["a small gain on its second run is trained again", at(0.9975, [0.9976]), "confirm"],
+    ["after runs+1 measurements the mean decides: keep", at(0.9975, [0.9976, 0.9974]), "keep"],
+    ["after runs+1 measurements the mean decides: discard", at(0.9975, [0.999, 0.9985]), "discard"],
+    ["a gain above `below` keeps at once", at(0.994, []), "keep"],
+    ["a loss is discarded without confirmation", at(0.999, []), "discard"],
+    ["below 0 turns the gate off", at(0.9975, [], 0), "keep"],
+  ])("%s", (_name, decisionInput, expected) => {
+    const decision = decide(decisionInput);
+    expect(decision.kind === "verdict" ? decision.verdict.status : decision.kind).toBe(expected);
+  });
+
+  it("judges by the mean and says so", () => {
+    const decision = decide(at(0.9975, [0.9976, 0.9974]));
+    if (decision.kind !== "verdict") throw new Error("expected a verdict");
+    expect(decision.verdict.delta).toBeCloseTo(0.9975 - 0.9979, 6);
+    expect(decision.verdict.reason).toMatch(
+      /^mean of 3 runs \(0\.997600, 0\.997400, 0\.997500\): /,
+    );
+  });
+
+  it("a first measurement never waits for confirmation", () => {
+    const decision = decide({
+      ...input({ val: 0.9975, best: null, policy: confirm(0.01) }),
+      earlier: [],
+    });
+    expect(decision).toMatchObject({ kind: "verdict", verdict: { status: "keep" } });
+  });
+});
