@@ -4,7 +4,7 @@ import type { RepoClient } from "../github/repo.js";
 import { type DashboardIssue, listDashboards } from "../github/run-issues.js";
 
 export interface FoundRun {
-  dashboard: { number: number; body: string };
+  dashboard: { number: number; body: string; state: "open" | "closed" };
   run: RunState;
   pulls: ExperimentPull[];
 }
@@ -15,7 +15,7 @@ export async function findRun(gh: RepoClient, tag: string): Promise<FoundRun | n
   if (!dashboard) return null;
   const pulls = await listRunPulls(gh, dashboard.run.branch);
   return {
-    dashboard: { number: dashboard.number, body: dashboard.body },
+    dashboard: { number: dashboard.number, body: dashboard.body, state: dashboard.state },
     run: dashboard.run,
     pulls,
   };

@@ -5,6 +5,7 @@ import { withRunBlock } from "../core/run-state.js";
 import { ledgerRows } from "../core/schedule.js";
 import { updateIssue } from "../github/run-issues.js";
 import { renderDashboard } from "../views/dashboard.js";
+import { nextExperimentNumber } from "./open-experiment.js";
 import { isTracked, type RunPass, type Tracked } from "./run-view.js";
 
 export const LEDGER_FILE = "results.tsv";
@@ -40,10 +41,17 @@ export async function recordRun(pass: RunPass): Promise<{ tsv: string }> {
     ledgerTsv: pass.run.ledger === "issue" || !pass.deps.gist ? tsv : null,
     alerts: pass.alerts,
   });
-  const body = withRunBlock(renderDashboard(data), pass.run);
-  if (body !== pass.dashboard.body) {
-    await updateIssue(pass.gh, pass.dashboard.number, { body });
+  const run = { ...pass.run, next_n: nextExperimentNumber(pass) };
+  const body = withRunBlock(renderDashboard({ ...data, run }), run);
+  // A stopped run whose last experiment is decided is over: its dashboard closes.
+  const over = run.status === "stopped" && !pass.pulls.some((p) => p.state === "open");
+  if (body !== pass.dashboard.body || (over && pass.dashboard.state === "open")) {
+    await updateIssue(pass.gh, pass.dashboard.number, {
+      body,
+      ...(over ? { state: "closed" as const } : {}),
+    });
     pass.dashboard.body = body;
+    if (over) pass.dashboard.state = "closed";
   }
   return { tsv };
 }

@@ -10,7 +10,7 @@ export interface RunPass {
   gh: RepoClient;
   deps: AppDeps;
   config: Config;
-  dashboard: { number: number; body: string };
+  dashboard: { number: number; body: string; state: "open" | "closed" };
   run: RunState;
   /** The run branch head, moved forward by every merge in this pass. */
   head: string;

@@ -93,7 +93,7 @@ export async function startRun(
       gh,
       deps,
       config: config.config,
-      dashboard: { number: dashboard, body: "" },
+      dashboard: { number: dashboard, body: "", state: "open" },
       run,
       head,
       pulls: [],
