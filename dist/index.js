@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -2287,7 +2287,7 @@ var require_timers = __commonJS({
     "use strict";
     var fastNow = 0;
     var RESOLUTION_MS = 1e3;
-    var TICK_MS = (RESOLUTION_MS >> 1) - 1;
+    var TICK_MS2 = (RESOLUTION_MS >> 1) - 1;
     var fastNowTimeout;
     var kFastTimer = /* @__PURE__ */ Symbol("kFastTimer");
     var fastTimers = [];
@@ -2296,13 +2296,13 @@ var require_timers = __commonJS({
     var PENDING = 0;
     var ACTIVE = 1;
     function onTick() {
-      fastNow += TICK_MS;
+      fastNow += TICK_MS2;
       let idx = 0;
       let len = fastTimers.length;
       while (idx < len) {
         const timer = fastTimers[idx];
         if (timer._state === PENDING) {
-          timer._idleStart = fastNow - TICK_MS;
+          timer._idleStart = fastNow - TICK_MS2;
           timer._state = ACTIVE;
         } else if (timer._state === ACTIVE && fastNow >= timer._idleStart + timer._idleTimeout) {
           timer._state = TO_BE_CLEARED;
@@ -2328,7 +2328,7 @@ var require_timers = __commonJS({
         fastNowTimeout.refresh();
       } else {
         clearTimeout(fastNowTimeout);
-        fastNowTimeout = setTimeout(onTick, TICK_MS);
+        fastNowTimeout = setTimeout(onTick, TICK_MS2);
         if (fastNowTimeout.unref) {
           fastNowTimeout.unref();
         }
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise2 = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request2 = requests[i2];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve3(null);
             }
           }).on("error", noop5).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module.exports = {
@@ -20246,7 +20246,7 @@ var require_no_conflict = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/no-conflict.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    exports["default"] = function(Handlebars2) {
+    exports["default"] = function(Handlebars3) {
       (function() {
         if (typeof globalThis === "object") return;
         Object.prototype.__defineGetter__("__magic__", function() {
@@ -20256,11 +20256,11 @@ var require_no_conflict = __commonJS({
         delete Object.prototype.__magic__;
       })();
       var $Handlebars = globalThis.Handlebars;
-      Handlebars2.noConflict = function() {
-        if (globalThis.Handlebars === Handlebars2) {
+      Handlebars3.noConflict = function() {
+        if (globalThis.Handlebars === Handlebars3) {
           globalThis.Handlebars = $Handlebars;
         }
-        return Handlebars2;
+        return Handlebars3;
       };
     };
     module.exports = exports["default"];
@@ -22262,7 +22262,7 @@ var require_util9 = __commonJS({
       return path6;
     }
     exports.normalize = normalize;
-    function join(aRoot, aPath) {
+    function join4(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -22294,7 +22294,7 @@ var require_util9 = __commonJS({
       }
       return joined;
     }
-    exports.join = join;
+    exports.join = join4;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
@@ -22467,7 +22467,7 @@ var require_util9 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join(urlGenerate(parsed), sourceURL);
+        sourceURL = join4(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -25206,12 +25206,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve2, reject) {
+        return new Promise(function(resolve3, reject) {
           isexe(path6, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve2(is);
+              resolve3(is);
             }
           });
         });
@@ -25277,27 +25277,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve2, reject) => {
+      const step = (i2) => new Promise((resolve3, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve2(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve3(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve2(subStep(p, i2, 0));
+        resolve3(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve2, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve3, reject) => {
         if (ii === pathExt.length)
-          return resolve2(step(i2 + 1));
+          return resolve3(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve2(p + ext);
+              return resolve3(p + ext);
           }
-          return resolve2(subStep(p, i2, ii + 1));
+          return resolve3(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -25611,7 +25611,7 @@ var require_cross_spawn = __commonJS({
 
 // src/action/main.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { resolve } from "node:path";
+import { resolve as resolve2 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -25643,6 +25643,9 @@ function toCommandProperties(annotationProperties) {
 function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
   process.stdout.write(cmd.toString() + os.EOL);
+}
+function issue(name, message = "") {
+  issueCommand(name, {}, message);
 }
 var CMD_STRING = "::";
 var Command = class {
@@ -25775,11 +25778,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -25795,7 +25798,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -26110,6 +26113,12 @@ function warning(message, properties = {}) {
 }
 function info(message) {
   process.stdout.write(message + os4.EOL);
+}
+function startGroup(name) {
+  issue("group", name);
+}
+function endGroup() {
+  issue("endgroup");
 }
 
 // node_modules/universal-user-agent/index.js
@@ -35229,7 +35238,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -35239,7 +35248,7 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -35250,7 +35259,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -35314,7 +35323,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -49931,10 +49940,15 @@ function expandHome(path6, home) {
 }
 
 // src/core/experiment-branch.ts
+var PREFIX = "autoresearch";
 var MAX_TAG = 40;
+var MAX_SLUG = 40;
 var TAG_CHARS = /^[a-z0-9._-]+$/;
 var HEADS = "refs/heads/";
 var EXPERIMENT_SEPARATOR = "--";
+function runBranch(tag) {
+  return `${PREFIX}/${tag}`;
+}
 function validateTag(tag) {
   const hint = 'use lowercase letters, digits, ".", "_" or "-", e.g. "nov26"';
   if (tag.length === 0) return `the run tag is empty: ${hint}`;
@@ -49951,6 +49965,27 @@ function validateTag(tag) {
   if (tag.endsWith(".") || tag.endsWith(".lock"))
     return `the run tag "${tag}" ends with "${tag.endsWith(".lock") ? ".lock" : "."}", which git refuses in branch names`;
   return null;
+}
+function slugify2(description) {
+  const words = description.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  let slug = "";
+  for (const word of words) {
+    const next = slug === "" ? word : `${slug}-${word}`;
+    if (next.length > MAX_SLUG) {
+      if (slug === "") slug = word.slice(0, MAX_SLUG);
+      break;
+    }
+    slug = next;
+  }
+  return slug === "" ? "experiment" : slug;
+}
+function experimentBranch(tag, n2, description) {
+  if (!Number.isSafeInteger(n2) || n2 < 0) {
+    throw new RangeError(
+      `experiment number ${n2} is not a whole number >= 0: number experiments 0, 1, 2, \u2026`
+    );
+  }
+  return `${runBranch(tag)}${EXPERIMENT_SEPARATOR}${n2}-${slugify2(description)}`;
 }
 function stripHeads(ref) {
   if (ref.startsWith(HEADS)) return ref.slice(HEADS.length);
@@ -49993,6 +50028,67 @@ function guardExperiment(input2) {
     };
   }
   return { ok: true };
+}
+
+// src/core/propose-inputs.ts
+var ActionMode = external_exports.enum(["train", "propose"]);
+function parseMode(raw) {
+  const mode = raw.trim() === "" ? "train" : raw.trim();
+  const parsed = ActionMode.safeParse(mode);
+  if (parsed.success) return parsed.data;
+  throw new InputError(`input 'mode': "${raw}" is not a mode: use train (default) or propose`);
+}
+var ProposeInputsSchema = external_exports.object({
+  /** Run tag: the run branch is `autoresearch/<tag>`. */
+  tag: external_exports.string().trim().superRefine((tag, ctx) => {
+    const problem = validateTag(tag);
+    if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+  }),
+  /** The experiment number the app reserved for this proposal. */
+  experiment: external_exports.string().trim().regex(/^\d+$/, "experiment must be the experiment number the app dispatched (0, 1, 2, \u2026)").transform(Number),
+  /** Shell command that runs the coding agent in the working directory. */
+  agentCommand: external_exports.string().trim().min(1, "agent-command is required in propose mode: the shell command that runs your agent"),
+  agentTimeoutMinutes: external_exports.string().trim().refine((s) => s !== "" && Number.isFinite(Number(s)) && Number(s) > 0, {
+    message: "agent-timeout-minutes must be a positive number"
+  }).transform(Number),
+  killGraceSeconds: ActionInputsSchema.shape.killGraceSeconds,
+  allowedPaths: ActionInputsSchema.shape.allowedPaths,
+  workingDirectory: ActionInputsSchema.shape.workingDirectory,
+  githubToken: external_exports.string().trim().min(
+    1,
+    "github-token is required in propose mode: it reads the run's PRs and creates the experiment branch"
+  )
+});
+var PROPOSE_INPUT_NAMES = {
+  tag: "tag",
+  experiment: "experiment",
+  agentCommand: "agent-command",
+  agentTimeoutMinutes: "agent-timeout-minutes",
+  killGraceSeconds: "kill-grace-seconds",
+  allowedPaths: "allowed-paths",
+  workingDirectory: "working-directory",
+  githubToken: "github-token"
+};
+function parseProposeInputs(raw, event) {
+  const dispatched = dispatchInputs(event);
+  const parsed = ProposeInputsSchema.safeParse({
+    ...raw,
+    tag: raw.tag.trim() || dispatched.tag,
+    experiment: raw.experiment.trim() || dispatched.experiment
+  });
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue3) => {
+    const key = issue3.path[0];
+    return `input '${PROPOSE_INPUT_NAMES[key] ?? String(key)}': ${issue3.message}`;
+  });
+  throw new InputError(
+    `Invalid action inputs for propose mode (fix the workflow's \`with:\`): ${problems.join("; ")}`
+  );
+}
+function dispatchInputs(event) {
+  const inputs = typeof event === "object" && event !== null ? event.inputs : void 0;
+  const text = (value) => typeof value === "string" || typeof value === "number" ? String(value) : "";
+  return { tag: text(inputs?.tag), experiment: text(inputs?.experiment) };
 }
 
 // src/core/summary.ts
@@ -50515,55 +50611,507 @@ function describe3(error63) {
   return error63 instanceof Error ? error63.message : String(error63);
 }
 
-// src/action/read-tail.ts
-import { open as open3 } from "node:fs/promises";
-var DEFAULT_TAIL_BYTES = 64 * 1024;
-async function readTail(path6, maxBytes = DEFAULT_TAIL_BYTES) {
-  let handle;
+// src/action/propose/run-propose.ts
+import { join as join3 } from "node:path";
+
+// src/core/results-tsv.ts
+var RESULTS_HEADER = ["commit", "val_bpb", "memory_gb", "status", "description"];
+function ledgerRow(input2) {
+  const crashed = input2.status === "crash";
+  return {
+    commit: input2.sha.slice(0, 7),
+    valBpb: crashed ? 0 : input2.valBpb ?? 0,
+    memoryGb: crashed ? 0 : (input2.peakVramMb ?? 0) / 1024,
+    status: input2.status,
+    description: cleanDescription(input2.description)
+  };
+}
+function cleanDescription(text) {
+  return text.replace(/\s+/g, " ").trim();
+}
+function formatRow(row) {
+  return [
+    row.commit.slice(0, 7),
+    row.valBpb.toFixed(6),
+    row.memoryGb.toFixed(1),
+    row.status,
+    cleanDescription(row.description)
+  ].join("	");
+}
+function serializeResults(rows) {
+  return `${[RESULTS_HEADER.join("	"), ...rows.map(formatRow)].join("\n")}
+`;
+}
+
+// src/core/digest.ts
+function formatBpb(value) {
+  return value.toFixed(6);
+}
+
+// src/core/schedule.ts
+function ledgerRows(experiments) {
+  return decidedInOrder(experiments).map(
+    ({ state }) => ledgerRow({
+      sha: state.result?.head_sha && state.result.head_sha !== "unknown" ? state.result.head_sha : state.head_sha,
+      status: state.verdict.status,
+      valBpb: state.result?.val_bpb ?? null,
+      peakVramMb: state.result?.peak_vram_mb ?? null,
+      description: state.description
+    })
+  );
+}
+function decidedInOrder(experiments) {
+  return experiments.filter((e) => e.state.phase === "decided" && e.state.verdict !== null).sort(
+    (a2, b) => (a2.state.decided_at ?? "").localeCompare(b.state.decided_at ?? "") || a2.n - b.n
+  );
+}
+function bestKept(experiments) {
+  const kept = decidedInOrder(experiments).filter((e) => e.state.verdict.status === "keep");
+  return kept.at(-1) ?? null;
+}
+
+// src/core/propose-prompt.ts
+var MAX_PATCH_CHARS = 8e3;
+function decidedOf(trail) {
+  return trail.flatMap((p) => p.state ? [{ n: p.state.n, pr: p.pr, state: p.state }] : []);
+}
+function diffTargets(trail) {
+  const decided = decidedInOrder(decidedOf(trail));
+  const last = (status) => decided.filter((e) => e.state.verdict.status === status).at(-1);
+  return { kept: last("keep") ?? null, discarded: last("discard") ?? null };
+}
+function buildPromptData(input2) {
+  const decided = decidedOf(input2.trail);
+  const rows = ledgerRows(decided);
+  const best = bestKept(decided);
+  const targets = diffTargets(input2.trail);
+  const count2 = (status) => rows.filter((r) => r.status === status).length;
+  return {
+    tag: input2.tag,
+    n: input2.n,
+    runBranch: runBranch(input2.tag),
+    baseSha7: input2.baseSha.slice(0, 7),
+    program: input2.program?.trim() ? input2.program.trimEnd() : null,
+    allowedPaths: input2.allowedPaths.join(", "),
+    descriptionPath: input2.descriptionPath,
+    best: best?.state.result != null ? {
+      valBpb: formatBpb(best.state.result.val_bpb),
+      description: cleanDescription(best.state.description),
+      pr: best.pr
+    } : null,
+    counts: {
+      decided: rows.length,
+      kept: count2("keep"),
+      discarded: count2("discard"),
+      crashed: count2("crash")
+    },
+    history: rows.length > 0 ? serializeResults(rows).trimEnd() : null,
+    inFlight: input2.trail.filter((p) => p.open && p.state?.phase !== "decided" && p.state?.phase !== "rejected").map((p) => ({ pr: p.pr, description: cleanDescription(p.state?.description ?? p.title) })),
+    lastKept: promptDiff(targets.kept, input2.patches),
+    lastDiscarded: promptDiff(targets.discarded, input2.patches)
+  };
+}
+function promptDiff(target, patches) {
+  if (!target) return null;
+  const { state } = target;
+  const crashed = state.verdict?.status === "crash" || !state.result;
+  return {
+    pr: target.pr,
+    description: cleanDescription(state.description),
+    valBpb: crashed ? "crash" : formatBpb(state.result.val_bpb),
+    patch: cutPatch(patches.get(target.pr) ?? "", target.pr)
+  };
+}
+function patchText(files) {
+  return files.map(
+    (f) => [
+      `--- a/${f.filename}`,
+      `+++ b/${f.filename}`,
+      f.patch ?? "(no textual diff: binary or too large)"
+    ].join("\n")
+  ).join("\n");
+}
+function cutPatch(patch, pr) {
+  if (patch.length <= MAX_PATCH_CHARS) return patch;
+  const cut2 = patch.slice(0, patch.lastIndexOf("\n", MAX_PATCH_CHARS) + 1 || MAX_PATCH_CHARS);
+  return `${cut2}\u2026 (diff cut at ${MAX_PATCH_CHARS} characters: the whole change is PR #${pr})`;
+}
+
+// src/core/diff-stats.ts
+function pathsOutside(files, allowed) {
+  const ok2 = new Set(allowed);
+  return files.filter((path6) => !ok2.has(path6));
+}
+
+// src/core/propose-validation.ts
+function agentFailure(exit, timeoutMinutes) {
+  const failed = (reason) => ({ status: "agent-failed", reason });
+  if (exit.timedOut) {
+    return failed(
+      `the agent ran longer than agent-timeout-minutes (${timeoutMinutes} min) and was stopped with its whole process tree: give it a smaller task or more time`
+    );
+  }
+  if (exit.cancelled) return failed("the job was cancelled while the agent ran");
+  if (exit.signal !== null) {
+    return failed(`agent-command was killed by ${exit.signal}: see the agent output`);
+  }
+  if (exit.exitCode !== 0) {
+    return failed(`agent-command exited with code ${exit.exitCode}: see the agent output`);
+  }
+  return null;
+}
+function emptyChange(changed) {
+  return changed.length === 0 ? {
+    status: "invalid",
+    reason: "the agent left the working directory unchanged: an experiment needs an edit to the allowed paths"
+  } : null;
+}
+function pathViolation(changed, allowed) {
+  const outside = pathsOutside(changed, allowed);
+  if (outside.length === 0) return null;
+  return {
+    status: "invalid",
+    reason: `the agent changed ${listSome(outside)}: only ${allowed.join(", ")} may change (input allowed-paths)`
+  };
+}
+function listSome(paths, max = 5) {
+  const named = paths.slice(0, max).join(", ");
+  return paths.length > max ? `${named} and ${paths.length - max} more` : named;
+}
+function irregularFile(files) {
+  const odd = files.find((f) => f.kind === "symlink" || f.kind === "other");
+  if (!odd) return null;
+  const what = odd.kind === "symlink" ? "a symbolic link" : "not a regular file";
+  return {
+    status: "invalid",
+    reason: `${odd.path} is ${what}: an experiment changes file contents only`
+  };
+}
+function pythonToCompile(files) {
+  return files.filter((f) => f.kind === "file" && f.path.endsWith(".py")).map((f) => f.path);
+}
+function compileFailure(failures) {
+  const [first] = failures;
+  if (!first) return null;
+  return {
+    status: "invalid",
+    reason: `${first.path} does not compile (${compileError(first.stderr)}): the agent must leave valid Python`
+  };
+}
+function compileError(stderr) {
+  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const error63 = (lines.at(-1) ?? "python3 -m py_compile failed without a message").replace(
+    /^Sorry: /,
+    ""
+  );
+  const line = /\bline (\d+)/.exec(stderr)?.[1];
+  const text = line && !error63.includes(`line ${line}`) ? `${error63} (line ${line})` : error63;
+  return text.length > 200 ? `${text.slice(0, 199)}\u2026` : text;
+}
+function sameVariant(a2, b, paths) {
+  return paths.every((p) => (a2[p] ?? null) === (b[p] ?? null));
+}
+function duplicateOf(mine, tried, paths) {
+  const twin = tried.find((t) => sameVariant(mine, t.fingerprint, paths));
+  if (!twin) return null;
+  return {
+    status: "invalid",
+    reason: `${paths.join(", ")} ${paths.length === 1 ? "is" : "are"} identical to PR #${twin.pr} ("${twin.description}"), already tried in this run: propose a different idea`
+  };
+}
+function branchOfExperiment(branches, tag, n2) {
+  return branches.find((b) => {
+    const parsed = parseExperimentBranch(b);
+    return parsed?.tag === tag && parsed.n === n2;
+  }) ?? null;
+}
+
+// src/core/state-block.ts
+var Phase = external_exports.enum(["queued", "training", "decided", "rejected"]);
+var VerdictStatus = external_exports.enum(["keep", "discard", "crash"]);
+var VerdictSchema = external_exports.object({
+  status: VerdictStatus,
+  /** One sentence a reviewer understands: the numbers and the rule applied. */
+  reason: external_exports.string(),
+  /** val_bpb minus the best it was compared against; null for crashes and the first experiment. */
+  delta: external_exports.number().nullable(),
+  /** The best val_bpb it was compared against, null for the first experiment. */
+  best: external_exports.number().nullable(),
+  /** Notes such as "anomalous", "seed-only", "infra". */
+  flags: external_exports.array(external_exports.string())
+});
+var ExperimentStateSchema = external_exports.object({
+  v: external_exports.literal(1),
+  tag: external_exports.string(),
+  n: external_exports.number().int().nonnegative(),
+  description: external_exports.string(),
+  source: external_exports.enum(["baseline", "sweep", "agent", "push"]),
+  /** Run-branch head the experiment was made on. */
+  base_sha: external_exports.string(),
+  /** Head sha that was (or will be) trained. */
+  head_sha: external_exports.string(),
+  phase: Phase,
+  /** Training dispatches so far (reruns and infra retries included). */
+  attempts: external_exports.number().int().nonnegative(),
+  /** Consecutive dispatches that ended without a result marker. */
+  infra_failures: external_exports.number().int().nonnegative(),
+  /** ISO time of the last dispatch, for the heartbeat. */
+  dispatched_at: external_exports.string().nullable(),
+  result: TrainResultSchema.nullable(),
+  verdict: VerdictSchema.nullable(),
+  /** The proposer's identity of this variant (sweep: `NAME=value`), so it is never proposed twice. */
+  key: external_exports.string().nullish(),
+  /** When the verdict was recorded: orders the ledger as decisions happened. */
+  decided_at: external_exports.string().nullish(),
+  /** val_bpb of earlier runs of this head that policy.confirm asked for, oldest first. */
+  confirmations: external_exports.array(external_exports.number()).nullish(),
+  /** Why it never trained (rejected) or was closed without a verdict (superseded, stopped). */
+  note: external_exports.string().nullish()
+});
+var STATE_RE = /<!-- autoresearch:state (\{.*?\}) -->/s;
+function readStateBlock(body) {
+  const match = body ? STATE_RE.exec(body) : null;
+  if (!match) return null;
   try {
-    handle = await open3(path6, "r");
-    return await readEnd(handle, maxBytes);
-  } catch (cause) {
-    if (isMissing(cause)) return "";
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const parsed = ExperimentStateSchema.safeParse(JSON.parse(match[1]));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+// src/github/repo.ts
+var repoOf = (gh) => ({ owner: gh.owner, repo: gh.repo });
+async function branchSha(gh, branch) {
+  try {
+    const { data } = await gh.octokit.rest.git.getRef({ ...repoOf(gh), ref: `heads/${branch}` });
+    return data.object.sha;
+  } catch (error63) {
+    if (isStatus(error63, 404)) return null;
+    throw error63;
+  }
+}
+async function containsCommit(gh, base, head) {
+  if (base === head) return true;
+  const { data } = await gh.octokit.rest.repos.compareCommitsWithBasehead({
+    ...repoOf(gh),
+    basehead: `${base}...${head}`,
+    per_page: 1
+  });
+  return data.behind_by === 0;
+}
+
+// src/github/experiment-pulls.ts
+async function listRunPulls(gh, runBranch2) {
+  const pulls = await gh.octokit.paginate(gh.octokit.rest.pulls.list, {
+    ...repoOf(gh),
+    base: runBranch2,
+    state: "all",
+    sort: "created",
+    direction: "asc",
+    per_page: 100
+  });
+  return pulls.map((p) => ({
+    number: p.number,
+    title: p.title,
+    body: p.body ?? "",
+    state: p.state === "open" ? "open" : "closed",
+    merged: p.merged_at !== null,
+    headRef: p.head.ref,
+    headSha: p.head.sha,
+    headRepository: p.head.repo?.full_name ?? null,
+    baseSha: p.base.sha,
+    labels: p.labels.map((l) => l.name),
+    author: p.user?.login ?? "",
+    experiment: readStateBlock(p.body)
+  }));
+}
+
+// src/templates/agent-prompt.hbs
+var agent_prompt_default = '# Autoresearch: propose experiment #{{n}} of run `{{tag}}`\n\nYou are the researcher of an autoresearch run. Make ONE change to the code in the current\ndirectory that you expect to lower `val_bpb`, then stop. You do not train, commit or push:\nautoresearch-bot commits your change as experiment #{{n}}, trains it on a GPU for the fixed\ntime budget, and keeps it only if its `val_bpb` beats the best so far.\n\n{{#if program}}\n## The research program (program.md)\n\n{{program}}\n\n{{/if}}\n## Rules for this step\n\nThese rules win wherever program.md says otherwise (it may describe the whole loop; here you\nmake a single proposal and the bot runs the loop).\n\n- Change only {{allowedPaths}}. Any change to another file rejects the proposal without training.\n- Add no dependencies: use only what the code already imports.\n- One idea per experiment: a small, self-contained change whose effect can be told apart.\n- Simpler is better: equal results with less code is a win; a tiny gain that adds many lines\n  of tricks is not kept.\n- Do not repeat an experiment from the history below: a proposal identical to one already tried\n  is rejected.\n- Leave valid Python: every changed `.py` file is compiled before it is accepted.\n- Leave the change in the working tree: do not commit, push or create branches.\n- Write a one-line description of your change (what it does, e.g. "lower LEARNING_RATE to 0.04")\n  to the file named by `$AUTORESEARCH_DESCRIPTION` ({{descriptionPath}}). It becomes the\n  experiment\'s title and its row in results.tsv.\n\n## Where the run stands\n\nRun branch `{{runBranch}}` at `{{baseSha7}}`: your change is made on top of it.\n{{#if best}}\nBest `val_bpb` so far: **{{best.valBpb}}** from PR #{{best.pr}} ({{best.description}}).\n{{else}}\nNo experiment has been kept yet: the baseline is still being measured.\n{{/if}}\nDecided so far: {{counts.decided}} ({{counts.kept}} kept, {{counts.discarded}} discarded, {{counts.crashed}} crashed). Lower `val_bpb` is better.\n\n## History (results.tsv)\n\n{{#if history}}\n{{fence history "tsv"}}\n{{else}}\nNo experiment has been decided yet.\n{{/if}}\n{{#if inFlight.length}}\n\n## Being trained now (do not propose these again)\n\n{{#each inFlight}}\n- PR #{{pr}}: {{description}}\n{{/each}}\n{{/if}}\n{{#if lastKept}}\n\n## The last kept change: PR #{{lastKept.pr}}, {{lastKept.description}} (val_bpb {{lastKept.valBpb}})\n\n{{#if lastKept.patch}}\n{{fence lastKept.patch "diff"}}\n{{else}}\nNo files changed: it measured the code as it was.\n{{/if}}\n{{/if}}\n{{#if lastDiscarded}}\n\n## The last discarded change: PR #{{lastDiscarded.pr}}, {{lastDiscarded.description}} (val_bpb {{lastDiscarded.valBpb}})\n\n{{#if lastDiscarded.patch}}\n{{fence lastDiscarded.patch "diff"}}\n{{else}}\nNo files changed.\n{{/if}}\n{{/if}}\n';
+
+// src/views/compile-template.ts
+var import_handlebars2 = __toESM(require_lib(), 1);
+function compileTemplate(source) {
+  const env = import_handlebars2.default.create();
+  env.registerHelper("text", (value) => inlineText(String(value ?? "")));
+  env.registerHelper("cell", (value) => tableCell(String(value ?? "")));
+  env.registerHelper("code", (value) => inlineCode(String(value ?? "")));
+  env.registerHelper(
+    "fence",
+    (value, lang) => fencedBlock(String(value ?? ""), typeof lang === "string" ? lang : "")
+  );
+  const template = env.compile(source, { noEscape: true, strict: true });
+  return (data) => template(data);
+}
+function inlineText(text) {
+  return escapeHtml(text.replace(/\s+/g, " ").trim());
+}
+function tableCell(text) {
+  return inlineText(text).replaceAll("|", "\\|");
+}
+function inlineCode(text) {
+  return `<code>${tableCell(text)}</code>`;
+}
+function fencedBlock(text, lang = "") {
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run2) => run2.length));
+  const fence = "`".repeat(Math.max(3, longestRun + 1));
+  return `${fence}${lang}
+${text.replace(/\n+$/, "")}
+${fence}`;
+}
+function escapeHtml(text) {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
+// src/views/agent-prompt.ts
+var render2 = compileTemplate(agent_prompt_default);
+function renderAgentPrompt(data) {
+  return `${render2(data).trimEnd()}
+`;
+}
+
+// src/action/propose/commit-proposal.ts
+async function commitProposal(gh, worktree, proposal) {
+  const { data: parent } = await gh.octokit.rest.git.getCommit({
+    ...repoOf(gh),
+    commit_sha: proposal.parentSha
+  });
+  const tree = [];
+  for (const file2 of proposal.files) {
+    tree.push(
+      file2.kind === "missing" ? { path: file2.path, mode: "100644", type: "blob", sha: null } : await uploadBlob(gh, worktree, file2.path)
+    );
+  }
+  const { data: newTree } = await gh.octokit.rest.git.createTree({
+    ...repoOf(gh),
+    base_tree: parent.tree.sha,
+    tree
+  });
+  const { data: commit } = await gh.octokit.rest.git.createCommit({
+    ...repoOf(gh),
+    message: proposal.message,
+    tree: newTree.sha,
+    parents: [proposal.parentSha]
+  });
+  try {
+    await gh.octokit.rest.git.createRef({
+      ...repoOf(gh),
+      ref: `refs/heads/${proposal.branch}`,
+      sha: commit.sha
+    });
+  } catch (error63) {
+    if (isStatus(error63, 422)) return { created: false, sha: commit.sha };
+    throw error63;
+  }
+  return { created: true, sha: commit.sha };
+}
+async function uploadBlob(gh, worktree, path6) {
+  const [content, expected, executable] = await Promise.all([
+    worktree.read(path6),
+    worktree.hashObject(path6),
+    worktree.executable(path6)
+  ]);
+  const { data: blob } = await gh.octokit.rest.git.createBlob({
+    ...repoOf(gh),
+    content: content.toString("base64"),
+    encoding: "base64"
+  });
+  if (blob.sha !== expected) {
     throw new Error(
-      `Could not read the training log ${path6} (${reason}): check that it is a readable file.`,
-      { cause }
+      `${path6}: GitHub stored blob ${blob.sha} but the checkout hashes to ${expected}; the file changed while it was committed: run the job again`
     );
-  } finally {
-    await handle?.close();
+  }
+  return {
+    path: path6,
+    mode: executable ? "100755" : "100644",
+    type: "blob",
+    sha: blob.sha
+  };
+}
+
+// src/action/propose/find-run-trail.ts
+async function findProposalBase(gh, tag, checkoutSha) {
+  const branch = runBranch(tag);
+  const runHeadSha = await branchSha(gh, branch);
+  if (runHeadSha === null) {
+    throw new Error(
+      `the run branch ${branch} does not exist: start the run first (/autoresearch start ${tag}) or fix input tag`
+    );
+  }
+  if (checkoutSha !== runHeadSha && !await containsCommit(gh, checkoutSha, runHeadSha)) {
+    throw new Error(
+      `working-directory is at ${checkoutSha.slice(0, 7)}, which is not on ${branch}: check out ref ${branch} (actions/checkout with ref: ${branch})`
+    );
+  }
+  return { baseSha: checkoutSha, runHeadSha };
+}
+async function findExperimentBranch(gh, pulls, tag, n2) {
+  const withPull = branchOfExperiment(
+    pulls.map((p) => p.headRef),
+    tag,
+    n2
+  );
+  if (withPull !== null) return withPull;
+  const prefix = `heads/${runBranch(tag)}--${n2}-`;
+  const { data } = await gh.octokit.rest.git.listMatchingRefs({ ...repoOf(gh), ref: prefix });
+  return branchOfExperiment(
+    data.map((r) => r.ref),
+    tag,
+    n2
+  );
+}
+function trailOf(pulls) {
+  return pulls.map((p) => ({
+    pr: p.number,
+    title: p.title,
+    open: p.state === "open",
+    state: p.experiment
+  }));
+}
+async function findPatches(gh, targets) {
+  const patches = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    if (!target || patches.has(target.pr)) continue;
+    const facts = await readPullFacts(gh.octokit, repoOf(gh), target.pr);
+    patches.set(target.pr, patchText(facts.files));
+  }
+  return patches;
+}
+async function findTriedVariant(gh, pulls, mine, paths) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const pull of pulls) {
+    if (seen.has(pull.headSha)) continue;
+    seen.add(pull.headSha);
+    const theirs = {};
+    for (const path6 of paths) {
+      theirs[path6] = await blobShaAt(gh, pull.headSha, path6);
+      if (theirs[path6] !== (mine[path6] ?? null)) break;
+    }
+    if (sameVariant(mine, theirs, paths)) {
+      return {
+        pr: pull.number,
+        description: pull.experiment?.description ?? pull.title,
+        fingerprint: theirs
+      };
+    }
+  }
+  return null;
+}
+async function blobShaAt(gh, ref, path6) {
+  try {
+    const { data } = await gh.octokit.rest.repos.getContent({ ...repoOf(gh), path: path6, ref });
+    return !Array.isArray(data) && data.type === "file" ? data.sha : null;
+  } catch (error63) {
+    if (isStatus(error63, 404)) return null;
+    throw error63;
   }
 }
-async function readEnd(handle, maxBytes) {
-  const { size } = await handle.stat();
-  const start = Math.max(0, size - maxBytes);
-  const buffer = Buffer.alloc(Math.min(size, maxBytes));
-  const filled = await readFully(handle, buffer, start);
-  const from = start > 0 ? countContinuationBytes(buffer, filled) : 0;
-  return buffer.toString("utf8", from, filled);
-}
-async function readFully(handle, buffer, position) {
-  let filled = 0;
-  while (filled < buffer.length) {
-    const { bytesRead } = await handle.read(
-      buffer,
-      filled,
-      buffer.length - filled,
-      position + filled
-    );
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return filled;
-}
-function countContinuationBytes(buffer, length) {
-  let i2 = 0;
-  while (i2 < Math.min(3, length) && (buffer[i2] & 192) === 128) i2++;
-  return i2;
-}
-function isMissing(error63) {
-  return error63?.code === "ENOENT";
-}
+
+// src/action/propose/propose-job.ts
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join2, resolve } from "node:path";
 
 // src/action/run-context.ts
 import { readFileSync } from "node:fs";
@@ -50602,8 +51150,9 @@ function readEvent(path6) {
   }
 }
 
-// src/action/run-training.ts
-import { open as open4 } from "node:fs/promises";
+// src/action/propose/git-worktree.ts
+import { lstat as lstat2, readFile } from "node:fs/promises";
+import { join } from "node:path";
 
 // node_modules/is-plain-obj/index.js
 function isPlainObject4(value) {
@@ -52173,8 +52722,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise2 = new Promise((resolve2, reject) => {
-    Object.assign(methods, { resolve: resolve2, reject });
+  const promise2 = new Promise((resolve3, reject) => {
+    Object.assign(methods, { resolve: resolve3, reject });
   });
   return Object.assign(promise2, methods);
 };
@@ -56817,11 +57366,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises3 = weakMap.get(stream);
   const promise2 = createDeferred();
   promises3.push(promise2);
-  const resolve2 = promise2.resolve.bind(promise2);
-  return { resolve: resolve2, promises: promises3 };
+  const resolve3 = promise2.resolve.bind(promise2);
+  return { resolve: resolve3, promises: promises3 };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve2, promises: promises3 }, subprocess) => {
-  resolve2();
+var waitForConcurrentStreams = async ({ resolve: resolve3, promises: promises3 }, subprocess) => {
+  resolve3();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises3])
@@ -57406,7 +57955,243 @@ var {
   getCancelSignal: getCancelSignal2
 } = getIpcExport();
 
+// src/action/propose/git-worktree.ts
+var SAFE_GIT = [
+  "-c",
+  "core.fsmonitor=false",
+  "-c",
+  "core.hooksPath=/dev/null",
+  "-c",
+  "core.untrackedCache=false"
+];
+async function openWorktree(dir, env, pycacheDir) {
+  const exec = async (file2, args, cwd) => {
+    const result = await execa(file2, args, { cwd, env, extendEnv: false, reject: false });
+    if (result.failed && result.exitCode === void 0) {
+      throw new Error(
+        `could not run ${file2} in ${cwd} (${result.shortMessage}): is ${file2} installed on this runner?`,
+        {
+          cause: result
+        }
+      );
+    }
+    return result;
+  };
+  const git = async (args, cwd) => {
+    const result = await exec("git", [...SAFE_GIT, ...args], cwd);
+    if (result.exitCode !== 0) {
+      throw new Error(`git ${args.join(" ")} failed in ${cwd}: ${String(result.stderr).trim()}`);
+    }
+    return String(result.stdout);
+  };
+  const root = (await git(["rev-parse", "--show-toplevel"], dir).catch((cause) => {
+    throw new Error(
+      `working-directory ${dir} is not a git checkout: check out autoresearch/<tag> first (actions/checkout)`,
+      { cause }
+    );
+  })).trim();
+  const at = (path6) => join(root, path6);
+  return {
+    root,
+    head: async () => (await git(["rev-parse", "--verify", "HEAD"], root)).trim(),
+    status: () => git(["status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all"], root),
+    uncommitTo: async (sha) => {
+      await git(["reset", "--quiet", "--soft", sha], root);
+    },
+    hashObject: async (path6) => (await git(["hash-object", "--no-filters", "--", path6], root)).trim(),
+    kind: async (path6) => {
+      try {
+        const stat2 = await lstat2(at(path6));
+        if (stat2.isSymbolicLink()) return "symlink";
+        return stat2.isFile() ? "file" : "other";
+      } catch (error63) {
+        if (error63.code === "ENOENT") return "missing";
+        throw error63;
+      }
+    },
+    executable: async (path6) => ((await lstat2(at(path6))).mode & 73) !== 0,
+    read: (path6) => readFile(at(path6)),
+    compilePython: async (path6) => {
+      const args = ["-I", "-X", `pycache_prefix=${pycacheDir}`, "-m", "py_compile", path6];
+      const result = await exec("python3", args, root);
+      return result.exitCode === 0 ? null : `${String(result.stderr)}${String(result.stdout)}`;
+    }
+  };
+}
+
+// src/action/propose/read-propose-inputs.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+function readProposeInputs(env) {
+  const raw = Object.fromEntries(
+    Object.entries(PROPOSE_INPUT_NAMES).map(([key, name]) => [key, getInput(name)])
+  );
+  return parseProposeInputs(raw, readEvent2(env.GITHUB_EVENT_PATH));
+}
+function readEvent2(path6) {
+  if (!path6) return null;
+  try {
+    return JSON.parse(readFileSync4(path6, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+// src/action/propose/propose-job.ts
+async function openJob(env) {
+  const inputs = readProposeInputs(env);
+  const ctx = readRunContext(env);
+  const files = jobFiles(env.RUNNER_TEMP);
+  const scrubbed = trainingEnv(env);
+  const cwd = resolve(inputs.workingDirectory);
+  return {
+    inputs,
+    ctx,
+    gh: {
+      octokit: new Octokit2({
+        auth: inputs.githubToken,
+        baseUrl: ctx.apiUrl,
+        userAgent: "autoresearch-bot-action"
+      }),
+      owner: ctx.owner,
+      repo: ctx.repo
+    },
+    files,
+    scrubbed,
+    cwd,
+    worktree: await openWorktree(cwd, scrubbed, files.pycache),
+    log: (message) => info(`[propose ${inputs.tag} #${inputs.experiment}] ${message}`)
+  };
+}
+function jobFiles(runnerTemp) {
+  const dir = runnerTemp || mkdtempSync(join2(tmpdir(), "autoresearch-propose-"));
+  mkdirSync(dir, { recursive: true });
+  return {
+    prompt: join2(dir, "autoresearch-prompt.md"),
+    description: join2(dir, "autoresearch-description.txt"),
+    agentLog: join2(dir, "autoresearch-agent.log"),
+    pycache: join2(dir, "autoresearch-pycache")
+  };
+}
+
+// src/action/propose/read-small-text.ts
+import { closeSync, lstatSync, openSync, readSync } from "node:fs";
+function readSmallText(path6, maxBytes) {
+  try {
+    if (!lstatSync(path6).isFile()) return null;
+    const fd = openSync(path6, "r");
+    try {
+      const buffer = Buffer.alloc(maxBytes);
+      const read = readSync(fd, buffer, 0, maxBytes, 0);
+      return buffer.toString("utf8", 0, read);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
+
+// src/core/propose-outputs.ts
+function proposeOutputs(outcome) {
+  return {
+    status: outcome.status,
+    reason: outcome.reason,
+    branch: outcome.branch,
+    description: outcome.description
+  };
+}
+
+// src/action/propose/report-proposal.ts
+var SUMMARY_OUTPUT_LINES = 40;
+async function reportProposal(outcome) {
+  for (const [name, value] of Object.entries(proposeOutputs(outcome))) setOutput(name, value);
+  await summary.addRaw(proposalSummary(outcome)).write();
+  const line = `[propose ${outcome.tag} #${outcome.n}] ${outcome.status}: ${outcome.reason}`;
+  if (outcome.status === "proposed") info(line);
+  else setFailed(line);
+}
+function proposalSummary(outcome) {
+  const rows = [
+    ["status", `**${outcome.status}**`],
+    ["reason", tableCell(outcome.reason)],
+    ["description", tableCell(outcome.description) || "\u2014"],
+    ["branch", outcome.branch ? inlineCode(outcome.branch) : "\u2014"],
+    ["changed", outcome.changed.map(inlineCode).join(", ") || "\u2014"]
+  ];
+  const output2 = outcome.agentOutput.trimEnd().split("\n").slice(-SUMMARY_OUTPUT_LINES).join("\n");
+  return [
+    `### autoresearch: proposal for experiment #${outcome.n} of run ${inlineCode(outcome.tag)}`,
+    "",
+    "| | |",
+    "| --- | --- |",
+    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+    "",
+    ...output2 ? [
+      `<details><summary>The agent's output (last ${SUMMARY_OUTPUT_LINES} lines)</summary>`,
+      "",
+      fencedBlock(output2),
+      "",
+      "</details>",
+      ""
+    ] : []
+  ].join("\n");
+}
+
+// src/action/propose/run-agent.ts
+import { writeFileSync as writeFileSync2 } from "node:fs";
+
+// src/action/read-tail.ts
+import { open as open3 } from "node:fs/promises";
+var DEFAULT_TAIL_BYTES = 64 * 1024;
+async function readTail(path6, maxBytes = DEFAULT_TAIL_BYTES) {
+  let handle;
+  try {
+    handle = await open3(path6, "r");
+    return await readEnd(handle, maxBytes);
+  } catch (cause) {
+    if (isMissing(cause)) return "";
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new Error(
+      `Could not read the training log ${path6} (${reason}): check that it is a readable file.`,
+      { cause }
+    );
+  } finally {
+    await handle?.close();
+  }
+}
+async function readEnd(handle, maxBytes) {
+  const { size } = await handle.stat();
+  const start = Math.max(0, size - maxBytes);
+  const buffer = Buffer.alloc(Math.min(size, maxBytes));
+  const filled = await readFully(handle, buffer, start);
+  const from = start > 0 ? countContinuationBytes(buffer, filled) : 0;
+  return buffer.toString("utf8", from, filled);
+}
+async function readFully(handle, buffer, position) {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(
+      buffer,
+      filled,
+      buffer.length - filled,
+      position + filled
+    );
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
+}
+function countContinuationBytes(buffer, length) {
+  let i2 = 0;
+  while (i2 < Math.min(3, length) && (buffer[i2] & 192) === 128) i2++;
+  return i2;
+}
+function isMissing(error63) {
+  return error63?.code === "ENOENT";
+}
+
 // src/action/run-training.ts
+import { open as open4 } from "node:fs/promises";
 async function runTraining(options) {
   const log = await open4(options.logPath, "w");
   const startedAt = /* @__PURE__ */ new Date();
@@ -57489,9 +58274,270 @@ async function waitForGroupExit(pid, maxMs) {
   }
 }
 
+// src/action/propose/run-agent.ts
+var TICK_MS = 6e4;
+var DESCRIPTION_MAX_BYTES = 4096;
+async function runAgent(job, prompt) {
+  const { inputs, files } = job;
+  writeFileSync2(files.prompt, prompt);
+  writeFileSync2(files.description, "");
+  startGroup(`Prompt (${files.prompt})`);
+  info(prompt);
+  endGroup();
+  job.log(`agent: ${inputs.agentCommand} (timeout ${inputs.agentTimeoutMinutes} min)`);
+  const run2 = await runTraining({
+    command: inputs.agentCommand,
+    cwd: job.cwd,
+    logPath: files.agentLog,
+    env: {
+      ...job.scrubbed,
+      AUTORESEARCH_PROMPT: files.prompt,
+      AUTORESEARCH_DESCRIPTION: files.description,
+      AUTORESEARCH_TAG: inputs.tag,
+      AUTORESEARCH_EXPERIMENT: String(inputs.experiment),
+      AUTORESEARCH_ALLOWED_PATHS: inputs.allowedPaths.join(",")
+    },
+    timeoutMs: inputs.agentTimeoutMinutes * 6e4,
+    graceMs: inputs.killGraceSeconds * 1e3,
+    tickMs: TICK_MS,
+    onTick: async (ms) => job.log(`agent still running (${Math.round(ms / 6e4)} min)`)
+  });
+  const output2 = await readTail(files.agentLog);
+  startGroup("Agent output");
+  info(output2);
+  endGroup();
+  return {
+    exit: run2,
+    output: output2,
+    description: readSmallText(files.description, DESCRIPTION_MAX_BYTES)
+  };
+}
+
+// src/core/propose-changes.ts
+var StatusFormatError = class extends Error {
+  name = "StatusFormatError";
+};
+function parseStatus(porcelainZ) {
+  return porcelainZ.split("\0").filter((entry) => entry !== "").map((entry) => {
+    if (entry.length < 4 || entry[2] !== " ") {
+      throw new StatusFormatError(
+        `unexpected git status entry ${JSON.stringify(entry)}: run git status --porcelain=v1 -z --no-renames`
+      );
+    }
+    return { code: entry.slice(0, 2), path: entry.slice(3) };
+  });
+}
+function changedPaths(porcelainZ) {
+  return [...new Set(parseStatus(porcelainZ).map((e) => e.path))].sort();
+}
+
+// src/core/propose-description.ts
+var DEFAULT_DESCRIPTION = "agent proposal";
+var MAX_DESCRIPTION = 120;
+var OUTPUT_TAIL_LINES = 20;
+function pickDescription(fileText, outputTail) {
+  const fromFile = firstLine(fileText ?? "");
+  if (fromFile) return { text: fromFile, from: "file" };
+  const lastLines = outputTail.replace(/\r\n?/g, "\n").trimEnd().split("\n").slice(-OUTPUT_TAIL_LINES);
+  const fromOutput = firstLine(lastLines.join("\n"));
+  if (fromOutput) return { text: fromOutput, from: "output" };
+  return { text: DEFAULT_DESCRIPTION, from: "default" };
+}
+function firstLine(text) {
+  for (const raw of text.split(/\r?\n|\r/)) {
+    const line = shorten(cleanDescription(stripMarkdown(raw)));
+    if (line !== "") return line;
+  }
+  return null;
+}
+function stripMarkdown(line) {
+  return line.trim().replace(/^(?:#{1,6}\s+|[-*+>]\s+|\d+[.)]\s+)+/, "").replace(/^(\*\*|__|`|"|')(.*)\1$/, "$2");
+}
+function shorten(line) {
+  if (line.length <= MAX_DESCRIPTION) return line;
+  const cut2 = line.slice(0, MAX_DESCRIPTION - 1);
+  const space = cut2.lastIndexOf(" ");
+  return `${space > MAX_DESCRIPTION / 2 ? cut2.slice(0, space) : cut2}\u2026`;
+}
+
+// src/action/propose/validate-proposal.ts
+async function validateProposal(input2) {
+  const { worktree, allowedPaths } = input2;
+  const failed = agentFailure(input2.exit, input2.timeoutMinutes);
+  if (failed) return { ok: false, rejection: failed, changed: [] };
+  if (await worktree.head() !== input2.baseSha) {
+    input2.log("the agent made commits: they are folded into one proposal");
+    await worktree.uncommitTo(input2.baseSha);
+  }
+  const changed = changedPaths(await worktree.status());
+  const reject = (rejection) => ({ ok: false, rejection, changed });
+  const early = emptyChange(changed) ?? pathViolation(changed, allowedPaths);
+  if (early) return reject(early);
+  const files = await Promise.all(
+    changed.map(async (path6) => ({ path: path6, kind: await worktree.kind(path6) }))
+  );
+  const odd = irregularFile(files);
+  if (odd) return reject(odd);
+  const failures = [];
+  for (const path6 of pythonToCompile(files)) {
+    const stderr = await worktree.compilePython(path6);
+    if (stderr !== null) failures.push({ path: path6, stderr });
+  }
+  const broken = compileFailure(failures);
+  if (broken) return reject(broken);
+  const mine = await fingerprint(worktree, allowedPaths);
+  const twin = await findTriedVariant(input2.gh, input2.pulls, mine, allowedPaths);
+  const duplicate = twin ? duplicateOf(mine, [twin], allowedPaths) : null;
+  if (duplicate) return reject(duplicate);
+  return {
+    ok: true,
+    changed,
+    files,
+    description: pickDescription(input2.descriptionFile, input2.outputTail)
+  };
+}
+async function fingerprint(worktree, paths) {
+  const entries = await Promise.all(
+    paths.map(async (path6) => {
+      const kind = await worktree.kind(path6);
+      return [path6, kind === "file" ? await worktree.hashObject(path6) : null];
+    })
+  );
+  return Object.fromEntries(entries);
+}
+
+// src/action/propose/run-propose.ts
+var PROGRAM_MAX_BYTES = 1e6;
+var DESCRIBED_BY = {
+  file: "from $AUTORESEARCH_DESCRIPTION",
+  output: "from the agent's output",
+  default: "the agent gave none"
+};
+async function runPropose() {
+  try {
+    await reportProposal(await propose(await openJob(process.env)));
+  } catch (error63) {
+    const message = error63 instanceof Error ? error63.message : String(error63);
+    setOutput("reason", message);
+    setFailed(message);
+    if (error63 instanceof Error && error63.cause) debug(String(error63.cause));
+  }
+}
+async function propose(job) {
+  const { inputs, gh, worktree } = job;
+  const outcome = (o2, more = {}) => ({
+    ...o2,
+    tag: inputs.tag,
+    n: inputs.experiment,
+    branch: "",
+    description: "",
+    changed: [],
+    agentOutput: "",
+    ...more
+  });
+  const { baseSha, runHeadSha } = await findProposalBase(gh, inputs.tag, await worktree.head());
+  await assertClean(job);
+  const pulls = await listRunPulls(gh, runBranch(inputs.tag));
+  const taken = await findExperimentBranch(gh, pulls, inputs.tag, inputs.experiment);
+  if (taken !== null) {
+    return outcome({
+      status: "invalid",
+      reason: `experiment #${inputs.experiment} already has the branch ${taken}: the app dispatches each number once, so this job ran twice`
+    });
+  }
+  job.log(`${pulls.length} PRs in the run; the agent works on ${baseSha.slice(0, 7)}`);
+  if (runHeadSha !== baseSha) {
+    job.log(
+      `the run branch moved on to ${runHeadSha.slice(0, 7)}: the app updates stale experiments`
+    );
+  }
+  const agent = await runAgent(job, await buildPrompt(job, baseSha, pulls));
+  const checked = await validateProposal({
+    gh,
+    worktree,
+    baseSha,
+    allowedPaths: inputs.allowedPaths,
+    timeoutMinutes: inputs.agentTimeoutMinutes,
+    exit: agent.exit,
+    descriptionFile: agent.description,
+    outputTail: agent.output,
+    pulls,
+    log: job.log
+  });
+  if (!checked.ok) {
+    return outcome(checked.rejection, { changed: checked.changed, agentOutput: agent.output });
+  }
+  const description = checked.description.text;
+  const branch = experimentBranch(inputs.tag, inputs.experiment, description);
+  const commit = await commitProposal(gh, worktree, {
+    branch,
+    parentSha: baseSha,
+    files: checked.files,
+    message: commitMessage(job, description)
+  });
+  const made = { description, changed: checked.changed, agentOutput: agent.output };
+  if (!commit.created) {
+    return outcome(
+      {
+        status: "invalid",
+        reason: `the branch ${branch} appeared while the agent ran: experiment #${inputs.experiment} was proposed twice`
+      },
+      made
+    );
+  }
+  return outcome(
+    {
+      status: "proposed",
+      reason: `created ${branch} at ${commit.sha.slice(0, 7)} on ${baseSha.slice(0, 7)} (description ${DESCRIBED_BY[checked.description.from]}); the app opens and trains its PR`
+    },
+    { ...made, branch }
+  );
+}
+async function assertClean(job) {
+  const dirty = (await job.worktree.status()).split("\0").filter(Boolean);
+  if (dirty.length === 0) return;
+  throw new Error(
+    `working-directory has changes before the agent ran (${listSome(dirty)}): propose mode needs a clean checkout of ${runBranch(job.inputs.tag)}; let setup steps write elsewhere or .gitignore their files`
+  );
+}
+async function buildPrompt(job, baseSha, pulls) {
+  const trail = trailOf(pulls);
+  const targets = diffTargets(trail);
+  return renderAgentPrompt(
+    buildPromptData({
+      tag: job.inputs.tag,
+      n: job.inputs.experiment,
+      baseSha,
+      allowedPaths: job.inputs.allowedPaths,
+      descriptionPath: job.files.description,
+      program: readSmallText(join3(job.worktree.root, "program.md"), PROGRAM_MAX_BYTES),
+      trail,
+      patches: await findPatches(job.gh, [targets.kept, targets.discarded])
+    })
+  );
+}
+function commitMessage(job, description) {
+  const { tag, experiment } = job.inputs;
+  const run2 = job.ctx.runUrl ? `
+Workflow run: ${job.ctx.runUrl}` : "";
+  return `${description}
+
+Proposed by the agent for experiment #${experiment} of run ${tag}.${run2}
+`;
+}
+
 // src/action/main.ts
 var CRASH_LOG_LINES = 50;
 async function run() {
+  let mode;
+  try {
+    mode = parseMode(getInput("mode"));
+  } catch (error63) {
+    return setFailed(error63 instanceof Error ? error63.message : String(error63));
+  }
+  return mode === "propose" ? runPropose() : runTrain();
+}
+async function runTrain() {
   try {
     const inputs = readInputs();
     const ctx = readRunContext(process.env);
@@ -57524,8 +58570,8 @@ async function run() {
       const message = `missing ${missing.join(", ")} on this runner: run \`uv run prepare.py\` on it once (input required-paths)`;
       return await finish(failure2("infra", "missing-data", message), null);
     }
-    const cwd = resolve(inputs.workingDirectory);
-    const logPath = resolve(cwd, inputs.logFile);
+    const cwd = resolve2(inputs.workingDirectory);
+    const logPath = resolve2(cwd, inputs.logFile);
     const sha = ctx.sha || pull?.headSha || "";
     const running = async (elapsedMs) => {
       const progress = parseProgress(await readTail(logPath));

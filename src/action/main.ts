@@ -4,6 +4,7 @@ import * as core from "@actions/core";
 import { Octokit } from "@octokit/rest";
 import { type ActionInputs, expandHome } from "../core/action-inputs.js";
 import { guardExperiment } from "../core/guard.js";
+import { type ActionMode, parseMode } from "../core/propose-inputs.js";
 import type { CrashReason, TrainResult, TrainStatus } from "../core/result-marker.js";
 import { classifyRun, logTail, parseProgress, type Summary } from "../core/summary.js";
 import { buildTrainResult, resultOutputs } from "../core/train-result.js";
@@ -12,6 +13,7 @@ import { readPullFacts } from "../github/pull-files.js";
 import { renderFinalComment, renderRunningComment } from "../views/runner-comment.js";
 import { readInputs } from "./inputs.js";
 import { createPrReporter, type PrReporter } from "./pr-reporter.js";
+import { runPropose } from "./propose/run-propose.js";
 import { readTail } from "./read-tail.js";
 import { type RunContext, readRunContext } from "./run-context.js";
 import { runTraining } from "./run-training.js";
@@ -26,8 +28,19 @@ interface Outcome {
   anomalous: boolean;
 }
 
-/** The action, train mode: guard → check data → train → classify → report. */
+/** The action: `mode: propose` asks an agent for the next experiment; train mode is below. */
 export async function run(): Promise<void> {
+  let mode: ActionMode;
+  try {
+    mode = parseMode(core.getInput("mode"));
+  } catch (error) {
+    return core.setFailed(error instanceof Error ? error.message : String(error));
+  }
+  return mode === "propose" ? runPropose() : runTrain();
+}
+
+/** Train mode: guard → check data → train → classify → report. */
+async function runTrain(): Promise<void> {
   try {
     const inputs = readInputs();
     const ctx = readRunContext(process.env);

@@ -202,6 +202,7 @@ export function createApp(options: AppOptions = {}) {
           tag: parsed.tag,
           branch,
           message: context.payload.head_commit?.message ?? null,
+          pusher: context.payload.sender?.login ?? context.payload.pusher.name,
         }),
       );
       if (opened) return reconcile(gh, parsed.tag);

@@ -10,7 +10,7 @@ import { findDashboard } from "./find-run.js";
  */
 export async function ensurePushedPull(
   gh: RepoClient,
-  push: { tag: string; branch: string; message: string | null },
+  push: { tag: string; branch: string; message: string | null; pusher: string },
 ): Promise<boolean> {
   const dashboard = await findDashboard(gh, push.tag);
   if (!dashboard || dashboard.run.status === "stopped") return false;
@@ -26,7 +26,7 @@ export async function ensurePushedPull(
       head: push.branch,
       base: runBranch(push.tag),
       title,
-      body: `Experiment pushed to \`${push.branch}\`.`,
+      body: `Experiment pushed to \`${push.branch}\` by @${push.pusher}.\n\n${pushedByMarker(push.pusher)}`,
     });
   } catch (error) {
     // 422: a PR for this head exists already (opened by someone else meanwhile), or nothing to compare.
@@ -35,4 +35,15 @@ export async function ensurePushedPull(
     throw error;
   }
   return true;
+}
+
+const PUSHED_BY_RE = /<!-- autoresearch:pushed-by (\S+) -->/;
+
+export function pushedByMarker(login: string): string {
+  return `<!-- autoresearch:pushed-by ${login} -->`;
+}
+
+/** Who pushed the branch of a PR the app opened for it, if it says. */
+export function readPushedBy(body: string): string | null {
+  return PUSHED_BY_RE.exec(body)?.[1] ?? null;
 }

@@ -16,6 +16,7 @@ import { applyVerdict, recordVerdict, requeued, save } from "./apply-verdict.js"
 import { checkConfig } from "./config-report.js";
 import { findRun } from "./find-run.js";
 import { nextExperimentNumber, proposeFromSweep, remakeSweepProposal } from "./open-experiment.js";
+import { readPushedBy } from "./pushed-branch.js";
 import { recordRun } from "./record-run.js";
 import { isTracked, log, type RunPass, type Tracked } from "./run-view.js";
 import { findTrainingFacts } from "./training-facts.js";
@@ -335,7 +336,8 @@ async function adopt(pass: RunPass, pull: Parameters<typeof isTracked>[0]): Prom
     tag: pass.run.tag,
     n: nextExperimentNumber(pass),
     description: pull.title,
-    source: "push",
+    // The propose workflow pushes as the workflow's identity: that is the agent proposer.
+    source: pass.config.resultAuthors.includes(readPushedBy(pull.body) ?? "") ? "agent" : "push",
     base_sha: pull.baseSha,
     head_sha: pull.headSha,
     phase: "queued",

@@ -8,6 +8,7 @@ import {
   InputError,
   parseActionInputs,
 } from "../../src/core/action-inputs.js";
+import { PROPOSE_ONLY_INPUTS } from "../../src/core/propose-inputs.js";
 
 type RawInputs = Record<keyof ActionInputs, string>;
 
@@ -34,8 +35,9 @@ function inputError(patch: Partial<RawInputs>): string {
 }
 
 describe("parseActionInputs", () => {
-  it("names exactly the inputs action.yml declares", () => {
-    expect(Object.values(INPUT_NAMES).sort()).toEqual(Object.keys(manifest.inputs).sort());
+  it("names exactly the inputs action.yml declares (train mode's plus propose mode's own)", () => {
+    const names = new Set([...Object.values(INPUT_NAMES), ...PROPOSE_ONLY_INPUTS]);
+    expect([...names].sort()).toEqual(Object.keys(manifest.inputs).sort());
   });
 
   it("accepts action.yml's defaults", () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { proposeOutputs } from "../../src/core/propose-outputs.js";
 import {
   type CrashReason,
   TrainResultSchema,
@@ -141,8 +142,12 @@ describe("resultOutputs", () => {
     const manifest = parse(readFileSync(new URL("../../action.yml", import.meta.url), "utf8")) as {
       outputs: Record<string, unknown>;
     };
-    const names = Object.keys(resultOutputs(build("ok", null, SUMMARY)));
-    expect(names.sort()).toEqual(Object.keys(manifest.outputs).sort());
+    const propose = proposeOutputs({ status: "proposed", reason: "", branch: "", description: "" });
+    const names = new Set([
+      ...Object.keys(resultOutputs(build("ok", null, SUMMARY))),
+      ...Object.keys(propose),
+    ]);
+    expect([...names].sort()).toEqual(Object.keys(manifest.outputs).sort());
   });
 
   it.each([
