@@ -1,4 +1,5 @@
 import type { Command } from "../core/commands.js";
+import { replyMarker } from "../core/reply-marker.js";
 import type { RunStatus } from "../core/run-state.js";
 import { withRunBlock } from "../core/run-state.js";
 import { ledgerRows } from "../core/schedule.js";
@@ -7,8 +8,6 @@ import { comment, type DashboardIssue, updateIssue } from "../github/run-issues.
 import { findRun } from "./find-run.js";
 import { isTracked } from "./run-view.js";
 
-const REPLY_MARKER = (id: number) => `<!-- autoresearch:reply-to ${id} -->`;
-
 /** Replies once per command comment, however often its webhook arrives. */
 export async function replyOnce(
   gh: RepoClient,
@@ -16,7 +15,7 @@ export async function replyOnce(
   commentId: number,
   text: string,
 ): Promise<void> {
-  const marker = REPLY_MARKER(commentId);
+  const marker = replyMarker(commentId);
   const comments = await gh.octokit.paginate(gh.octokit.rest.issues.listComments, {
     ...repoOf(gh),
     issue_number: issue,
