@@ -4,7 +4,7 @@ import { RESULTS_HEADER } from "../core/results-tsv.js";
 import { type RunState, withRunBlock } from "../core/run-state.js";
 import { loadConfig } from "../github/config-file.js";
 import { branchSha, createBranch, defaultBranch, type RepoClient } from "../github/repo.js";
-import { createIssue, DASHBOARD_LABEL } from "../github/run-issues.js";
+import { createIssue, DASHBOARD_LABEL, ensureLabels } from "../github/run-issues.js";
 import type { AppDeps } from "./app-deps.js";
 import { findDashboard } from "./find-run.js";
 import { openExperiment } from "./open-experiment.js";
@@ -62,6 +62,19 @@ export async function startRun(
       reply: `Cannot start: the default branch \`${base}\` has no commits.`,
     };
   await createBranch(gh, branch, head);
+  const labels = config.config.labels;
+  await ensureLabels(gh, [
+    { name: labels.experiment, color: "5319e7", description: "An autoresearch experiment" },
+    {
+      name: labels.keep,
+      color: "0e8a16",
+      description: "autoresearch: kept (merged into the run branch)",
+    },
+    { name: labels.discard, color: "bfbfbf", description: "autoresearch: discarded" },
+    { name: labels.crash, color: "b60205", description: "autoresearch: training crashed" },
+    { name: labels.rerun, color: "fbca04", description: "Add to train this experiment again" },
+    { name: DASHBOARD_LABEL, color: "1d76db", description: "An autoresearch run's dashboard" },
+  ]);
   const gist = deps.gist
     ? await deps.gist.create(`autoresearch ${gh.owner}/${gh.repo} ${request.tag}: results.tsv`, {
         [LEDGER_FILE]: `${RESULTS_HEADER.join("\t")}\n`,

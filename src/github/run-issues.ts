@@ -68,3 +68,21 @@ export async function findOpenIssue(
   const issue = data.find((i) => !i.pull_request);
   return issue ? { number: issue.number, body: issue.body ?? "" } : null;
 }
+
+/** Creates the labels the app uses, with a colour and a description, unless they exist. */
+export async function ensureLabels(
+  gh: RepoClient,
+  labels: readonly { name: string; color: string; description: string }[],
+): Promise<void> {
+  for (const label of labels) {
+    try {
+      await gh.octokit.rest.issues.createLabel({ ...repoOf(gh), ...label });
+    } catch (error) {
+      // 422 already_exists: someone (or an earlier run) made it; leave theirs alone.
+      if (
+        !(typeof error === "object" && error !== null && "status" in error && error.status === 422)
+      )
+        throw error;
+    }
+  }
+}
