@@ -3,7 +3,7 @@ import type { TrainResult } from "../core/result-marker.js";
 import type { ExperimentState, Verdict } from "../core/state-block.js";
 import { completeCheck, VERDICT_CHECK } from "../github/check-runs.js";
 import { mergeTestedHead, saveExperimentState, setLabels } from "../github/experiment-pulls.js";
-import { deleteBranch, repoOf } from "../github/repo.js";
+import { branchSha, deleteBranch, repoOf } from "../github/repo.js";
 import { comment } from "../github/run-issues.js";
 import { readVerdictMarker, renderVerdictComment } from "../views/verdict-comment.js";
 import { log, type RunPass, type Tracked } from "./run-view.js";
@@ -97,6 +97,19 @@ async function mergeKept(pass: RunPass, pull: Tracked): Promise<void> {
     pull.merged = true;
     if (pass.config.deleteBranches) await deleteBranch(pass.gh, pull.headRef);
     return;
+  }
+  if (!outcome.headMoved) {
+    // 405 also answers a PR that is already merged: another pass (before a restart) got there first.
+    const { data } = await pass.gh.octokit.rest.pulls.get({
+      ...repoOf(pass.gh),
+      pull_number: pull.number,
+    });
+    if (data.merged) {
+      pull.state = "closed";
+      pull.merged = true;
+      pass.head = (await branchSha(pass.gh, pass.run.branch)) ?? pass.head;
+      return;
+    }
   }
   if (outcome.headMoved) {
     // Never merge an untested head: train the new one, then decide again.

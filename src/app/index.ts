@@ -1,9 +1,11 @@
 import { Octokit } from "@octokit/rest";
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import { parseCommand } from "../core/commands.js";
+import { CONFIG_PATH } from "../core/config.js";
 import { parseExperimentBranch, parseRunBranch } from "../core/experiment-branch.js";
 import { readRunBlock } from "../core/run-state.js";
 import { VERDICT_CHECK } from "../github/check-runs.js";
+import { findPullByHead } from "../github/experiment-pulls.js";
 import { createGistStore, type GistStore } from "../github/gist-store.js";
 import type { RepoClient } from "../github/repo.js";
 import { canWrite } from "../github/repo.js";
@@ -28,6 +30,8 @@ export interface AppOptions {
 
 export interface AppHandle {
   idle(): Promise<void>;
+  /** Whether the app is still working on something (a webhook answered before its work was done). */
+  busy(): boolean;
   heartbeat(): Promise<void>;
   stop(): void;
 }
@@ -75,6 +79,15 @@ export function createApp(options: AppOptions = {}) {
       });
     const inRun = <T>(gh: RepoClient, tag: string, task: () => Promise<T>) =>
       scheduler.run(`${gh.owner}/${gh.repo}#${tag}`, task);
+    // GitHub gives a webhook 10 s: answer at once, and do the work (serialized per run) after.
+    const later =
+      <C extends Context>(handler: (context: C) => Promise<unknown>) =>
+      (context: C): void => {
+        const work = handler(context).catch((error) => {
+          log.error(`[${context.name} ${context.id}] ${explainError(error)}`);
+        });
+        scheduler.track(work);
+      };
     const isSelf = async (context: Context): Promise<boolean> => {
       const sender = (context.payload as { sender?: { login?: string; type?: string } }).sender;
       if (sender?.type !== "Bot") return false;
@@ -83,46 +96,52 @@ export function createApp(options: AppOptions = {}) {
     };
 
     // Comments: `/autoresearch start <tag>` anywhere, run commands on a dashboard.
-    app.on("issue_comment.created", async (context) => {
-      if (await isSelf(context)) return;
-      const { comment, issue } = context.payload;
-      const command = parseCommand(comment.body);
-      if (!command) return;
-      const gh = clientOf(context);
-      const author = comment.user?.login ?? "";
-      const reply = (text: string) => replyOnce(gh, issue.number, comment.id, text);
-      if (!(await canWrite(gh, author))) {
-        return reply(
-          `@${author} only people with write access can run \`/autoresearch\` commands.`,
-        );
-      }
-      if (command.kind === "invalid") return reply(command.message);
-      if (command.kind === "start") {
-        const outcome = await inRun(gh, command.tag, () =>
-          startRun(gh, depsFor(gh.octokit), {
-            tag: command.tag,
-            by: author,
-            commentId: comment.id,
-          }),
-        );
-        if (!outcome.started) {
-          if (outcome.reply) await reply(outcome.reply);
-          return;
+    app.on(
+      "issue_comment.created",
+      later(async (context) => {
+        if (await isSelf(context)) return;
+        const { comment, issue } = context.payload;
+        const command = parseCommand(comment.body);
+        if (!command) return;
+        const gh = clientOf(context);
+        const author = comment.user?.login ?? "";
+        const reply = (text: string) => replyOnce(gh, issue.number, comment.id, text);
+        if (!(await canWrite(gh, author))) {
+          return reply(
+            `@${author} only people with write access can run \`/autoresearch\` commands.`,
+          );
         }
-        await reply(
-          `🚀 Started run \`${command.tag}\` on \`${outcome.run.branch}\`: dashboard #${outcome.dashboard}, baseline #${outcome.baseline}.`,
-        );
-        return reconcile(gh, command.tag);
-      }
-      const run = readRunBlock(issue.body);
-      if (!run) return reply(`\`/autoresearch ${command.kind}\` works on a run's dashboard issue.`);
-      const text = await inRun(gh, run.tag, async () => {
-        const dashboard = await findDashboard(gh, run.tag);
-        return dashboard ? runCommand(gh, dashboard, command.kind) : `No run \`${run.tag}\` found.`;
-      });
-      await reply(text);
-      return reconcile(gh, run.tag);
-    });
+        if (command.kind === "invalid") return reply(command.message);
+        if (command.kind === "start") {
+          const outcome = await inRun(gh, command.tag, () =>
+            startRun(gh, depsFor(gh.octokit), {
+              tag: command.tag,
+              by: author,
+              commentId: comment.id,
+            }),
+          );
+          if (!outcome.started) {
+            if (outcome.reply) await reply(outcome.reply);
+            return;
+          }
+          await reply(
+            `🚀 Started run \`${command.tag}\` on \`${outcome.run.branch}\`: dashboard #${outcome.dashboard}, baseline #${outcome.baseline}.`,
+          );
+          return reconcile(gh, command.tag);
+        }
+        const run = readRunBlock(issue.body);
+        if (!run)
+          return reply(`\`/autoresearch ${command.kind}\` works on a run's dashboard issue.`);
+        const text = await inRun(gh, run.tag, async () => {
+          const dashboard = await findDashboard(gh, run.tag);
+          return dashboard
+            ? runCommand(gh, dashboard, command.kind)
+            : `No run \`${run.tag}\` found.`;
+        });
+        await reply(text);
+        return reconcile(gh, run.tag);
+      }),
+    );
 
     // PR events: the rerun label, and anything that may move an experiment forward.
     app.on(
@@ -133,7 +152,7 @@ export function createApp(options: AppOptions = {}) {
         "pull_request.closed",
         "pull_request.labeled",
       ],
-      async (context) => {
+      later(async (context) => {
         const { pull_request: pull } = context.payload;
         const tag = parseRunBranch(pull.base.ref);
         if (!tag) return;
@@ -157,63 +176,86 @@ export function createApp(options: AppOptions = {}) {
           if (context.payload.action !== "synchronize") return;
         }
         return reconcile(gh, tag);
-      },
+      }),
     );
 
     // The training workflow finished: read the result and decide.
-    app.on("workflow_run.completed", async (context) => {
-      const branch = context.payload.workflow_run.head_branch ?? "";
-      const parsed = parseExperimentBranch(branch);
-      if (!parsed) return;
-      return reconcile(clientOf(context), parsed.tag);
-    });
+    app.on(
+      "workflow_run.completed",
+      later(async (context) => {
+        const branch = context.payload.workflow_run.head_branch ?? "";
+        const parsed = parseExperimentBranch(branch);
+        if (!parsed) return;
+        return reconcile(clientOf(context), parsed.tag);
+      }),
+    );
 
     // The verdict check's Re-run button (and its requested action).
-    app.on(["check_run.rerequested", "check_run.requested_action"], async (context) => {
-      const check = context.payload.check_run;
-      if (check.name !== VERDICT_CHECK) return;
-      const branch = check.check_suite?.head_branch ?? "";
-      const parsed = parseExperimentBranch(branch);
-      const pr = check.pull_requests?.[0]?.number;
-      if (!parsed || !pr) return;
-      const gh = clientOf(context);
-      await inRun(gh, parsed.tag, () =>
-        rerun(gh, depsFor(gh.octokit), {
-          tag: parsed.tag,
-          pr,
-          label: null,
-          by: context.payload.sender.login,
-          via: "check",
-          headSha: check.head_sha,
-        }),
-      );
-      return reconcile(gh, parsed.tag);
-    });
+    app.on(
+      ["check_run.rerequested", "check_run.requested_action"],
+      later(async (context) => {
+        const check = context.payload.check_run;
+        if (check.name !== VERDICT_CHECK) return;
+        const branch = check.check_suite?.head_branch ?? "";
+        const parsed = parseExperimentBranch(branch);
+        if (!parsed) return;
+        const gh = clientOf(context);
+        // check_run.pull_requests lists open PRs only, and a decided experiment's PR is closed.
+        const pr = check.pull_requests?.[0]?.number ?? (await findPullByHead(gh, branch));
+        if (!pr) return;
+        await inRun(gh, parsed.tag, () =>
+          rerun(gh, depsFor(gh.octokit), {
+            tag: parsed.tag,
+            pr,
+            label: null,
+            by: context.payload.sender.login,
+            via: "check",
+            headSha: check.head_sha,
+          }),
+        );
+        return reconcile(gh, parsed.tag);
+      }),
+    );
 
     // A branch pushed as autoresearch/<tag>--<name> by a human or an external agent becomes an experiment PR.
-    app.on("push", async (context) => {
-      if (context.payload.deleted || (await isSelf(context))) return;
-      const branch = context.payload.ref.replace(/^refs\/heads\//, "");
-      const parsed = parseExperimentBranch(branch);
-      if (!parsed) return;
-      const gh = clientOf(context);
-      const opened = await inRun(gh, parsed.tag, () =>
-        ensurePushedPull(gh, {
-          tag: parsed.tag,
-          branch,
-          message: context.payload.head_commit?.message ?? null,
-          pusher: context.payload.sender?.login ?? context.payload.pusher.name,
-        }),
-      );
-      if (opened) return reconcile(gh, parsed.tag);
-    });
+    app.on(
+      "push",
+      later(async (context) => {
+        if (context.payload.deleted || (await isSelf(context))) return;
+        const branch = context.payload.ref.replace(/^refs\/heads\//, "");
+        const gh = clientOf(context);
+        if (branch === context.payload.repository.default_branch) {
+          // The config lives there: a fixed (or broken) file takes effect at once.
+          const touched = [context.payload.head_commit, ...context.payload.commits].flatMap((c) =>
+            c ? [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])] : [],
+          );
+          if (!touched.includes(CONFIG_PATH)) return;
+          for await (const run of runsOf(gh)) await reconcile(run.gh, run.tag);
+          return;
+        }
+        const parsed = parseExperimentBranch(branch);
+        if (!parsed) return;
+        const opened = await inRun(gh, parsed.tag, () =>
+          ensurePushedPull(gh, {
+            tag: parsed.tag,
+            branch,
+            message: context.payload.head_commit?.message ?? null,
+            pusher: context.payload.sender?.login ?? context.payload.pusher.name,
+          }),
+        );
+        if (opened) return reconcile(gh, parsed.tag);
+      }),
+    );
 
     // Heartbeat for serverless deployments: `repository_dispatch` with type autoresearch-heartbeat.
-    app.on("repository_dispatch", async (context) => {
-      if (context.payload.action !== "autoresearch-heartbeat") return;
-      const gh = clientOf(context);
-      for await (const run of runsOf(gh)) await reconcile(run.gh, run.tag);
-    });
+    app.on(
+      "repository_dispatch",
+      later(async (context) => {
+        if (context.payload.action !== "autoresearch-heartbeat") return;
+        const gh = clientOf(context);
+        for await (const run of runsOf(gh)) await reconcile(run.gh, run.tag);
+      }),
+    );
 
     const heartbeat = async () => {
       for await (const run of liveRuns(app)) {
@@ -230,6 +272,7 @@ export function createApp(options: AppOptions = {}) {
     timer?.unref();
     options.onReady?.({
       idle: () => scheduler.idle(),
+      busy: () => scheduler.busy,
       heartbeat,
       stop: () => clearInterval(timer),
     });

@@ -37,6 +37,19 @@ export class RunScheduler {
     return queued;
   }
 
+  /** Counts `work` as running until it settles (webhook handlers that answer before their work is done). */
+  track(work: Promise<unknown>): void {
+    this.active++;
+    work.finally(() => {
+      this.active--;
+      if (this.active === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    });
+  }
+
+  get busy(): boolean {
+    return this.active > 0;
+  }
+
   /** Resolves when no work is queued or running (tests and graceful shutdown). */
   idle(): Promise<void> {
     return this.active === 0

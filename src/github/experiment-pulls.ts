@@ -78,6 +78,17 @@ export async function findOpenPull(gh: RepoClient, headBranch: string): Promise<
   return data[0]?.number ?? null;
 }
 
+/** The newest PR (open or closed) whose head is `headBranch`. */
+export async function findPullByHead(gh: RepoClient, headBranch: string): Promise<number | null> {
+  const { data } = await gh.octokit.rest.pulls.list({
+    ...repoOf(gh),
+    head: `${gh.owner}:${headBranch}`,
+    state: "all",
+    per_page: 1,
+  });
+  return data[0]?.number ?? null;
+}
+
 export async function saveExperimentState(
   gh: RepoClient,
   pull: Pick<ExperimentPull, "number" | "body">,
