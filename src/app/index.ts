@@ -270,6 +270,12 @@ export function createApp(options: AppOptions = {}) {
           }, seconds * 1000)
         : undefined;
     timer?.unref();
+    // Webhooks sent while the app was down are lost: look at every run once soon after starting.
+    if (timer)
+      setTimeout(
+        () => heartbeat().catch((error) => log.error(`heartbeat: ${explainError(error)}`)),
+        10_000,
+      ).unref();
     options.onReady?.({
       idle: () => scheduler.idle(),
       busy: () => scheduler.busy,
