@@ -106,6 +106,8 @@ export interface SandboxOptions {
    * Tests may pass `fastProbotOctokit()` to keep the same plugins with short waits.
    */
   probotOctokit?: typeof ProbotOctokit;
+  /** Whether the app still works on something after answering its webhooks (settle() waits for it). */
+  appBusy?: () => boolean;
   /**
    * Refuse installation tokens on operations the OpenAPI marks `enabledForGitHubApps: false`
    * (default true). Gists stay refused to installation tokens either way.
@@ -409,6 +411,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
       if (world.background.size > 0)
         busy.push(`${world.background.size} background job(s) (update-branch)`);
       if (appInFlight > 0) busy.push(`${appInFlight} webhook(s) being handled by the app`);
+      if (opts.appBusy?.()) busy.push("the app is still working after answering its webhooks");
       if (busy.length > 0 || Date.now() - activity.lastActivity < quietMs) quietSince = Date.now();
       if (busy.length === 0 && Date.now() - quietSince >= quietMs) return;
       if (Date.now() > deadline) {

@@ -51,6 +51,7 @@ export async function startNight(options: NightOptions = {}): Promise<Night> {
     seed: options.seed ?? 1,
     logLevel: "warn",
     probotOctokit: fastProbotOctokit(),
+    appBusy: () => handle?.busy() ?? false,
     ...options.sandbox,
     env: { ...options.env, ...options.sandbox?.env },
     runners: {

@@ -1,7 +1,7 @@
 /** The GitHub App endpoints (JWT-authenticated) and the rate limit. */
 import { normalizePermissions } from "../auth.js";
 import { appObject } from "../rest-objects.js";
-import { notFound } from "../world.js";
+import { ApiError, notFound } from "../world.js";
 import { intParam, ok, paginate, type Routes } from "./route.js";
 
 export const appRoutes: Routes = {
@@ -20,6 +20,24 @@ export const appRoutes: Routes = {
     handle(ctx) {
       if (intParam(ctx, "installation_id") !== ctx.world.installation.id) throw notFound();
       return ok(ctx.world.installationJson());
+    },
+  },
+
+  // The repositories an installation token can see (GitHub: GET /installation/repositories).
+  "apps/list-repos-accessible-to-installation": {
+    access: { scope: "open" },
+    handle(ctx) {
+      if (ctx.actor.kind !== "installation") {
+        throw new ApiError(
+          403,
+          "You must authenticate with an installation access token in order to list repositories for an installation.",
+        );
+      }
+      return ok({
+        total_count: 1,
+        repository_selection: "selected",
+        repositories: [ctx.world.repoJson()],
+      });
     },
   },
 
