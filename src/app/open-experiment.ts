@@ -1,12 +1,12 @@
 import { experimentBranch, parseExperimentBranch } from "../core/experiment-branch.js";
 import { bestKept } from "../core/schedule.js";
-import type { ExperimentState } from "../core/state-block.js";
+import { type ExperimentState, newExperiment } from "../core/state-block.js";
 import { applySweepKey, proposeSweep } from "../core/sweep.js";
 import { openExperimentPull } from "../github/experiment-pulls.js";
 import { commitFiles, readTextFile, repoOf } from "../github/repo.js";
 import { isStatus } from "../github/sticky-comment.js";
 import { renderPrBody } from "../views/pr-body.js";
-import { isTracked, log, type RunPass, type Tracked } from "./run-view.js";
+import { isTracked, log, type RunPass, type Tracked, trailOf } from "./run-view.js";
 
 const SWEEP_FILE = "train.py";
 
@@ -38,27 +38,16 @@ export async function openExperiment(pass: RunPass, proposal: NewExperiment): Pr
     `autoresearch: ${proposal.description}`,
   );
   await pointBranch(pass, branch, sha);
-  const state: ExperimentState = {
-    v: 1,
+  const state = newExperiment({
     tag: pass.run.tag,
     n,
     description: proposal.description,
     source: proposal.source,
-    base_sha: pass.head,
-    head_sha: sha,
-    phase: "queued",
-    attempts: 0,
-    infra_failures: 0,
-    dispatched_at: null,
-    result: null,
-    verdict: null,
+    baseSha: pass.head,
+    headSha: sha,
     key: proposal.key,
-  };
-  const best = bestKept(
-    pass.pulls
-      .filter(isTracked)
-      .map((p) => ({ n: p.experiment.n, pr: p.number, state: p.experiment })),
-  );
+  });
+  const best = bestKept(trailOf(pass.pulls));
   const body = renderPrBody({
     description: proposal.description,
     source: proposal.source,

@@ -3,7 +3,8 @@ import { isSeedOnly, pathsOutside } from "../core/diff-stats.js";
 import { parseExperimentBranch } from "../core/experiment-branch.js";
 import type { TrainResult } from "../core/result-marker.js";
 import { bestKept, experimentStep, refillPlan } from "../core/schedule.js";
-import type { ExperimentState } from "../core/state-block.js";
+import { type ExperimentState, newExperiment } from "../core/state-block.js";
+import { buildTrainResult } from "../core/train-result.js";
 import { mergeRunHeadInto } from "../github/experiment-pulls.js";
 import { readPullFacts } from "../github/pull-files.js";
 import { branchSha, containsCommit, type RepoClient, repoOf } from "../github/repo.js";
@@ -18,7 +19,7 @@ import { findRun } from "./find-run.js";
 import { nextExperimentNumber, proposeFromSweep, remakeSweepProposal } from "./open-experiment.js";
 import { readPushedBy } from "./pushed-branch.js";
 import { recordRun } from "./record-run.js";
-import { isTracked, log, type RunPass, type Tracked } from "./run-view.js";
+import { isTracked, log, type RunPass, type Tracked, trailOf } from "./run-view.js";
 import { findTrainingFacts } from "./training-facts.js";
 
 /**
@@ -189,11 +190,7 @@ async function judge(pass: RunPass, pull: Tracked, result: TrainResult): Promise
   }
   const facts = await readPullFacts(pass.gh.octokit, repoOf(pass.gh), pull.number);
   const allowed = facts.files.filter((f) => pass.config.allowedPaths.includes(f.filename));
-  const best = bestKept(
-    pass.pulls
-      .filter(isTracked)
-      .map((p) => ({ n: p.experiment.n, pr: p.number, state: p.experiment })),
-  );
+  const best = bestKept(trailOf(pass.pulls));
   const decision = decide({
     result,
     best: best?.state.result?.val_bpb ?? null,
@@ -242,12 +239,7 @@ async function refill(pass: RunPass): Promise<void> {
       .sort((a, b) => a.experiment.n - b.experiment.n);
   const inFlight = open().filter((p) => p.experiment.phase === "training").length;
   // Until the baseline is measured there is nothing to compare with: one at a time.
-  const measured =
-    bestKept(
-      pass.pulls
-        .filter(isTracked)
-        .map((p) => ({ n: p.experiment.n, pr: p.number, state: p.experiment })),
-    ) !== null;
+  const measured = bestKept(trailOf(pass.pulls)) !== null;
   const concurrency = measured ? pass.config.concurrency : 1;
   const plan = refillPlan({
     status: pass.run.status,
@@ -331,23 +323,16 @@ async function bringUpToDate(pass: RunPass, pull: Tracked): Promise<string | nul
 async function adopt(pass: RunPass, pull: Parameters<typeof isTracked>[0]): Promise<void> {
   const parsed = parseExperimentBranch(pull.headRef);
   const own = `${pass.gh.owner}/${pass.gh.repo}`;
-  const base: ExperimentState = {
-    v: 1,
+  const base = newExperiment({
     tag: pass.run.tag,
     n: nextExperimentNumber(pass),
     description: pull.title,
     // The propose workflow pushes as the workflow's identity: that is the agent proposer.
     source: pass.config.resultAuthors.includes(readPushedBy(pull.body) ?? "") ? "agent" : "push",
-    base_sha: pull.baseSha,
-    head_sha: pull.headSha,
-    phase: "queued",
-    attempts: 0,
-    infra_failures: 0,
-    dispatched_at: null,
-    result: null,
-    verdict: null,
+    baseSha: pull.baseSha,
+    headSha: pull.headSha,
     key: null,
-  };
+  });
   const taken = new Set(pass.pulls.map((p) => p.experiment?.n));
   if (parsed?.n && parsed.tag === pass.run.tag && !taken.has(parsed.n)) base.n = parsed.n;
   const tracked = pull as Tracked;
@@ -408,6 +393,7 @@ function roundedMean(values: readonly number[]): number {
   return Math.round((values.reduce((sum, v) => sum + v, 0) / values.length) * 1e6) / 1e6;
 }
 
+/** The result of a training the app had to end itself (timeout, runner lost): a crash. */
 function syntheticResult(
   pass: RunPass,
   pull: Tracked,
@@ -415,27 +401,15 @@ function syntheticResult(
   reason: "timeout" | "runner-error",
   message: string,
 ): TrainResult {
-  return {
-    v: 1,
-    status: "crash",
-    crash_reason: reason,
-    message,
-    val_bpb: 0,
-    memory_gb: 0,
-    peak_vram_mb: null,
-    training_seconds: null,
-    total_seconds: null,
-    mfu_percent: null,
-    total_tokens_M: null,
-    num_steps: null,
-    num_params_M: null,
-    depth: null,
-    anomalous: false,
-    pr: pull.number,
-    head_sha: pull.experiment.head_sha,
-    run_id: String(runId),
-    run_attempt: 0,
-    started_at: pull.experiment.dispatched_at ?? pass.now,
-    finished_at: pass.now,
-  };
+  return buildTrainResult(
+    { status: "crash", reason, message, summary: null, anomalous: false },
+    {
+      pr: pull.number,
+      headSha: pull.experiment.head_sha,
+      runId: String(runId),
+      runAttempt: 0,
+      startedAt: pull.experiment.dispatched_at ?? pass.now,
+      finishedAt: pass.now,
+    },
+  );
 }

@@ -6,7 +6,7 @@ import { ledgerRows } from "../core/schedule.js";
 import { updateIssue } from "../github/run-issues.js";
 import { renderDashboard } from "../views/dashboard.js";
 import { nextExperimentNumber } from "./open-experiment.js";
-import { isTracked, type RunPass, type Tracked } from "./run-view.js";
+import { isTracked, type RunPass, type Tracked, trailOf } from "./run-view.js";
 
 export const LEDGER_FILE = "results.tsv";
 export const CHART_FILE = "progress.svg";
@@ -17,9 +17,7 @@ export const CHART_FILE = "progress.svg";
  */
 export async function recordRun(pass: RunPass): Promise<{ tsv: string }> {
   const tracked = pass.pulls.filter(isTracked);
-  const rows = ledgerRows(
-    tracked.map((p) => ({ n: p.experiment.n, pr: p.number, state: p.experiment })),
-  );
+  const rows = ledgerRows(trailOf(tracked));
   const tsv = serializeResults(rows);
   let chartUrl: string | null = null;
   let ledgerUrl: string | null = null;

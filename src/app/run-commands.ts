@@ -6,7 +6,7 @@ import { ledgerRows } from "../core/schedule.js";
 import { type RepoClient, repoOf } from "../github/repo.js";
 import { comment, type DashboardIssue, updateIssue } from "../github/run-issues.js";
 import { findRun } from "./find-run.js";
-import { isTracked } from "./run-view.js";
+import { isTracked, trailOf } from "./run-view.js";
 
 /** Replies once per command comment, however often its webhook arrives. */
 export async function replyOnce(
@@ -54,9 +54,7 @@ export async function runCommand(
   }
   const found = await findRun(gh, run.tag);
   const tracked = found?.pulls.filter(isTracked) ?? [];
-  const rows = ledgerRows(
-    tracked.map((p) => ({ n: p.experiment.n, pr: p.number, state: p.experiment })),
-  );
+  const rows = ledgerRows(trailOf(tracked));
   if (kind === "rebuild") {
     return `🔁 Rebuilt \`results.tsv\` and the dashboard from ${tracked.length} PRs: ${rows.length} rows.`;
   }

@@ -1,5 +1,6 @@
 import type { Config } from "../core/config.js";
 import type { RunState } from "../core/run-state.js";
+import type { DecidedExperiment } from "../core/schedule.js";
 import type { ExperimentState } from "../core/state-block.js";
 import type { ExperimentPull } from "../github/experiment-pulls.js";
 import type { RepoClient } from "../github/repo.js";
@@ -25,6 +26,13 @@ export interface Tracked extends ExperimentPull {
 }
 
 export const isTracked = (p: ExperimentPull): p is Tracked => p.experiment !== null;
+
+/** The run's experiments as the pure schedule functions take them. */
+export function trailOf(pulls: readonly ExperimentPull[]): DecidedExperiment[] {
+  return pulls
+    .filter(isTracked)
+    .map((p) => ({ n: p.experiment.n, pr: p.number, state: p.experiment }));
+}
 
 export function log(pass: RunPass, message: string, level: "info" | "warn" = "info"): void {
   pass.deps.log[level](`[${pass.gh.owner}/${pass.gh.repo} ${pass.run.tag}] ${message}`);

@@ -54,6 +54,34 @@ export const ExperimentStateSchema = z.object({
 });
 export type ExperimentState = z.infer<typeof ExperimentStateSchema>;
 
+/** A new experiment, queued to train `headSha` made on `baseSha`. */
+export function newExperiment(fields: {
+  tag: string;
+  n: number;
+  description: string;
+  source: ExperimentState["source"];
+  baseSha: string;
+  headSha: string;
+  key: string | null;
+}): ExperimentState {
+  return {
+    v: 1,
+    tag: fields.tag,
+    n: fields.n,
+    description: fields.description,
+    source: fields.source,
+    base_sha: fields.baseSha,
+    head_sha: fields.headSha,
+    phase: "queued",
+    attempts: 0,
+    infra_failures: 0,
+    dispatched_at: null,
+    result: null,
+    verdict: null,
+    key: fields.key,
+  };
+}
+
 const STATE_RE = /<!-- autoresearch:state (\{.*?\}) -->/s;
 
 export function renderStateBlock(state: ExperimentState): string {
