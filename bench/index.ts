@@ -1,4 +1,6 @@
 // `npm run bench` runs every benchmark below; `npm run bench -- summary` only those whose name matches.
+import { appBenchmark } from "./app.js";
+import { dutyCycleBenchmark } from "./duty-cycle.js";
 import { summaryBenchmark } from "./summary.js";
 
 /** One benchmark: prints its own table of numbers, asserts nothing about time. */
@@ -7,7 +9,7 @@ export interface Benchmark {
   run(): Promise<void>;
 }
 
-const BENCHMARKS: Benchmark[] = [summaryBenchmark];
+const BENCHMARKS: Benchmark[] = [summaryBenchmark, appBenchmark, dutyCycleBenchmark];
 
 async function main(filters: string[]): Promise<void> {
   const selected = BENCHMARKS.filter(

@@ -36,6 +36,9 @@ export interface AppHandle {
   stop(): void;
 }
 
+const MAX_PASS_RETRIES = 3;
+const PASS_RETRY_SECONDS = 5;
+
 /** The autoresearch-bot Probot app. */
 export function createApp(options: AppOptions = {}) {
   return (app: Probot, _probotOptions?: ApplicationFunctionOptions) => {
@@ -68,15 +71,39 @@ export function createApp(options: AppOptions = {}) {
       const { owner, repo } = context.repo();
       return { octokit: context.octokit as unknown as Octokit, owner, repo };
     };
-    const reconcile = (gh: RepoClient, tag: string) =>
-      scheduler.reconcile(`${gh.owner}/${gh.repo}#${tag}`, async () => {
+    const failures = new Map<string, number>();
+    const retries = new Set<NodeJS.Timeout>();
+    const reconcile = (gh: RepoClient, tag: string): Promise<void> => {
+      const key = `${gh.owner}/${gh.repo}#${tag}`;
+      return scheduler.reconcile(key, async () => {
         try {
           await reconcileRun(gh, depsFor(gh.octokit), tag);
+          failures.delete(key);
         } catch (error) {
-          log.error(`[${gh.owner}/${gh.repo} ${tag}] ${explainError(error)}`);
+          // A pass that failed (a 5xx burst, a timeout) is tried again soon, a few times,
+          // rather than leaving the GPU idle until the next event or heartbeat.
+          const attempt = (failures.get(key) ?? 0) + 1;
+          failures.set(key, attempt);
+          const retry =
+            attempt <= MAX_PASS_RETRIES
+              ? ` (trying again in ${attempt * PASS_RETRY_SECONDS} s)`
+              : "";
+          log.error(`[${key}] ${explainError(error)}${retry}`);
+          if (retry) {
+            const timer = setTimeout(
+              () => {
+                retries.delete(timer);
+                void reconcile(gh, tag).catch(() => undefined);
+              },
+              attempt * PASS_RETRY_SECONDS * 1000,
+            );
+            timer.unref();
+            retries.add(timer);
+          }
           throw error;
         }
       });
+    };
     const inRun = <T>(gh: RepoClient, tag: string, task: () => Promise<T>) =>
       scheduler.run(`${gh.owner}/${gh.repo}#${tag}`, task);
     // GitHub gives a webhook 10 s: answer at once, and do the work (serialized per run) after.
@@ -158,6 +185,8 @@ export function createApp(options: AppOptions = {}) {
         if (!tag) return;
         const gh = clientOf(context);
         if (context.payload.action === "labeled") {
+          // The app's own labels (keep/discard/experiment) are never a rerun request.
+          if (await isSelf(context)) return;
           const label = (context.payload as { label?: { name: string } }).label?.name;
           if (!label) return;
           await inRun(gh, tag, () =>
@@ -280,7 +309,10 @@ export function createApp(options: AppOptions = {}) {
       idle: () => scheduler.idle(),
       busy: () => scheduler.busy,
       heartbeat,
-      stop: () => clearInterval(timer),
+      stop: () => {
+        clearInterval(timer);
+        for (const retry of retries) clearTimeout(retry);
+      },
     });
   };
 }

@@ -248,17 +248,24 @@ async function refill(pass: RunPass): Promise<void> {
     concurrency,
     queueDepth: pass.config.queueDepth,
   });
+  // The GPU never waits on the proposer: dispatch what is ready first, then propose.
+  let free = Math.max(0, concurrency - inFlight);
+  const dispatchReady = async () => {
+    for (const pull of ready()) {
+      if (free === 0 || pass.run.status !== "running") return;
+      if (await dispatch(pass, pull)) free--;
+      else if (pass.alerts.some((a) => a.startsWith("Cannot dispatch"))) return;
+    }
+  };
+  await dispatchReady();
   if (pass.config.proposer === "agent" && plan.propose > 0) {
     await requestAgentProposals(pass, plan.propose);
   }
-  for (let i = 0; pass.config.proposer === "sweep" && i < plan.propose; i++) {
-    if (!(await proposeFromSweep(pass))) break;
-  }
-  let free = Math.max(0, concurrency - inFlight);
-  for (const pull of ready()) {
-    if (free === 0 || pass.run.status !== "running") break;
-    if (await dispatch(pass, pull)) free--;
-    else if (pass.alerts.some((a) => a.startsWith("Cannot dispatch"))) break;
+  if (pass.config.proposer !== "sweep") return;
+  // First the proposals an idle GPU waits for, each dispatched at once; then the ones kept ready ahead.
+  for (let proposed = 0; proposed < plan.propose; proposed++) {
+    if (!(await proposeFromSweep(pass))) return;
+    await dispatchReady();
   }
 }
 

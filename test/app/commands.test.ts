@@ -5,7 +5,9 @@ import {
   ledgerRows,
   type Scenario,
   setConstants,
+  startPastBaseline,
   startScenario,
+  stopChecked,
 } from "../support/app-scenarios.js";
 
 const TAG = "cmd";
@@ -14,17 +16,9 @@ const RUN_BRANCH = `autoresearch/${TAG}`;
 let s: Scenario;
 beforeAll(async () => {
   s = await startScenario({ config: { proposer: "none" } });
-  await s.start(TAG);
-  await s.waitForDecision(TAG, `${RUN_BRANCH}--1-baseline`, 90_000);
-  await s.sandbox.settle({ timeoutMs: 60_000 });
+  await startPastBaseline(s, TAG);
 }, 150_000);
-afterAll(async () => {
-  try {
-    s.sandbox.assertNoViolations();
-  } finally {
-    await s.stop();
-  }
-});
+afterAll(() => stopChecked(s));
 
 describe("dashboard commands", { timeout: 150_000 }, () => {
   it("refuses dashboard commands from mallory", async () => {

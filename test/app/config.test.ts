@@ -5,7 +5,9 @@ import {
   CONFIG_FILE,
   type Scenario,
   setConstants,
+  startPastBaseline,
   startScenario,
+  stopChecked,
   tinyConfigYaml,
 } from "../support/app-scenarios.js";
 
@@ -16,17 +18,9 @@ const WAITING = `${RUN_BRANCH}--lr12`;
 let s: Scenario;
 beforeAll(async () => {
   s = await startScenario({ config: { proposer: "none" } });
-  await s.start(TAG);
-  await s.waitForDecision(TAG, `${RUN_BRANCH}--1-baseline`, 90_000);
-  await s.sandbox.settle({ timeoutMs: 60_000 });
+  await startPastBaseline(s, TAG);
 }, 150_000);
-afterAll(async () => {
-  try {
-    s.sandbox.assertNoViolations();
-  } finally {
-    await s.stop();
-  }
-});
+afterAll(() => stopChecked(s));
 
 const configIssues = () =>
   s.sandbox.state.issues().filter((i) => i.labels.includes("autoresearch:config"));

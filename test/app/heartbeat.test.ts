@@ -4,7 +4,9 @@ import {
   ledgerRows,
   type Scenario,
   setConstants,
+  startPastBaseline,
   startScenario,
+  stopChecked,
 } from "../support/app-scenarios.js";
 
 const TAG = "hb";
@@ -15,17 +17,9 @@ beforeAll(async () => {
   s = await startScenario({
     config: { proposer: "none", timeoutMinutes: TIMEOUT_MINUTES, queuedAlertMinutes: 60 },
   });
-  await s.start(TAG);
-  await s.waitForDecision(TAG, `autoresearch/${TAG}--1-baseline`, 90_000);
-  await s.sandbox.settle({ timeoutMs: 60_000 });
+  await startPastBaseline(s, TAG);
 }, 150_000);
-afterAll(async () => {
-  try {
-    s.sandbox.assertNoViolations();
-  } finally {
-    await s.stop();
-  }
-});
+afterAll(() => stopChecked(s));
 
 /** Hangs a pushed experiment's training and moves the app's clock past its timeout. */
 async function hangPastTimeout(name: string): Promise<string> {

@@ -8,7 +8,9 @@ import {
   raiseAtImport,
   type Scenario,
   setConstants,
+  startPastBaseline,
   startScenario,
+  stopChecked,
 } from "../support/app-scenarios.js";
 
 const TAG = "v";
@@ -17,17 +19,9 @@ const BASELINE = `autoresearch/${TAG}--1-baseline`;
 let s: Scenario;
 beforeAll(async () => {
   s = await startScenario({ config: { proposer: "none" } });
-  await s.start(TAG);
-  await s.waitForDecision(TAG, BASELINE, 90_000);
-  await s.sandbox.settle({ timeoutMs: 60_000 });
+  await startPastBaseline(s, TAG);
 }, 150_000);
-afterAll(async () => {
-  try {
-    s.sandbox.assertNoViolations();
-  } finally {
-    await s.stop();
-  }
-});
+afterAll(() => stopChecked(s));
 
 /** Pushes an experiment branch and waits for the app to decide it. */
 async function experiment(

@@ -7,6 +7,7 @@ import {
 import type { TrainResult } from "../../src/core/result-marker.js";
 import type { RunState } from "../../src/core/run-state.js";
 import type { ExperimentState, VerdictStatus } from "../../src/core/state-block.js";
+import { experimentState } from "../support/fixtures.js";
 
 const RUN: RunState = {
   v: 1,
@@ -61,9 +62,7 @@ function pull(
     number,
     title: description,
     state: phase === "queued" || phase === "training" ? "open" : "closed",
-    experiment: {
-      v: 1,
-      tag: "nov26",
+    experiment: experimentState({
       n,
       description,
       source: n === 1 ? "baseline" : "sweep",
@@ -71,12 +70,9 @@ function pull(
       head_sha: sha,
       phase,
       attempts: phase === "queued" ? 0 : 1,
-      infra_failures: 0,
       dispatched_at: phase === "queued" ? null : "2025-11-26T21:00:00.000Z",
-      result: null,
-      verdict: null,
       ...extra,
-    },
+    }),
   };
 }
 

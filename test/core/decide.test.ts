@@ -2,43 +2,9 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/core/config.js";
 import { type DecisionInput, decide } from "../../src/core/decide.js";
 import type { TrainResult } from "../../src/core/result-marker.js";
+import { crashResult, okResult } from "../support/fixtures.js";
 
-const okResult: TrainResult = {
-  v: 1,
-  status: "ok",
-  crash_reason: null,
-  message: "trained for 300.1 s",
-  val_bpb: 0.9932,
-  memory_gb: 44.2,
-  peak_vram_mb: 45260.8,
-  training_seconds: 300.1,
-  total_seconds: 325.9,
-  mfu_percent: 39.8,
-  total_tokens_M: 499.6,
-  num_steps: 953,
-  num_params_M: 50.3,
-  depth: 8,
-  anomalous: false,
-  pr: 12,
-  head_sha: "b2c3d4e5f60718293a4b5c6d7e8f901234567890",
-  run_id: "4242",
-  run_attempt: 1,
-  started_at: "2025-11-26T10:00:00Z",
-  finished_at: "2025-11-26T10:05:26Z",
-};
-
-const crashed = (
-  status: "crash" | "infra" | "rejected",
-  crash_reason: TrainResult["crash_reason"],
-  message: string,
-): TrainResult => ({
-  ...okResult,
-  status,
-  crash_reason,
-  message,
-  val_bpb: 0,
-  memory_gb: 0,
-});
+const ok = okResult();
 
 function input(over: {
   val?: number;
@@ -51,7 +17,7 @@ function input(over: {
   result?: Partial<TrainResult>;
 }): DecisionInput {
   return {
-    result: { ...okResult, val_bpb: over.val ?? okResult.val_bpb, ...over.result },
+    result: { ...ok, val_bpb: over.val ?? ok.val_bpb, ...over.result },
     best: over.best === undefined ? 0.9979 : over.best,
     policy: { ...DEFAULT_CONFIG.policy, ...over.policy },
     diff: { added: over.added ?? 0, removed: over.removed ?? 0 },
@@ -165,23 +131,23 @@ describe("decide: first measurement", () => {
 describe("decide: crashes", () => {
   it.each([
     [
-      crashed("crash", "oom", "CUDA out of memory at step 12."),
+      crashResult("oom", { message: "CUDA out of memory at step 12." }),
       "training crashed (oom): CUDA out of memory at step 12.",
       [],
     ],
     [
-      crashed("infra", "missing-data", "run `uv run prepare.py` first"),
+      crashResult("missing-data", { message: "run `uv run prepare.py` first" }),
       "the runner could not train (missing-data): run `uv run prepare.py` first",
       ["infra"],
     ],
     [
-      crashed("rejected", "path-violation", "prepare.py changed: only train.py may change"),
+      crashResult("path-violation", { message: "prepare.py changed: only train.py may change" }),
       "the runner refused to train (path-violation): prepare.py changed: only train.py may change",
       ["rejected"],
     ],
-    [crashed("crash", null, "  "), "training crashed (unknown reason)", []],
+    [crashResult(null, { message: "  " }), "training crashed (unknown reason)", []],
     [
-      { ...crashed("crash", "timeout", "killed after 10 min."), anomalous: true },
+      { ...crashResult("timeout", { message: "killed after 10 min." }), anomalous: true },
       "training crashed (timeout): killed after 10 min.",
       ["anomalous"],
     ],
@@ -193,7 +159,10 @@ describe("decide: crashes", () => {
   });
 
   it("crashes the baseline too, with no best to compare", () => {
-    const d = decide({ ...input({ best: null }), result: crashed("crash", "nan", "loss is NaN") });
+    const d = decide({
+      ...input({ best: null }),
+      result: crashResult("nan", { message: "loss is NaN" }),
+    });
     expect(d.kind === "verdict" && d.verdict).toMatchObject({ status: "crash", best: null });
   });
 });

@@ -10,6 +10,7 @@ import {
 import type { TrainResult } from "../../src/core/result-marker.js";
 import type { ExperimentState, VerdictStatus } from "../../src/core/state-block.js";
 import { renderAgentPrompt } from "../../src/views/agent-prompt.js";
+import { experimentState } from "../support/fixtures.js";
 
 const SHA = (n: number) => `${String(n).repeat(7)}${"0".repeat(33)}`;
 
@@ -44,22 +45,14 @@ function state(
   description: string,
   patch: Partial<ExperimentState> = {},
 ): ExperimentState {
-  return {
-    v: 1,
-    tag: "nov26",
+  return experimentState({
     n,
     description,
     source: n === 0 ? "baseline" : "agent",
     base_sha: SHA(9),
     head_sha: SHA(n),
-    phase: "queued",
-    attempts: 0,
-    infra_failures: 0,
-    dispatched_at: null,
-    result: null,
-    verdict: null,
     ...patch,
-  };
+  });
 }
 
 /** A decided experiment n as PR n + 10, decided at minute n (unless told otherwise). */

@@ -1,58 +1,24 @@
 import { describe, expect, it } from "vitest";
-import {
-  readResultMarker,
-  renderResultMarker,
-  type TrainResult,
-} from "../../src/core/result-marker.js";
+import { readResultMarker, renderResultMarker } from "../../src/core/result-marker.js";
+import { baselineResult, crashResult, NO_METRICS } from "../support/fixtures.js";
 
-const OK: TrainResult = {
-  v: 1,
-  status: "ok",
-  crash_reason: null,
-  message: "val_bpb 0.997900 after 300.1 s of training.",
-  val_bpb: 0.9979,
-  memory_gb: 44,
-  peak_vram_mb: 45060.2,
-  training_seconds: 300.1,
-  total_seconds: 325.9,
-  mfu_percent: 39.8,
-  total_tokens_M: 499.6,
-  num_steps: 953,
-  num_params_M: 50.3,
-  depth: 8,
-  anomalous: false,
-  pr: 7,
-  head_sha: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
-  run_id: "4242",
-  run_attempt: 1,
-  started_at: "2025-11-26T10:00:00.000Z",
-  finished_at: "2025-11-26T10:05:26.000Z",
-};
+const OK = baselineResult();
 
-const CRASH: TrainResult = {
-  ...OK,
-  status: "crash",
-  crash_reason: "oom",
-  message: "CUDA ran out of memory: reduce DEVICE_BATCH_SIZE or the model size.",
-  val_bpb: 0,
-  memory_gb: 0,
-  peak_vram_mb: null,
-  training_seconds: null,
-  total_seconds: null,
-  mfu_percent: null,
-  total_tokens_M: null,
-  num_steps: null,
-  num_params_M: null,
-  depth: null,
-};
+const CRASH = crashResult(
+  "oom",
+  { message: "CUDA ran out of memory: reduce DEVICE_BATCH_SIZE or the model size.", ...NO_METRICS },
+  OK,
+);
 
-const REJECTED: TrainResult = {
-  ...CRASH,
-  status: "rejected",
-  crash_reason: "path-violation",
-  message: "this PR changes prepare.py: only train.py may change (input allowed-paths)",
-  pr: null,
-};
+const REJECTED = crashResult(
+  "path-violation",
+  {
+    message: "this PR changes prepare.py: only train.py may change (input allowed-paths)",
+    ...NO_METRICS,
+    pr: null,
+  },
+  OK,
+);
 
 /** A sticky comment as the action posts it: prose around the hidden marker. */
 const inComment = (marker: string) =>

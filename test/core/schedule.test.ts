@@ -18,6 +18,7 @@ import {
   ExperimentStateSchema,
   type Verdict,
 } from "../../src/core/state-block.js";
+import { crashResult as crashOf, experimentState, okResult } from "../support/fixtures.js";
 
 const NOW = "2025-11-26T12:00:00.000Z";
 const minutesAgo = (minutes: number) => new Date(Date.parse(NOW) - minutes * 60_000).toISOString();
@@ -29,63 +30,34 @@ const QUEUED_ALERT = 30;
 
 // Factories parse through the real schemas, so a fixture that drifts from the contract fails loudly.
 function result(over: Partial<TrainResult> = {}): TrainResult {
-  return TrainResultSchema.parse({
-    v: 1,
-    status: "ok",
-    crash_reason: null,
-    message: "trained for 300.1 s",
-    val_bpb: 0.9932,
-    memory_gb: 44.2,
-    peak_vram_mb: 45260.8,
-    training_seconds: 300.1,
-    total_seconds: 325.9,
-    mfu_percent: 39.8,
-    total_tokens_M: 499.6,
-    num_steps: 953,
-    num_params_M: 50.3,
-    depth: 8,
-    anomalous: false,
-    pr: 12,
-    head_sha: HEAD,
-    run_id: "4242",
-    run_attempt: 1,
-    started_at: minutesAgo(10),
-    finished_at: minutesAgo(4),
-    ...over,
-  });
+  return TrainResultSchema.parse(
+    okResult({ head_sha: HEAD, started_at: minutesAgo(10), finished_at: minutesAgo(4), ...over }),
+  );
 }
 
 function crashResult(over: Partial<TrainResult> = {}): TrainResult {
-  return result({
-    status: "crash",
-    crash_reason: "oom",
-    message: "CUDA out of memory",
-    val_bpb: 0,
-    memory_gb: 0,
-    ...over,
-  });
+  return TrainResultSchema.parse(
+    crashOf("oom", { message: "CUDA out of memory", ...over }, result()),
+  );
 }
 
 function experiment(over: Partial<ExperimentState> = {}): ExperimentState {
-  return ExperimentStateSchema.parse({
-    v: 1,
-    tag: "nov26",
-    n: 3,
-    description: "raise matrix LR to 0.05",
-    source: "agent",
-    base_sha: "0123456789abcdef0123456789abcdef01234567",
-    head_sha: HEAD,
-    phase: "training",
-    attempts: 1,
-    infra_failures: 0,
-    dispatched_at: minutesAgo(5),
-    result: null,
-    verdict: null,
-    key: null,
-    decided_at: null,
-    note: null,
-    ...over,
-  });
+  return ExperimentStateSchema.parse(
+    experimentState({
+      n: 3,
+      description: "raise matrix LR to 0.05",
+      source: "agent",
+      base_sha: "0123456789abcdef0123456789abcdef01234567",
+      head_sha: HEAD,
+      phase: "training",
+      attempts: 1,
+      dispatched_at: minutesAgo(5),
+      key: null,
+      decided_at: null,
+      note: null,
+      ...over,
+    }),
+  );
 }
 
 function verdict(status: Verdict["status"]): Verdict {

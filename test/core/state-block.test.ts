@@ -1,51 +1,21 @@
 import { describe, expect, it } from "vitest";
-import type { TrainResult } from "../../src/core/result-marker.js";
 import {
   type ExperimentState,
   readStateBlock,
   renderStateBlock,
   withStateBlock,
 } from "../../src/core/state-block.js";
+import { experimentState, okResult } from "../support/fixtures.js";
 
-const QUEUED: ExperimentState = {
-  v: 1,
-  tag: "nov26",
-  n: 3,
-  description: "increase LR to 0.04",
-  source: "sweep",
-  base_sha: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
-  head_sha: "b2c3d4e5f60718293a4b5c6d7e8f901234567890",
-  phase: "queued",
-  attempts: 0,
-  infra_failures: 0,
-  dispatched_at: null,
-  result: null,
-  verdict: null,
-};
+const QUEUED = experimentState({ n: 3, description: "increase LR to 0.04" });
 
-const RESULT: TrainResult = {
-  v: 1,
-  status: "ok",
-  crash_reason: null,
+const RESULT = okResult({
   message: "val_bpb 0.993200 after 300.1 s of training.",
-  val_bpb: 0.9932,
-  memory_gb: 44.2,
-  peak_vram_mb: 45260.8,
-  training_seconds: 300.1,
-  total_seconds: 325.9,
-  mfu_percent: 39.8,
-  total_tokens_M: 499.6,
-  num_steps: 953,
-  num_params_M: 50.3,
-  depth: 8,
-  anomalous: false,
   pr: 3,
   head_sha: QUEUED.head_sha,
-  run_id: "4242",
-  run_attempt: 1,
   started_at: "2025-11-26T10:00:00.000Z",
   finished_at: "2025-11-26T10:05:26.000Z",
-};
+});
 
 const DECIDED: ExperimentState = {
   ...QUEUED,

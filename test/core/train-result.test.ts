@@ -9,6 +9,7 @@ import {
 } from "../../src/core/result-marker.js";
 import type { Summary } from "../../src/core/summary.js";
 import { buildTrainResult, type RunMeta, resultOutputs } from "../../src/core/train-result.js";
+import { NO_METRICS } from "../support/fixtures.js";
 
 /** The summary block from the autoresearch program, as parseSummary returns it. */
 const SUMMARY: Summary = {
@@ -30,17 +31,6 @@ const META: RunMeta = {
   runAttempt: 2,
   startedAt: "2025-11-26T10:00:00.000Z",
   finishedAt: "2025-11-26T10:05:26.000Z",
-};
-
-const NO_METRICS = {
-  peak_vram_mb: null,
-  training_seconds: null,
-  total_seconds: null,
-  mfu_percent: null,
-  total_tokens_M: null,
-  num_steps: null,
-  num_params_M: null,
-  depth: null,
 };
 
 function build(

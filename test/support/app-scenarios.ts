@@ -329,3 +329,23 @@ export function ledgerRows(tsv: string): string[][] {
     .slice(1)
     .map((line) => line.split("\t"));
 }
+
+/**
+ * Starts run `tag` and waits until its baseline is decided and the sandbox is quiet: where the
+ * tests that push their own experiments begin. Takes a started scenario (rather than making one)
+ * so the caller's `s` is set before anything can fail, and its afterAll still stops the app.
+ */
+export async function startPastBaseline(s: Scenario, tag: string): Promise<void> {
+  await s.start(tag);
+  await s.waitForDecision(tag, `autoresearch/${tag}--1-baseline`, 90_000);
+  await s.sandbox.settle({ timeoutMs: 60_000 });
+}
+
+/** Stops the scenario, failing the file if the sandbox saw a contract violation. */
+export async function stopChecked(s: Scenario): Promise<void> {
+  try {
+    s.sandbox.assertNoViolations();
+  } finally {
+    await s.stop();
+  }
+}

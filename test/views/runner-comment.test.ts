@@ -12,61 +12,34 @@ import {
   renderFinalComment,
   renderRunningComment,
 } from "../../src/views/runner-comment.js";
+import { baselineResult, crashResult, NO_METRICS } from "../support/fixtures.js";
 
 const SHA = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 const RUN_URL = "https://github.com/acme/research/actions/runs/4242";
 const PROGRESS_LOG =
   "Time budget: 300s\n\rstep 00476 (50.0%) | loss: 3.512345 | lrm: 0.50 | dt: 312ms | tok/sec: 1,234,567 | mfu: 39.8% | epoch: 1 | remaining: 150s    ";
 
-const OK: TrainResult = {
-  v: 1,
-  status: "ok",
-  crash_reason: null,
-  message: "val_bpb 0.997900 after 300.1 s of training.",
-  val_bpb: 0.9979,
-  memory_gb: 44,
-  peak_vram_mb: 45060.2,
-  training_seconds: 300.1,
-  total_seconds: 325.9,
-  mfu_percent: 39.8,
-  total_tokens_M: 499.6,
-  num_steps: 953,
-  num_params_M: 50.3,
-  depth: 8,
-  anomalous: false,
-  pr: 7,
-  head_sha: SHA,
-  run_id: "4242",
-  run_attempt: 1,
-  started_at: "2025-11-26T10:00:00.000Z",
-  finished_at: "2025-11-26T10:05:26.000Z",
-};
+const OK = baselineResult({ head_sha: SHA });
 
-const CRASH: TrainResult = {
-  ...OK,
-  status: "crash",
-  crash_reason: "traceback",
-  message: "train.py crashed (RuntimeError: shape mismatch): fix the error shown in the log tail.",
-  val_bpb: 0,
-  memory_gb: 0,
-  peak_vram_mb: null,
-  training_seconds: null,
-  total_seconds: null,
-  mfu_percent: null,
-  total_tokens_M: null,
-  num_steps: null,
-  num_params_M: null,
-  depth: null,
-  run_attempt: 2,
-};
+const CRASH = crashResult(
+  "traceback",
+  {
+    message:
+      "train.py crashed (RuntimeError: shape mismatch): fix the error shown in the log tail.",
+    ...NO_METRICS,
+    run_attempt: 2,
+  },
+  OK,
+);
 
-const REJECTED: TrainResult = {
-  ...CRASH,
-  status: "rejected",
-  crash_reason: "path-violation",
-  message: "this PR changes prepare.py: only train.py may change (input allowed-paths)",
-  run_attempt: 1,
-};
+const REJECTED = crashResult(
+  "path-violation",
+  {
+    message: "this PR changes prepare.py: only train.py may change (input allowed-paths)",
+    ...NO_METRICS,
+  },
+  OK,
+);
 
 /** A crash log whose own text holds code fences: they must not end the comment's fence. */
 const BACKTICK_TAIL = [

@@ -9,6 +9,7 @@ import {
   renderVerdictComment,
   renderVerdictMarker,
 } from "../../src/views/verdict-comment.js";
+import { crashResult, NO_METRICS } from "../support/fixtures.js";
 import { okResult } from "./view-fixtures.js";
 
 function verdictFor(result: TrainResult): Verdict {
@@ -66,22 +67,11 @@ describe("renderVerdictComment", () => {
   });
 
   it("shows a crash with its flags and what is known", () => {
-    const result: TrainResult = {
-      ...okResult,
-      status: "infra",
-      crash_reason: "missing-data",
-      message: "~/.cache/autoresearch is missing: run `uv run prepare.py` first",
-      val_bpb: 0,
-      memory_gb: 0,
-      peak_vram_mb: null,
-      training_seconds: null,
-      total_seconds: null,
-      mfu_percent: null,
-      total_tokens_M: null,
-      num_steps: null,
-      num_params_M: null,
-      depth: null,
-    };
+    const result = crashResult(
+      "missing-data",
+      { message: "~/.cache/autoresearch is missing: run `uv run prepare.py` first", ...NO_METRICS },
+      okResult,
+    );
     const body = renderVerdictComment({
       n: 3,
       description: "deeper | wider",

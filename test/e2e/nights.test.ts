@@ -1,0 +1,359 @@
+// Whole nights in miniature: the real app, the real bundled action and examples/tiny in the
+// sandbox GitHub, each ending with the end-of-night invariants (every PR merged or closed, the
+// run branch = the chain of keeps, one ledger row per verdict) and no contract violation.
+//
+// The nights run one after another, not concurrently: every sandbox's installation has the same
+// id, and @octokit/auth-app shares in-flight installation auth calls process-wide by that id, so
+// two apps in one process can be handed each other's tokens (401s).
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkNight, readLedger } from "../../sandbox/invariants.js";
+import { type Night, type NightOptions, startNight, TINY_DIR } from "../../sandbox/night.js";
+import { parseResults } from "../../src/core/results-tsv.js";
+import { readRunBlock } from "../../src/core/run-state.js";
+import { readStateBlock } from "../../src/core/state-block.js";
+
+const TAG = "nov26";
+const RUN_BRANCH = `autoresearch/${TAG}`;
+/** Seconds of virtual compute per training: real val_bpb differences, little wall time. */
+const BUDGET = 0.5;
+const WAIT_MS = 180_000;
+const NIGHT_MS = 300_000;
+
+// ------------------------------------------------------------------ helpers
+
+/** Starts a night, sets its faults (`prepare`), and starts the run once the app is listening. */
+async function openNight(options: NightOptions, prepare?: (night: Night) => void): Promise<Night> {
+  const night = await startNight({ budgetSeconds: BUDGET, ...options });
+  try {
+    prepare?.(night);
+    const issue = await night.sandbox.human.openIssue("Research the tiny model overnight");
+    await night.say(issue, `/autoresearch start ${TAG}`);
+    return night;
+  } catch (error) {
+    await night.stop();
+    throw error;
+  }
+}
+
+async function waitFor(what: string, test: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const stateOf = (night: Night, pr: number) =>
+  readStateBlock(night.sandbox.state.pull(pr).body ?? "");
+
+const experimentPulls = (night: Night) =>
+  night.sandbox.state.pulls().filter((p) => p.pull_request?.base.ref === RUN_BRANCH);
+
+/** One line per PR: what to read first when a night goes wrong. */
+function trail(night: Night): string {
+  return experimentPulls(night)
+    .map((p) => {
+      const s = readStateBlock(p.body ?? "");
+      const merged = p.pull_request?.merged ? "merged" : p.state;
+      return `#${p.number} ${merged} ${s?.phase} x${s?.attempts} ${s?.verdict?.status ?? "-"}: ${s?.verdict?.reason ?? s?.note ?? p.title}`;
+    })
+    .join("\n");
+}
+
+/** `/autoresearch stop`, then everything a user would check in the morning. */
+async function endNight(night: Night): Promise<void> {
+  await night.stopRun(WAIT_MS);
+  const report = await checkNight(night.sandbox, TAG);
+  expect(report.problems, trail(night)).toEqual([]);
+  night.sandbox.assertNoViolations();
+}
+
+function dashboardStatus(night: Night): string | undefined {
+  const dashboard = night.dashboardNumber();
+  return dashboard === null
+    ? undefined
+    : readRunBlock(night.sandbox.state.issue(dashboard).body)?.status;
+}
+
+/** Most workflow runs ever in progress at once, from the sandbox's own announcements. */
+function trackConcurrency(night: Night): () => number {
+  const running = new Set<number>();
+  let most = 0;
+  night.sandbox.world.onEvent((event, payload) => {
+    if (event !== "workflow_run") return;
+    const id = (payload.workflow_run as { id: number }).id;
+    if (payload.action === "in_progress") running.add(id);
+    if (payload.action === "completed") running.delete(id);
+    most = Math.max(most, running.size);
+  });
+  return () => most;
+}
+
+/** The serverless heartbeat: a `repository_dispatch` of type autoresearch-heartbeat. */
+async function dispatchHeartbeat(night: Night): Promise<void> {
+  const { owner, name } = night.sandbox.repo;
+  await night.sandbox
+    .octokit()
+    .repos.createDispatchEvent({ owner, repo: name, event_type: "autoresearch-heartbeat" });
+}
+
+/**
+ * Runs `wait` with the heartbeat beating every `everyMs` (production: every 10 minutes). The app
+ * answers a webhook before doing its work, so work that fails (a 5xx burst) or dies with the
+ * process (a restart) is not redelivered: the next event or the heartbeat resumes it.
+ */
+async function withHeartbeat(night: Night, everyMs: number, wait: () => Promise<void>) {
+  const beat = setInterval(() => {
+    dispatchHeartbeat(night).catch(() => undefined);
+  }, everyMs);
+  try {
+    await wait();
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+interface Announcement {
+  event: string;
+  action: unknown;
+}
+
+/** Every event the sandbox announces, in order (before webhook delivery reorders anything). */
+function recordAnnouncements(night: Night): Announcement[] {
+  const seen: Announcement[] = [];
+  night.sandbox.world.onEvent((event, payload) => {
+    seen.push({ event, action: payload.action });
+  });
+  return seen;
+}
+
+/** A copy of examples/tiny whose .github/autoresearch.yml asks for two trainings at once. */
+function tinyWithConcurrency2(): string {
+  const dir = mkdtempSync(join(tmpdir(), "nights-seed-"));
+  cpSync(TINY_DIR, dir, { recursive: true });
+  writeFileSync(
+    join(dir, ".github/autoresearch.yml"),
+    [
+      "workflow: autoresearch.yml",
+      "allowedPaths: [train.py]",
+      "concurrency: 2",
+      "queueDepth: 1",
+      "timeoutMinutes: 2",
+      "proposer: sweep",
+      "policy:",
+      "  minImprovement: 0.0005",
+      "",
+    ].join("\n"),
+  );
+  return dir;
+}
+
+// ------------------------------------------------------------------ nights
+
+describe("nights", () => {
+  it(
+    "a plain night where a human pushes a prepare.py change, re-runs an experiment and pauses",
+    async () => {
+      const night = await openNight({ seed: 1 });
+      const { sandbox } = night;
+      try {
+        // Early in the night a PR editing prepare.py arrives: closed with the path named, never trained.
+        const evilBranch = `${RUN_BRANCH}--evil`;
+        await sandbox.human.push(
+          evilBranch,
+          { "prepare.py": "TIME_BUDGET = 1e9  # more budget for my idea\n" },
+          "autoresearch: a bigger budget",
+          "octocat",
+        );
+        const evil = () =>
+          sandbox.state.pulls().find((p) => p.pull_request?.head.ref === evilBranch);
+        await waitFor("the prepare.py PR to be closed", () => evil()?.state === "closed");
+        expect(stateOf(night, evil()!.number)?.phase).toBe("rejected");
+        const said = sandbox.state.comments(evil()!.number).map((c) => c.body);
+        expect(
+          said.filter((b) => b.includes("Not trained") && b.includes("`prepare.py`")),
+        ).toHaveLength(1);
+
+        // The rerun label trains a discarded experiment again and is consumed.
+        const discarded = () =>
+          experimentPulls(night)
+            .filter((p) => {
+              const state = stateOf(night, p.number);
+              return state?.source === "sweep" && state.verdict?.status === "discard";
+            })
+            .at(-1);
+        await waitFor("a discarded experiment", () => discarded() !== undefined);
+        const rerun = discarded()!.number;
+        const attempts = stateOf(night, rerun)!.attempts;
+        const runsOf = (pr: number) =>
+          sandbox.state.runs().filter((r) => r.inputs.pr === String(pr));
+        const runsBefore = runsOf(rerun).length;
+        await sandbox.human.addLabel(rerun, "autoresearch:rerun");
+        await waitFor("the re-run to be decided", () => {
+          const state = stateOf(night, rerun);
+          return state?.phase === "decided" && state.attempts > attempts;
+        });
+        expect(runsOf(rerun)).toHaveLength(runsBefore + 1);
+        expect(sandbox.state.pull(rerun).labels).not.toContain("autoresearch:rerun");
+
+        // Paused: what is in flight finishes, then nothing new is proposed or dispatched.
+        const dashboard = night.dashboardNumber()!;
+        await night.say(dashboard, "/autoresearch pause");
+        await waitFor("the run to be paused", () => dashboardStatus(night) === "paused");
+        await sandbox.settle({ timeoutMs: WAIT_MS });
+        const pulls = sandbox.state.pulls().length;
+        const runs = sandbox.state.runs().length;
+        await dispatchHeartbeat(night);
+        await sandbox.settle({ timeoutMs: WAIT_MS });
+        expect(sandbox.state.pulls()).toHaveLength(pulls);
+        expect(sandbox.state.runs()).toHaveLength(runs);
+        expect(sandbox.state.runs().filter((r) => r.status !== "completed")).toEqual([]);
+
+        await night.say(dashboard, "/autoresearch resume");
+        await night.waitForDecided(Math.max(6, night.decided() + 1), WAIT_MS);
+        expect(sandbox.state.runs().length).toBeGreaterThan(runs);
+
+        await endNight(night);
+        expect(night.decided()).toBeGreaterThanOrEqual(6);
+        expect(sandbox.state.runs().filter((r) => r.conclusion !== "success")).toEqual([]);
+        expect(sandbox.state.runs().filter((r) => r.head_branch === evilBranch)).toEqual([]);
+        const final = stateOf(night, rerun)!;
+        const rows = parseResults(readLedger(sandbox, TAG));
+        expect(rows.filter((r) => r.description === final.description)).toEqual([
+          expect.objectContaining({ commit: final.result?.head_sha.slice(0, 7) }),
+        ]);
+      } finally {
+        await night.stop();
+      }
+    },
+    NIGHT_MS,
+  );
+
+  // DESIGN.md step 7: the GPU never waits on the proposer (that is what queueDepth is for), so a
+  // pass dispatches the experiment already queued before it makes the next proposal.
+  it(
+    "dispatches the queued experiment before proposing the next one",
+    async () => {
+      let seen: Announcement[] = [];
+      const night = await openNight({ seed: 5 }, (started) => {
+        seen = recordAnnouncements(started);
+      });
+      try {
+        await night.waitForDecided(3, WAIT_MS);
+        await endNight(night);
+        // Between a training's end and the next dispatch, no new proposal PR may be opened.
+        const gaps: string[][] = [];
+        let gap: string[] | null = null;
+        for (const { event, action } of seen) {
+          if (event === "workflow_run" && action === "completed") gap = [];
+          else if (event === "workflow_run" && action === "requested" && gap) {
+            gaps.push(gap);
+            gap = null;
+          } else if (event === "pull_request" && action === "opened") gap?.push("PR opened");
+        }
+        expect(gaps.length).toBeGreaterThanOrEqual(2);
+        expect(gaps.filter((g) => g.length > 0)).toEqual([]);
+      } finally {
+        await night.stop();
+      }
+    },
+    NIGHT_MS,
+  );
+
+  it(
+    "a night with redelivered webhooks, API 5xx bursts and an app restart",
+    async () => {
+      // Without GIST_TOKEN the ledger lives on the dashboard: this night covers that mode too.
+      const env = { GIST_TOKEN: "", NOTIFY_WEBHOOK_URL: "" };
+      const night = await openNight({ seed: 2, env }, ({ sandbox }) => {
+        sandbox.faults.duplicateNextDeliveries(40, { sameId: true });
+        sandbox.faults.failNextRequests(6, { who: "app" });
+      });
+      const { sandbox } = night;
+      try {
+        await withHeartbeat(night, 2000, async () => {
+          await night.waitForDecided(2, WAIT_MS);
+          sandbox.faults.failNextRequests(6, { who: "app" });
+          await sandbox.restartApp();
+          sandbox.faults.failNextRequests(6, { who: "app" });
+          await night.waitForDecided(4, WAIT_MS);
+        });
+        await endNight(night);
+
+        // The faults really happened, or this night proves nothing.
+        expect(sandbox.state.deliveries.filter((d) => d.redelivery).length).toBeGreaterThan(0);
+        const failed = sandbox.state.requests.filter(
+          (r) => r.status === 502 && r.actorKind !== "user" && r.actorKind !== "actions",
+        );
+        expect(failed).toHaveLength(18);
+        expect(
+          readRunBlock(sandbox.state.issue(night.dashboardNumber()!).body)?.gist_id,
+        ).toBeFalsy();
+      } finally {
+        await night.stop();
+      }
+    },
+    NIGHT_MS,
+  );
+
+  it(
+    "a night with duplicated webhooks (new ids) and runners dying mid-job",
+    async () => {
+      const night = await openNight({ seed: 3 }, ({ sandbox }) => {
+        sandbox.faults.duplicateNextDeliveries(40, { sameId: false });
+      });
+      const { sandbox } = night;
+      try {
+        await night.waitForDecided(1, WAIT_MS);
+        // Killed 0.1–0.3 s into the job: before any training can finish.
+        sandbox.faults.killRunnerDuringNextJobs(2, { minMs: 100, maxMs: 300 });
+        await night.waitForDecided(4, WAIT_MS);
+        await endNight(night);
+
+        const lost = sandbox.state.runs().filter((r) => r.conclusion === "failure");
+        expect(lost).toHaveLength(2);
+        // A lost runner is infrastructure, not a verdict: the experiment was trained again.
+        for (const run of lost) {
+          const state = stateOf(night, Number(run.inputs.pr));
+          expect(state?.attempts).toBeGreaterThan(1);
+          expect(state?.result?.status).toBe("ok");
+        }
+      } finally {
+        await night.stop();
+      }
+    },
+    NIGHT_MS,
+  );
+
+  it(
+    "a night on two runners with concurrency 2 and late, out-of-order webhooks",
+    async () => {
+      const seedDir = tinyWithConcurrency2();
+      let mostRunning = () => 0;
+      // Two at once needs trainings longer than the app's turnaround (on a GPU: 300 s against ~2 s).
+      const night = await openNight(
+        { runners: 2, seed: 4, budgetSeconds: 4, sandbox: { seedDir } },
+        (started) => {
+          mostRunning = trackConcurrency(started);
+        },
+      );
+      const { sandbox } = night;
+      try {
+        await night.waitForDecided(1, WAIT_MS);
+        sandbox.faults.delayNextDeliveries(20);
+        await night.waitForDecided(6, WAIT_MS);
+        await endNight(night);
+
+        expect(mostRunning()).toBe(2);
+        expect(new Set(sandbox.state.runs().map((r) => r.runner)).size).toBe(2);
+      } finally {
+        await night.stop();
+        rmSync(seedDir, { recursive: true, force: true });
+      }
+    },
+    NIGHT_MS,
+  );
+});
