@@ -189,7 +189,7 @@ function actionRunEnv(logPath: string): Record<string, string> {
     GITHUB_EVENT_PATH: files.event,
     GITHUB_EVENT_NAME: "workflow_dispatch",
     GITHUB_REPOSITORY: "acme/research",
-    GITHUB_REF: "refs/heads/autoresearch/bench/1-rss",
+    GITHUB_REF: "refs/heads/autoresearch/bench--1-rss",
     // a bench run inside a pull_request job must not make the action train that PR's ref
     GITHUB_HEAD_REF: "",
     GITHUB_SHA: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
