@@ -1,0 +1,192 @@
+// One experiment, one step: new heads, results, lost runs, timeouts → verdicts.
+import { decide } from "../core/decide.js";
+import { isSeedOnly } from "../core/diff-stats.js";
+import type { TrainResult } from "../core/result-marker.js";
+import { bestKept, experimentStep } from "../core/schedule.js";
+import { buildTrainResult } from "../core/train-result.js";
+import { readPullFacts } from "../github/pull-files.js";
+import { containsCommit, repoOf } from "../github/repo.js";
+import { cancelRun } from "../github/workflows.js";
+import { applyVerdict, recordVerdict, requeued, save } from "./apply-verdict.js";
+import { filesOutsideAllowed, reject, violation } from "./reject-experiment.js";
+import { log, type RunPass, type Tracked, trailOf } from "./run-view.js";
+import { findTrainingFacts } from "./training-facts.js";
+
+/** Moves one experiment one step, from its state and what GitHub says about its training. */
+export async function advance(pass: RunPass, pull: Tracked): Promise<void> {
+  const exp = pull.experiment;
+  const training =
+    exp.phase === "training" && pull.state === "open"
+      ? await findTrainingFacts(pass.gh, {
+          workflow: pass.config.workflow,
+          branch: pull.headRef,
+          pr: pull.number,
+          resultAuthors: pass.config.resultAuthors,
+        })
+      : null;
+  const step = experimentStep({
+    experiment: exp,
+    pull,
+    training,
+    now: pass.now,
+    timeoutMinutes: pass.config.timeoutMinutes,
+    queuedAlertMinutes: pass.config.queuedAlertMinutes,
+  });
+  switch (step.kind) {
+    case "idle":
+    case "ready":
+    case "training":
+      return;
+    case "apply":
+      return applyVerdict(pass, pull, { fresh: false });
+    case "stuck":
+      pass.alerts.push(
+        `#${pull.number} has waited ${step.waitingMinutes} min for a runner: is a self-hosted runner with the \`gpu\` label online?`,
+      );
+      return;
+    case "head-moved":
+      return onNewHead(pass, pull, step.headSha);
+    case "timed-out":
+      await cancelRun(pass.gh, step.runId);
+      return judge(
+        pass,
+        pull,
+        syntheticResult(
+          pass,
+          pull,
+          step.runId,
+          "timeout",
+          `the workflow run was still going after ${step.minutes} min (timeoutMinutes ${pass.config.timeoutMinutes} + margin): cancelled`,
+        ),
+      );
+    case "no-result":
+      return onNoResult(pass, pull, step.runId, step.conclusion);
+    case "result":
+      return judge(pass, pull, step.result);
+  }
+}
+
+/** New commits on an experiment (pushed, or the run head merged in): check them and train them. */
+async function onNewHead(pass: RunPass, pull: Tracked, headSha: string): Promise<void> {
+  const outside = await filesOutsideAllowed(pass, pull.number);
+  if (outside.length > 0) return reject(pass, pull, violation(pass, outside));
+  await save(
+    pass,
+    pull,
+    requeued(pull.experiment, headSha, "new commits: the new head will be trained"),
+  );
+}
+
+async function onNoResult(
+  pass: RunPass,
+  pull: Tracked,
+  runId: number,
+  conclusion: string | null,
+): Promise<void> {
+  const exp = pull.experiment;
+  const failures = exp.infra_failures + 1;
+  const what = `workflow run ${runId} ended (${conclusion ?? "no conclusion"}) without a result on the PR`;
+  if (failures > pass.config.maxInfraRetries) {
+    const result = syntheticResult(
+      pass,
+      pull,
+      runId,
+      "runner-error",
+      `${what}, ${failures} times in a row: check the runner and the workflow logs`,
+    );
+    return judge(pass, pull, { ...result, status: "infra" });
+  }
+  log(
+    pass,
+    `#${pull.number}: ${what}; retry ${failures} of ${pass.config.maxInfraRetries}`,
+    "warn",
+  );
+  await save(pass, pull, {
+    ...exp,
+    phase: "queued",
+    infra_failures: failures,
+    note: `${what}: retrying`,
+  });
+}
+
+/** Decide on a measured (or failed) training and apply the verdict. */
+async function judge(pass: RunPass, pull: Tracked, result: TrainResult): Promise<void> {
+  const exp = pull.experiment;
+  if (result.status === "ok" && result.head_sha !== exp.head_sha && result.head_sha !== "unknown") {
+    return save(
+      pass,
+      pull,
+      requeued(
+        exp,
+        pull.headSha,
+        `the runner trained ${result.head_sha.slice(0, 7)}, not the PR head: retraining`,
+      ),
+    );
+  }
+  const facts = await readPullFacts(pass.gh.octokit, repoOf(pass.gh), pull.number);
+  const allowed = facts.files.filter((f) => pass.config.allowedPaths.includes(f.filename));
+  const best = bestKept(trailOf(pass.pulls));
+  const decision = decide({
+    result,
+    best: best?.state.result?.val_bpb ?? null,
+    policy: pass.config.policy,
+    diff: {
+      added: allowed.reduce((sum, f) => sum + f.additions, 0),
+      removed: allowed.reduce((sum, f) => sum + f.deletions, 0),
+    },
+    seedOnly: allowed.length > 0 && isSeedOnly(allowed.map((f) => f.patch ?? "").join("\n")),
+    baseIsStale: !(await containsCommit(pass.gh, pass.head, exp.head_sha)),
+    earlier: exp.confirmations ?? [],
+  });
+  if (decision.kind === "verdict") {
+    const runs = [...(exp.confirmations ?? []), result.val_bpb];
+    const measured =
+      result.status === "ok" && runs.length > 1
+        ? {
+            ...result,
+            val_bpb: decision.verdict.best === null ? result.val_bpb : roundedMean(runs),
+            message: `mean of ${runs.length} runs: ${result.message}`,
+          }
+        : result;
+    return recordVerdict(pass, pull, measured, decision.verdict);
+  }
+  if (decision.kind === "confirm") {
+    log(pass, `#${pull.number}: ${decision.reason}`);
+    await save(pass, pull, {
+      ...exp,
+      phase: "queued",
+      confirmations: [...(exp.confirmations ?? []), result.val_bpb],
+      note: decision.reason,
+    });
+    return;
+  }
+
+  // Would keep, but trained on an older head: queue it again; dispatch brings it onto the new head first.
+  log(pass, `#${pull.number}: ${decision.reason}`);
+  await save(pass, pull, requeued(exp, exp.head_sha, decision.reason));
+}
+
+function roundedMean(values: readonly number[]): number {
+  return Math.round((values.reduce((sum, v) => sum + v, 0) / values.length) * 1e6) / 1e6;
+}
+
+/** The result of a training the app had to end itself (timeout, runner lost): a crash. */
+function syntheticResult(
+  pass: RunPass,
+  pull: Tracked,
+  runId: number,
+  reason: "timeout" | "runner-error",
+  message: string,
+): TrainResult {
+  return buildTrainResult(
+    { status: "crash", reason, message, summary: null, anomalous: false },
+    {
+      pr: pull.number,
+      headSha: pull.experiment.head_sha,
+      runId: String(runId),
+      runAttempt: 0,
+      startedAt: pull.experiment.dispatched_at ?? pass.now,
+      finishedAt: pass.now,
+    },
+  );
+}

@@ -1,0 +1,107 @@
+import { bestKept, refillPlan } from "../core/schedule.js";
+import type { ExperimentState } from "../core/state-block.js";
+import { mergeRunHeadInto } from "../github/experiment-pulls.js";
+import { containsCommit } from "../github/repo.js";
+import { isStatus } from "../github/sticky-comment.js";
+import { dispatchTraining } from "../github/workflows.js";
+import { requestAgentProposals } from "./agent-proposer.js";
+import { save } from "./apply-verdict.js";
+import { proposeFromSweep, remakeSweepProposal } from "./open-experiment.js";
+import { reject } from "./reject-experiment.js";
+import { isTracked, log, type RunPass, type Tracked, trailOf } from "./run-view.js";
+
+/** Keeping the GPUs busy: dispatch what is ready on the current run head, then propose. */
+export async function refill(pass: RunPass): Promise<void> {
+  const open = () => pass.pulls.filter(isTracked).filter((p) => p.state === "open");
+  const ready = () =>
+    open()
+      .filter((p) => p.experiment.phase === "queued")
+      .sort((a, b) => a.experiment.n - b.experiment.n);
+  const inFlight = open().filter((p) => p.experiment.phase === "training").length;
+  // Until the baseline is measured there is nothing to compare with: one at a time.
+  const measured = bestKept(trailOf(pass.pulls)) !== null;
+  const concurrency = measured ? pass.config.concurrency : 1;
+  const plan = refillPlan({
+    status: pass.run.status,
+    inFlight,
+    ready: ready().length,
+    concurrency,
+    queueDepth: pass.config.queueDepth,
+  });
+  // The GPU never waits on the proposer: dispatch what is ready first, then propose.
+  let free = Math.max(0, concurrency - inFlight);
+  const dispatchReady = async () => {
+    for (const pull of ready()) {
+      if (free === 0 || pass.run.status !== "running") return;
+      if (await dispatch(pass, pull)) free--;
+      else if (pass.alerts.some((a) => a.startsWith("Cannot dispatch"))) return;
+    }
+  };
+  await dispatchReady();
+  if (pass.config.proposer === "agent" && plan.propose > 0) {
+    await requestAgentProposals(pass, plan.propose);
+  }
+  if (pass.config.proposer !== "sweep") return;
+  // First the proposals an idle GPU waits for, each dispatched at once; then the ones kept ready ahead.
+  for (let proposed = 0; proposed < plan.propose; proposed++) {
+    if (!(await proposeFromSweep(pass))) return;
+    await dispatchReady();
+  }
+}
+
+/** Train one experiment, but only on top of the current run head. */
+async function dispatch(pass: RunPass, pull: Tracked): Promise<boolean> {
+  const exp = pull.experiment;
+  if (!(await containsCommit(pass.gh, pass.head, exp.head_sha))) {
+    // Made on an older run head: train it on top of the current best, or not at all.
+    const headSha = await bringUpToDate(pass, pull);
+    if (headSha === null) return false;
+    pull.headSha = headSha;
+    await save(pass, pull, { ...pull.experiment, head_sha: headSha, base_sha: pass.head });
+  }
+  const current = pull.experiment;
+  try {
+    await dispatchTraining(pass.gh, pass.config.workflow, pull.headRef, {
+      pr: String(pull.number),
+    });
+  } catch (error) {
+    if (isStatus(error, 404) || isStatus(error, 422)) {
+      pass.alerts.push(
+        `Cannot dispatch \`.github/workflows/${pass.config.workflow}\` (${error instanceof Error ? error.message : String(error)}): it must exist on the run branch with \`on: workflow_dispatch\` and an input \`pr\` (config: workflow).`,
+      );
+      return false;
+    }
+    throw error;
+  }
+  const state: ExperimentState = {
+    ...current,
+    phase: "training",
+    base_sha: pass.head,
+    attempts: current.attempts + 1,
+    dispatched_at: pass.now,
+    note: null,
+  };
+  await save(pass, pull, state);
+  log(pass, `#${pull.number} dispatched (attempt ${state.attempts}) on ${pull.headRef}`);
+  return true;
+}
+
+/** The experiment on top of the run head: a sweep proposal is remade there, anything else gets the head merged in. */
+async function bringUpToDate(pass: RunPass, pull: Tracked): Promise<string | null> {
+  if (pull.experiment.source === "sweep") {
+    const sha = await remakeSweepProposal(pass, pull);
+    if (sha === null)
+      await reject(pass, pull, "the run branch already has this value: nothing left to try");
+    return sha;
+  }
+  const update = await mergeRunHeadInto(pass.gh, pull.headRef, pass.head);
+  if (!update.updated) {
+    await reject(
+      pass,
+      pull,
+      `it conflicts with the run branch after a kept experiment (${update.message})`,
+    );
+    return null;
+  }
+  return update.sha ?? pull.headSha;
+}

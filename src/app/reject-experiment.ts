@@ -1,0 +1,31 @@
+import { pathsOutside } from "../core/diff-stats.js";
+import { readPullFacts } from "../github/pull-files.js";
+import { repoOf } from "../github/repo.js";
+import { comment } from "../github/run-issues.js";
+import { save } from "./apply-verdict.js";
+import { log, type RunPass, type Tracked } from "./run-view.js";
+
+/** Closed with a reason, never trained, no ledger row. */
+export async function reject(pass: RunPass, pull: Tracked, why: string): Promise<void> {
+  await comment(pass.gh, pull.number, `🚫 **Not trained:** ${why}.`);
+  await save(pass, pull, { ...pull.experiment, phase: "rejected", note: why });
+  await pass.gh.octokit.rest.pulls.update({
+    ...repoOf(pass.gh),
+    pull_number: pull.number,
+    state: "closed",
+  });
+  pull.state = "closed";
+  log(pass, `#${pull.number} rejected: ${why}`);
+}
+
+export async function filesOutsideAllowed(pass: RunPass, number: number): Promise<string[]> {
+  const facts = await readPullFacts(pass.gh.octokit, repoOf(pass.gh), number);
+  return pathsOutside(
+    facts.files.map((f) => f.filename),
+    pass.config.allowedPaths,
+  );
+}
+
+export function violation(pass: RunPass, outside: string[]): string {
+  return `it changes ${outside.map((p) => `\`${p}\``).join(", ")}: only ${pass.config.allowedPaths.map((p) => `\`${p}\``).join(", ")} may change (config: allowedPaths)`;
+}
