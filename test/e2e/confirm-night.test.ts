@@ -1,0 +1,184 @@
+// A night with the noise gate on (policy.confirm): every would-be keep after the baseline is
+// trained once more and decided on the mean of its two runs, and a human's seed-only change is
+// discarded as noise whatever its val_bpb. The real app, the real bundled action, examples/tiny.
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkNight, type NightReport, readLedger } from "../../sandbox/invariants.js";
+import { type Night, startNight, TINY_DIR } from "../../sandbox/night.js";
+import { parseResults } from "../../src/core/results-tsv.js";
+import { type ExperimentState, readStateBlock } from "../../src/core/state-block.js";
+
+const TAG = "confirm";
+const RUN_BRANCH = `autoresearch/${TAG}`;
+const SEED_BRANCH = `${RUN_BRANCH}--seed`;
+const WAIT_MS = 90_000;
+const NIGHT_MS = 150_000;
+/** A verdict reached on two trainings names both: "mean of 2 runs (0.812345, 0.813456): …". */
+const MEAN_OF_TWO = /^mean of 2 runs \((\d+\.\d{6}), (\d+\.\d{6})\): /;
+
+/** A copy of examples/tiny whose policy confirms every gain (below 1.0) with one extra run. */
+function tinyWithConfirm(): string {
+  const dir = mkdtempSync(join(tmpdir(), "confirm-seed-"));
+  cpSync(TINY_DIR, dir, { recursive: true });
+  writeFileSync(
+    join(dir, ".github/autoresearch.yml"),
+    [
+      "workflow: autoresearch.yml",
+      "allowedPaths: [train.py]",
+      "concurrency: 1",
+      "queueDepth: 1",
+      "timeoutMinutes: 2",
+      "proposer: sweep",
+      "policy:",
+      "  minImprovement: 0",
+      "  confirm:",
+      "    below: 1.0",
+      "    runs: 1",
+      "",
+    ].join("\n"),
+  );
+  return dir;
+}
+
+async function waitFor(what: string, test: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+interface Experiment {
+  number: number;
+  ref: string | undefined;
+  state: ExperimentState;
+}
+
+function experiments(night: Night): Experiment[] {
+  return night.sandbox.state
+    .pulls()
+    .filter((p) => p.pull_request?.base.ref === RUN_BRANCH)
+    .flatMap((p) => {
+      const state = readStateBlock(p.body ?? "");
+      return state ? [{ number: p.number, ref: p.pull_request?.head.ref, state }] : [];
+    });
+}
+
+/** One line per PR: what to read first when the night goes wrong. */
+function trail(night: Night): string {
+  return experiments(night)
+    .map(
+      ({ number, state: s }) =>
+        `#${number} ${s.source} ${s.phase} x${s.attempts} ${s.verdict?.status ?? "-"}: ${s.verdict?.reason ?? s.note ?? s.description}`,
+    )
+    .join("\n");
+}
+
+describe("a night with policy.confirm", () => {
+  let seedDir: string;
+  let night: Night;
+  let report: NightReport;
+  let dashboardBody = "";
+
+  beforeAll(async () => {
+    seedDir = tinyWithConfirm();
+    // Seed 5's sweep leaves WEIGHT_DECAY alone for its first experiments: a kept WEIGHT_DECAY
+    // change (the line above SEED) would make the seed PR conflict when its branch is brought up
+    // to date, and the app would close it untrained.
+    night = await startNight({ seed: 5, budgetSeconds: 0.5, sandbox: { seedDir } });
+    const { sandbox } = night;
+    const issue = await sandbox.human.openIssue("Research the tiny model, but beware of noise");
+    await night.say(issue, `/autoresearch start ${TAG}`);
+    await night.waitForDecided(1, WAIT_MS);
+
+    // A human's idea of progress: another random seed, nothing else. human.push branches from
+    // main, which is still the run branch head (the baseline is never merged, nothing kept yet).
+    // Creating the branch at the run head first instead races: the app opens the PR on the first
+    // push event, titled after that event's head commit ("Initial commit").
+    expect(await sandbox.git.sha(RUN_BRANCH)).toBe(await sandbox.git.sha("main"));
+    const trainPy = (await sandbox.git.readFile("main", "train.py"))!;
+    expect(trainPy).toContain("\nSEED = 1337\n");
+    await sandbox.human.push(
+      SEED_BRANCH,
+      { "train.py": trainPy.replace("\nSEED = 1337\n", "\nSEED = 4242\n") },
+      "autoresearch: a luckier seed",
+      "octocat",
+    );
+    await waitFor(
+      "the seed-only PR to be decided and a confirmed verdict",
+      () => {
+        const all = experiments(night);
+        const seed = all.find((e) => e.ref === SEED_BRANCH);
+        const confirmed = all.some((e) => MEAN_OF_TWO.test(e.state.verdict?.reason ?? ""));
+        return seed?.state.phase === "decided" && confirmed && night.decided() >= 4;
+      },
+      WAIT_MS,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${trail(night)}`);
+    });
+    await night.stopRun(WAIT_MS);
+    report = await checkNight(sandbox, TAG);
+    dashboardBody = sandbox.state.issue(night.dashboardNumber()!).body ?? "";
+    console.log(`--- final dashboard issue #${night.dashboardNumber()} ---\n${dashboardBody}`);
+    console.log(`--- trail ---\n${trail(night)}`);
+  }, NIGHT_MS);
+
+  afterAll(async () => {
+    await night?.stop();
+    if (seedDir) rmSync(seedDir, { recursive: true, force: true });
+  });
+
+  it("ends with every invariant holding and no contract violation", () => {
+    expect(report.problems, trail(night)).toEqual([]);
+    night.sandbox.assertNoViolations();
+    expect(night.decided()).toBeGreaterThanOrEqual(4);
+  });
+
+  it("decides a small gain on the mean of two trainings, and records that mean", () => {
+    const confirmed = experiments(night).filter((e) =>
+      MEAN_OF_TWO.test(e.state.verdict?.reason ?? ""),
+    );
+    expect(confirmed.length, trail(night)).toBeGreaterThanOrEqual(1);
+    const rows = parseResults(readLedger(night.sandbox, TAG));
+    for (const { number, state } of confirmed) {
+      expect(state.attempts, `#${number}`).toBeGreaterThanOrEqual(2);
+      const [, first, second] = MEAN_OF_TWO.exec(state.verdict!.reason)!;
+      const mean = Math.round(((Number(first) + Number(second)) / 2) * 1e6) / 1e6;
+      expect(state.result?.val_bpb, `#${number}`).toBeCloseTo(mean, 6);
+      const commit = state.result!.head_sha.slice(0, 7);
+      const mine = rows.filter((r) => r.commit === commit);
+      expect(mine, `#${number} in the ledger`).toHaveLength(1);
+      expect(mine[0]!.valBpb).toBeCloseTo(mean, 6);
+      expect(mine[0]!.status).toBe(state.verdict!.status);
+    }
+  });
+
+  it("discards the seed-only change as noise, on one training", () => {
+    const seed = experiments(night).find((e) => e.ref === SEED_BRANCH);
+    expect(seed, trail(night)).toBeDefined();
+    const { state } = seed!;
+    expect(state.verdict?.status).toBe("discard");
+    expect(state.verdict?.flags).toContain("seed-only");
+    expect(state.verdict?.reason).toMatch(/only a random seed changed/);
+    // Not confirmed: a seed change is never a would-be keep, whatever it measured.
+    expect(state.verdict?.reason).not.toMatch(/^mean of/);
+    expect(state.attempts).toBe(1);
+    expect(state.source).toBe("push");
+    expect(state.description).toBe("a luckier seed");
+  });
+
+  it("keeps exactly one ledger row per decided experiment", () => {
+    const decided = experiments(night).filter((e) => e.state.phase === "decided");
+    const rows = parseResults(readLedger(night.sandbox, TAG));
+    expect(rows).toHaveLength(decided.length);
+    for (const { number, state } of decided) {
+      const commit = (state.result?.head_sha ?? state.head_sha).slice(0, 7);
+      expect(
+        rows.filter((r) => r.commit === commit),
+        `#${number}`,
+      ).toHaveLength(1);
+    }
+  });
+});
