@@ -1,6 +1,7 @@
 // `npm run bench` runs every benchmark below; `npm run bench -- summary` only those whose name matches.
 import { appBenchmark } from "./app.js";
 import { dutyCycleBenchmark } from "./duty-cycle.js";
+import { pipeliningBenchmark } from "./pipelining.js";
 import { summaryBenchmark } from "./summary.js";
 
 /** One benchmark: prints its own table of numbers, asserts nothing about time. */
@@ -9,7 +10,12 @@ export interface Benchmark {
   run(): Promise<void>;
 }
 
-const BENCHMARKS: Benchmark[] = [summaryBenchmark, appBenchmark, dutyCycleBenchmark];
+const BENCHMARKS: Benchmark[] = [
+  summaryBenchmark,
+  appBenchmark,
+  dutyCycleBenchmark,
+  pipeliningBenchmark,
+];
 
 async function main(filters: string[]): Promise<void> {
   const selected = BENCHMARKS.filter(
