@@ -2,7 +2,7 @@ import { experimentBranch, parseExperimentBranch } from "../core/experiment-bran
 import { bestKept } from "../core/schedule.js";
 import { type ExperimentState, newExperiment } from "../core/state-block.js";
 import { applySweepKey, proposeSweep } from "../core/sweep.js";
-import { openExperimentPull } from "../github/experiment-pulls.js";
+import { findOpenPull, openExperimentPull } from "../github/experiment-pulls.js";
 import { commitFiles, readTextFile, repoOf } from "../github/repo.js";
 import { isStatus } from "../github/sticky-comment.js";
 import { renderPrBody } from "../views/pr-body.js";
@@ -60,13 +60,27 @@ export async function openExperiment(pass: RunPass, proposal: NewExperiment): Pr
     state,
     rerunLabel: pass.config.labels.rerun,
   });
-  const number = await openExperimentPull(pass.gh, {
-    head: branch,
-    base: pass.run.branch,
-    title: proposal.description,
-    body,
-    labels: [pass.config.labels.experiment],
-  });
+  let number: number;
+  try {
+    number = await openExperimentPull(pass.gh, {
+      head: branch,
+      base: pass.run.branch,
+      title: proposal.description,
+      body,
+      labels: [pass.config.labels.experiment],
+    });
+  } catch (error) {
+    // Another pass (an app instance before a restart) opened this experiment meanwhile: keep
+    // theirs; the next pass reads it, and its moved head is simply trained again.
+    const existing = isStatus(error, 422) ? await findOpenPull(pass.gh, branch) : null;
+    if (existing === null) throw error;
+    log(
+      pass,
+      `#${existing} (${branch}) was opened by another pass; leaving it to the next one`,
+      "warn",
+    );
+    return existing;
+  }
   pass.pulls.push({
     number,
     title: proposal.description,
