@@ -14,7 +14,7 @@ export const MAX_AGENT_FAILURES = 3;
  */
 export async function requestAgentProposals(pass: RunPass, wanted: number): Promise<void> {
   const workflow = pass.config.proposeWorkflow;
-  let runs: { status: string | null; conclusion: string | null; html_url: string }[];
+  let runs: ProposeRun[];
   try {
     const { data } = await pass.gh.octokit.rest.actions.listWorkflowRuns({
       ...repoOf(pass.gh),
@@ -31,7 +31,7 @@ export async function requestAgentProposals(pass: RunPass, wanted: number): Prom
     );
     return;
   }
-  const pending = runs.filter((r) => r.status !== "completed").length;
+  const pending = proposalsInTransit(runs, nextExperimentNumber(pass));
   const failures = leadingFailures(runs);
   if (failures >= MAX_AGENT_FAILURES) {
     pass.alerts.push(
@@ -46,6 +46,25 @@ export async function requestAgentProposals(pass: RunPass, wanted: number): Prom
       experiment: String(first + i),
     });
   }
+}
+
+type ProposeRun = {
+  status: string | null;
+  conclusion: string | null;
+  html_url: string;
+  display_title?: string;
+};
+
+/**
+ * Proposals on their way: propose runs still going, and succeeded ones whose
+ * experiment (`#<n>` in the example workflow's run-name) has no PR yet.
+ */
+export function proposalsInTransit(runs: readonly ProposeRun[], nextN: number): number {
+  return runs.filter((run) => {
+    if (run.status !== "completed") return true;
+    const n = Number(/#(\d+)\s*$/.exec(run.display_title ?? "")?.[1] ?? Number.NaN);
+    return run.conclusion === "success" && n >= nextN;
+  }).length;
 }
 
 /** Failed runs at the head of a newest-first list. */
