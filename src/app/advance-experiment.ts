@@ -1,6 +1,6 @@
 // One experiment, one step: new heads, results, lost runs, timeouts → verdicts.
 import { decide } from "../core/decide.js";
-import { isSeedOnly } from "../core/diff-stats.js";
+import { diffStats, isSeedOnly } from "../core/diff-stats.js";
 import type { TrainResult } from "../core/result-marker.js";
 import { bestKept, experimentStep } from "../core/schedule.js";
 import { buildTrainResult } from "../core/train-result.js";
@@ -130,10 +130,7 @@ async function judge(pass: RunPass, pull: Tracked, result: TrainResult): Promise
     result,
     best: best?.state.result?.val_bpb ?? null,
     policy: pass.config.policy,
-    diff: {
-      added: allowed.reduce((sum, f) => sum + f.additions, 0),
-      removed: allowed.reduce((sum, f) => sum + f.deletions, 0),
-    },
+    diff: diffStats(allowed),
     seedOnly: allowed.length > 0 && isSeedOnly(allowed.map((f) => f.patch ?? "").join("\n")),
     baseIsStale: !(await containsCommit(pass.gh, pass.head, exp.head_sha)),
     earlier: exp.confirmations ?? [],
