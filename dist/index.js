@@ -50650,15 +50650,17 @@ function formatBpb(value) {
 
 // src/core/schedule.ts
 function ledgerRows(experiments) {
-  return decidedInOrder(experiments).map(
-    ({ state }) => ledgerRow({
+  return decidedInOrder(experiments).flatMap(({ state }) => {
+    const status = state.verdict.status;
+    if (state.source === "remeasure" || status === "remeasure") return [];
+    return ledgerRow({
       sha: state.result?.head_sha && state.result.head_sha !== "unknown" ? state.result.head_sha : state.head_sha,
-      status: state.verdict.status,
+      status,
       valBpb: state.result?.val_bpb ?? null,
       peakVramMb: state.result?.peak_vram_mb ?? null,
       description: state.description
-    })
-  );
+    });
+  });
 }
 function decidedInOrder(experiments) {
   return experiments.filter((e) => e.state.phase === "decided" && e.state.verdict !== null).sort(
@@ -50828,7 +50830,7 @@ function branchOfExperiment(branches, tag, n2) {
 
 // src/core/state-block.ts
 var Phase = external_exports.enum(["queued", "training", "decided", "rejected"]);
-var VerdictStatus = external_exports.enum(["keep", "discard", "crash"]);
+var VerdictStatus = external_exports.enum(["keep", "discard", "crash", "remeasure"]);
 var VerdictSchema = external_exports.object({
   status: VerdictStatus,
   /** One sentence a reviewer understands: the numbers and the rule applied. */
@@ -50838,14 +50840,17 @@ var VerdictSchema = external_exports.object({
   /** The best val_bpb it was compared against, null for the first experiment. */
   best: external_exports.number().nullable(),
   /** Notes such as "anomalous", "seed-only", "infra". */
-  flags: external_exports.array(external_exports.string())
+  flags: external_exports.array(external_exports.string()),
+  /** The run's noise floor (median absolute deviation of val_bpb) when it was decided, if measured. */
+  noise: external_exports.number().nullish()
 });
 var ExperimentStateSchema = external_exports.object({
   v: external_exports.literal(1),
   tag: external_exports.string(),
   n: external_exports.number().int().nonnegative(),
   description: external_exports.string(),
-  source: external_exports.enum(["baseline", "sweep", "agent", "push"]),
+  /** remeasure: the run head trained again unchanged (policy.baselineEvery), never merged. */
+  source: external_exports.enum(["baseline", "sweep", "agent", "push", "remeasure"]),
   /** Run-branch head the experiment was made on. */
   base_sha: external_exports.string(),
   /** Head sha that was (or will be) trained. */

@@ -146,7 +146,24 @@ def evaluate_bpb(model_fn):
         total_bits -= math.log2(p)
         if target == UNK:
             total_bits += unk_bits
-    return total_bits / len(val_bytes)
+    return total_bits / len(val_bytes) + _simulated_noise()
+
+
+def _simulated_noise():
+    """
+    Real GPU training is not bit-reproducible: the same code measures a little
+    differently each run. This model is, so TINY_NOISE (a standard deviation in
+    bits per byte, off when unset) adds that run-to-run noise to the measurement.
+    It is drawn from the workflow run's id and attempt, so a rerun differs from
+    the first run while a seeded sandbox night stays reproducible.
+    """
+    sigma = float(os.environ.get("TINY_NOISE") or 0)
+    if sigma <= 0:
+        return 0.0
+    import random
+
+    run = f"{os.environ.get('GITHUB_RUN_ID', '')}.{os.environ.get('GITHUB_RUN_ATTEMPT', '')}"
+    return random.Random(run if run != "." else None).gauss(0.0, sigma)
 
 
 if __name__ == "__main__":

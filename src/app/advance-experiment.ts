@@ -1,6 +1,7 @@
 // One experiment, one step: new heads, results, lost runs, timeouts → verdicts.
-import { decide } from "../core/decide.js";
+import { decide, decideRemeasure } from "../core/decide.js";
 import { diffStats, isSeedOnly } from "../core/diff-stats.js";
+import { isRemeasure, noiseFloor, recordedValueAt } from "../core/noise.js";
 import type { TrainResult } from "../core/result-marker.js";
 import { bestKept, experimentStep } from "../core/schedule.js";
 import { buildTrainResult } from "../core/train-result.js";
@@ -68,6 +69,14 @@ export async function advance(pass: RunPass, pull: Tracked): Promise<void> {
 
 /** New commits on an experiment (pushed, or the run head merged in): check them and train them. */
 async function onNewHead(pass: RunPass, pull: Tracked, headSha: string): Promise<void> {
+  if (isRemeasure(pull.experiment)) {
+    // It measures the run head as it is: with commits of its own it would measure something else.
+    return reject(
+      pass,
+      pull,
+      "new commits on a re-measurement of the run head: it must train the run head unchanged, so push your change as an experiment branch instead",
+    );
+  }
   const outside = await filesOutsideAllowed(pass, pull.number);
   if (outside.length > 0) return reject(pass, pull, violation(pass, outside));
   await save(
@@ -123,6 +132,10 @@ async function judge(pass: RunPass, pull: Tracked, result: TrainResult): Promise
       ),
     );
   }
+  if (isRemeasure(exp)) {
+    const recorded = recordedValueAt(trailOf(pass.pulls), exp.dispatched_at);
+    return recordVerdict(pass, pull, result, decideRemeasure({ result, recorded }));
+  }
   const facts = await readPullFacts(pass.gh.octokit, repoOf(pass.gh), pull.number);
   const allowed = facts.files.filter((f) => pass.config.allowedPaths.includes(f.filename));
   const best = bestKept(trailOf(pass.pulls));
@@ -134,6 +147,7 @@ async function judge(pass: RunPass, pull: Tracked, result: TrainResult): Promise
     seedOnly: allowed.length > 0 && isSeedOnly(allowed.map((f) => f.patch ?? "").join("\n")),
     baseIsStale: !(await containsCommit(pass.gh, pass.head, exp.head_sha)),
     earlier: exp.confirmations ?? [],
+    noise: noiseFloor(trailOf(pass.pulls))?.mad ?? null,
   });
   if (decision.kind === "verdict") {
     const runs = [...(exp.confirmations ?? []), result.val_bpb];

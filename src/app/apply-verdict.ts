@@ -73,11 +73,14 @@ export async function applyVerdict(
         attempt: state.attempts,
       }),
     );
-    await notify(pass, digest);
+    // A re-measurement is bookkeeping, not news: the dashboard's noise floor carries it.
+    if (verdict.status !== "remeasure") await notify(pass, digest);
   }
   const labels = pass.config.labels;
   const statusLabel = labels[verdict.status];
-  const others = [labels.keep, labels.discard, labels.crash].filter((l) => l !== statusLabel);
+  const others = [labels.keep, labels.discard, labels.crash, labels.remeasure].filter(
+    (l) => l !== statusLabel,
+  );
   await setLabels(
     pass.gh,
     pull.number,
@@ -213,6 +216,10 @@ async function notify(pass: RunPass, digest: string): Promise<void> {
 
 function checkTitle(verdict: Verdict, result: TrainResult): string {
   if (verdict.status === "crash") return `crash (${result.crash_reason ?? "unknown"})`;
+  if (verdict.status === "remeasure") {
+    const delta = verdict.delta === null ? "" : ` (${formatDelta(verdict.delta)} from recorded)`;
+    return `remeasure: val_bpb ${formatBpb(result.val_bpb)}${delta}`;
+  }
   const delta = verdict.delta === null ? "" : ` (${formatDelta(verdict.delta)})`;
   return `${verdict.status}: val_bpb ${formatBpb(result.val_bpb)}${delta}`;
 }
@@ -224,6 +231,8 @@ function policyText(pass: RunPass): string {
     `- minImprovement: ${p.minImprovement}`,
     `- simplicityCostPerLine: ${p.simplicityCostPerLine}`,
     `- seedOnly: ${p.seedOnly}`,
+    `- confirm: below ${p.confirm.below}, runs ${p.confirm.runs}`,
+    `- baselineEvery: ${p.baselineEvery}`,
     "",
     `Re-run: the button above, or the label \`${pass.config.labels.rerun}\` on the PR.`,
   ].join("\n");

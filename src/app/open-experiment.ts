@@ -166,6 +166,31 @@ export async function proposeFromSweep(pass: RunPass): Promise<boolean> {
   return true;
 }
 
+export const REMEASURE_DESCRIPTION = "re-measure the run head (noise floor)";
+
+/** The run head trained again unchanged (policy.baselineEvery): an empty commit on it. */
+export async function openRemeasure(pass: RunPass): Promise<void> {
+  await openExperiment(pass, {
+    source: "remeasure",
+    description: REMEASURE_DESCRIPTION,
+    files: {},
+    diff: { added: 0, removed: 0 },
+    key: null,
+  });
+}
+
+/** A re-measurement made on an older run head moves to the current one: a new empty commit there. */
+export async function remakeRemeasure(pass: RunPass, pull: Tracked): Promise<string> {
+  const sha = await commitFiles(pass.gh, pass.head, {}, `autoresearch: ${REMEASURE_DESCRIPTION}`);
+  await pass.gh.octokit.rest.git.updateRef({
+    ...repoOf(pass.gh),
+    ref: `heads/${pull.headRef}`,
+    sha,
+    force: true,
+  });
+  return sha;
+}
+
 /**
  * A sweep proposal made on an older run head is made again on the current one
  * (its branch force-moved), rather than merged: "set NAME to X" applies cleanly

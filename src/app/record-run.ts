@@ -1,5 +1,6 @@
 import { renderProgressSvg } from "../core/chart.js";
 import { buildDashboard, type ExperimentSummary } from "../core/dashboard.js";
+import { isRemeasure, noiseFloor } from "../core/noise.js";
 import { serializeResults } from "../core/results-tsv.js";
 import { withRunBlock } from "../core/run-state.js";
 import { ledgerRows } from "../core/schedule.js";
@@ -38,6 +39,8 @@ export async function recordRun(pass: RunPass): Promise<{ tsv: string }> {
     ledgerUrl,
     ledgerTsv: pass.run.ledger === "issue" || !pass.deps.gist ? tsv : null,
     alerts: pass.alerts,
+    noise: noiseFloor(trailOf(tracked)),
+    baselineEvery: pass.config.policy.baselineEvery,
   });
   const run = { ...pass.run, next_n: nextExperimentNumber(pass) };
   const body = withRunBlock(renderDashboard({ ...data, run }), run);
@@ -71,5 +74,7 @@ function summarize(pull: Tracked): ExperimentSummary {
     delta: exp.verdict?.delta ?? null,
     sha: exp.head_sha,
     dispatchedAt: exp.dispatched_at,
+    remeasure: isRemeasure(exp),
+    noise: exp.verdict?.noise ?? null,
   };
 }

@@ -1,3 +1,4 @@
+import { isRemeasure, remeasureDue } from "../core/noise.js";
 import { bestKept, refillPlan } from "../core/schedule.js";
 import type { ExperimentState } from "../core/state-block.js";
 import { mergeRunHeadInto } from "../github/experiment-pulls.js";
@@ -6,17 +7,33 @@ import { isStatus } from "../github/sticky-comment.js";
 import { dispatchTraining } from "../github/workflows.js";
 import { requestAgentProposals } from "./agent-proposer.js";
 import { save } from "./apply-verdict.js";
-import { proposeFromSweep, remakeSweepProposal } from "./open-experiment.js";
+import {
+  openRemeasure,
+  proposeFromSweep,
+  remakeRemeasure,
+  remakeSweepProposal,
+} from "./open-experiment.js";
 import { reject } from "./reject-experiment.js";
 import { isTracked, log, type RunPass, type Tracked, trailOf } from "./run-view.js";
 
 /** Keeping the GPUs busy: dispatch what is ready on the current run head, then propose. */
 export async function refill(pass: RunPass): Promise<void> {
   const open = () => pass.pulls.filter(isTracked).filter((p) => p.state === "open");
+  // A due re-measurement of the run head goes first: it measures the head the queue is judged on.
+  if (
+    pass.run.status === "running" &&
+    remeasureDue(trailOf(pass.pulls), pass.config.policy.baselineEvery)
+  ) {
+    await openRemeasure(pass);
+  }
   const ready = () =>
     open()
       .filter((p) => p.experiment.phase === "queued")
-      .sort((a, b) => a.experiment.n - b.experiment.n);
+      .sort(
+        (a, b) =>
+          Number(isRemeasure(b.experiment)) - Number(isRemeasure(a.experiment)) ||
+          a.experiment.n - b.experiment.n,
+      );
   const inFlight = open().filter((p) => p.experiment.phase === "training").length;
   // Until the baseline is measured there is nothing to compare with: one at a time.
   const measured = bestKept(trailOf(pass.pulls)) !== null;
@@ -88,6 +105,7 @@ async function dispatch(pass: RunPass, pull: Tracked): Promise<boolean> {
 
 /** The experiment on top of the run head: a sweep proposal is remade there, anything else gets the head merged in. */
 async function bringUpToDate(pass: RunPass, pull: Tracked): Promise<string | null> {
+  if (isRemeasure(pull.experiment)) return remakeRemeasure(pass, pull);
   if (pull.experiment.source === "sweep") {
     const sha = await remakeSweepProposal(pass, pull);
     if (sha === null)

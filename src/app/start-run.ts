@@ -73,6 +73,11 @@ export async function startRun(
     { name: labels.discard, color: "bfbfbf", description: "autoresearch: discarded" },
     { name: labels.crash, color: "b60205", description: "autoresearch: training crashed" },
     { name: labels.rerun, color: "fbca04", description: "Add to train this experiment again" },
+    {
+      name: labels.remeasure,
+      color: "c5def5",
+      description: "autoresearch: the run head re-measured for the noise floor",
+    },
     { name: DASHBOARD_LABEL, color: "1d76db", description: "An autoresearch run's dashboard" },
   ]);
   const gist = deps.gist

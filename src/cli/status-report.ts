@@ -1,5 +1,6 @@
 /** `autoresearch status`: a run's state from its dashboard and PR trail. Pure: data in, text out. */
 import { formatBpb, formatDelta } from "../core/digest.js";
+import { isRemeasure, noiseFloor } from "../core/noise.js";
 import type { RunState } from "../core/run-state.js";
 import { bestKept, type DecidedExperiment, decidedInOrder } from "../core/schedule.js";
 import type { ExperimentState, VerdictStatus } from "../core/state-block.js";
@@ -31,6 +32,8 @@ export interface StatusReport {
   started_at: string;
   started_by: string;
   best: { pr: number; n: number; description: string; val_bpb: number; commit: string } | null;
+  /** Median absolute deviation of re-measurements of the run head (policy.baselineEvery). */
+  noise_floor: { mad: number; remeasures: number } | null;
   counts: {
     decided: number;
     kept: number;
@@ -80,8 +83,11 @@ export function buildStatusReport(input: StatusInput): StatusReport {
     .sort((a, b) => a.experiment.n - b.experiment.n);
   const inPhase = (phase: ExperimentState["phase"]) =>
     open.filter((p) => p.experiment.phase === phase);
+  // Re-measurements of the run head are not experiments: they only feed the noise floor.
+  const judged = decided.filter((e) => !isRemeasure(e.state));
   const count = (status: VerdictStatus) =>
-    decided.filter((e) => e.state.verdict!.status === status).length;
+    judged.filter((e) => e.state.verdict!.status === status).length;
+  const noise = noiseFloor(experiments);
   const best = bestKept(experiments);
   return {
     repo: input.repo,
@@ -102,7 +108,7 @@ export function buildStatusReport(input: StatusInput): StatusReport {
           }
         : null,
     counts: {
-      decided: decided.length,
+      decided: judged.length,
       kept: count("keep"),
       discarded: count("discard"),
       crashed: count("crash"),
@@ -110,6 +116,7 @@ export function buildStatusReport(input: StatusInput): StatusReport {
       in_flight: inPhase("training").length,
       queued: inPhase("queued").length,
     },
+    noise_floor: noise === null ? null : { mad: noise.mad, remeasures: noise.remeasures },
     in_flight: inPhase("training").map((p) => ({
       pr: p.number,
       n: p.experiment.n,
@@ -158,6 +165,14 @@ export function formatStatusReport(report: StatusReport): string {
       `${c.decided}: ${c.kept} kept, ${c.discarded} discarded, ${c.crashed} crashed` +
         (c.rejected > 0 ? `; ${c.rejected} closed without training` : ""),
     ),
+    ...(report.noise_floor
+      ? [
+          field(
+            "noise",
+            `val_bpb MAD ${formatBpb(report.noise_floor.mad)} from ${report.noise_floor.remeasures} re-measurements of the run head`,
+          ),
+        ]
+      : []),
     ...list(
       "in flight",
       report.in_flight.map(

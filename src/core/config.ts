@@ -60,6 +60,15 @@ const PolicySchema = z.strictObject({
   confirm: ConfirmSchema.default(() => ConfirmSchema.parse({})).describe(
     "The noise gate: small gains are measured again before they are kept.",
   ),
+  baselineEvery: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(0)
+    .describe(
+      "Every this many decided experiments, the run head is trained again unchanged (a PR that is never merged and stays out of results.tsv). The spread of these re-measurements is the noise floor (median absolute deviation) on the dashboard, and each verdict states its gain in multiples of it. 0 turns it off.",
+    ),
 });
 
 const LabelsSchema = z.strictObject({
@@ -80,6 +89,11 @@ const LabelsSchema = z.strictObject({
     .min(1)
     .default("autoresearch:crash")
     .describe("Label on PRs whose training crashed."),
+  remeasure: z
+    .string()
+    .min(1)
+    .default("autoresearch:remeasure")
+    .describe("Label on re-measurements of the run head (policy.baselineEvery), closed unmerged."),
 });
 
 /** The user's `.github/autoresearch.yml`. Every key is optional; unknown keys are errors. */

@@ -1,4 +1,5 @@
 import { formatBpb, formatDelta } from "./digest.js";
+import { type NoiseFloor, noiseMultiple } from "./noise.js";
 import type { RunState } from "./run-state.js";
 
 /** GitHub refuses issue bodies longer than this. */
@@ -12,7 +13,14 @@ const DESCRIPTION_CAP = 100;
 
 export const LEDGER_IN_ISSUE_NOTE = "GIST_TOKEN is not set: the ledger lives below in this issue";
 
-export type SummaryStatus = "keep" | "discard" | "crash" | "training" | "queued" | "rejected";
+export type SummaryStatus =
+  | "keep"
+  | "discard"
+  | "crash"
+  | "remeasure"
+  | "training"
+  | "queued"
+  | "rejected";
 
 /** What the dashboard needs to know about one experiment PR. */
 export interface ExperimentSummary {
@@ -25,6 +33,10 @@ export interface ExperimentSummary {
   sha: string;
   /** ISO time of the last training dispatch; null when never dispatched. */
   dispatchedAt: string | null;
+  /** A re-measurement of the run head (policy.baselineEvery), not an experiment: never counted. */
+  remeasure?: boolean;
+  /** The noise floor its verdict was decided against, if there was one. */
+  noise?: number | null;
 }
 
 export interface DashboardInput {
@@ -38,6 +50,10 @@ export interface DashboardInput {
   ledgerTsv: string | null;
   /** Problems found by the caller, e.g. experiments stuck waiting for a runner. */
   alerts: readonly string[];
+  /** The run's noise floor, null before the first re-measurement. */
+  noise?: NoiseFloor | null;
+  /** policy.baselineEvery: 0 when re-measuring is off. */
+  baselineEvery?: number;
 }
 
 interface Row {
@@ -54,6 +70,8 @@ export interface DashboardData {
   branch: string;
   best: { valBpb: string; description: string; pr: number; sha7: string } | null;
   counts: { decided: number; kept: number; discarded: number; crashed: number; keepRate: string };
+  /** The noise floor line; null when re-measuring is off and never happened. */
+  noiseNote: string | null;
   inFlight: (Row & { phase: string; minutes: number | null })[];
   queued: Row[];
   /** In-flight and queued experiments not listed, to keep the body small. */
@@ -86,7 +104,8 @@ export function buildDashboard(input: DashboardInput): DashboardData {
     statusNote: STATUS_NOTES[run.status],
     branch: run.branch,
     best: bestSoFar(byN),
-    counts: countOutcomes(byN),
+    counts: countOutcomes(byN.filter((e) => !e.remeasure)),
+    noiseNote: noiseNote(input.noise ?? null, input.baselineEvery ?? 0),
     inFlight: flying.slice(0, LIST_CAP).map((e) => ({
       ...row(e),
       phase: e.status === "training" ? "training" : "dispatched, waiting for a runner",
@@ -101,7 +120,7 @@ export function buildDashboard(input: DashboardInput): DashboardData {
       .map((e) => ({
         ...row(e),
         valBpb: e.status === "crash" ? "crash" : e.valBpb === null ? "—" : formatBpb(e.valBpb),
-        delta: e.delta === null ? "—" : formatDelta(e.delta),
+        delta: deltaText(e),
         status: e.status,
       })),
     chartUrl: input.chartUrl,
@@ -122,7 +141,28 @@ function isInFlight(e: ExperimentSummary): boolean {
 }
 
 function isFinished(status: SummaryStatus): boolean {
-  return status === "keep" || status === "discard" || status === "crash" || status === "rejected";
+  return (
+    status === "keep" ||
+    status === "discard" ||
+    status === "crash" ||
+    status === "remeasure" ||
+    status === "rejected"
+  );
+}
+
+/** Δ against the best, with its multiple of the noise floor the verdict was decided against. */
+function deltaText(e: ExperimentSummary): string {
+  if (e.delta === null) return "—";
+  const multiple = e.remeasure ? null : noiseMultiple(e.delta, e.noise);
+  return multiple === null ? formatDelta(e.delta) : `${formatDelta(e.delta)} (${multiple})`;
+}
+
+function noiseNote(noise: NoiseFloor | null, every: number): string | null {
+  const cadence =
+    every > 0 ? `the run head is re-measured every ${every} experiments` : "re-measuring is off";
+  if (noise === null) return every > 0 ? `not measured yet: ${cadence}` : null;
+  const runs = `${noise.remeasures} ${noise.remeasures === 1 ? "re-measurement" : "re-measurements"}`;
+  return `val_bpb of unchanged code moves by ${formatBpb(noise.mad)} (median absolute deviation, from ${runs}; ${cadence})`;
 }
 
 function row(e: ExperimentSummary): Row {

@@ -1,5 +1,6 @@
 import type { Config } from "./config.js";
 import { formatBpb, formatDelta } from "./digest.js";
+import { noiseMultipleText } from "./noise.js";
 import type { TrainResult } from "./result-marker.js";
 import type { Verdict, VerdictStatus } from "./state-block.js";
 
@@ -16,6 +17,8 @@ export interface DecisionInput {
   baseIsStale: boolean;
   /** val_bpb of earlier runs of this same head (confirmation runs), oldest first. */
   earlier?: readonly number[];
+  /** The run's noise floor (policy.baselineEvery), null until the run head was re-measured. */
+  noise?: number | null;
 }
 
 export type Decision =
@@ -46,16 +49,14 @@ export function decide(input: DecisionInput): Decision {
   const judged = judge({ ...input, result });
   const measured =
     runs.length > 1 ? `mean of ${runs.length} runs (${runs.map(formatBpb).join(", ")}): ` : "";
-  const reason = measured + judged.reason + anomalyNote(result);
+  const delta = best === null ? null : roundBpb(result.val_bpb - best);
+  const noise = input.noise ?? null;
+  const againstNoise =
+    delta === null || noise === null ? "" : `; ${noiseMultipleText(delta, noise)}`;
+  const reason = measured + judged.reason + againstNoise + anomalyNote(result);
   const verdict = (status: VerdictStatus): Decision => ({
     kind: "verdict",
-    verdict: {
-      status,
-      reason,
-      delta: best === null ? null : roundBpb(result.val_bpb - best),
-      best,
-      flags,
-    },
+    verdict: { status, reason, delta, best, flags, ...(noise === null ? {} : { noise }) },
   });
 
   if (!judged.keep) return verdict("discard");
@@ -73,6 +74,35 @@ export function decide(input: DecisionInput): Decision {
     };
   }
   return verdict("keep");
+}
+
+/**
+ * The record of a re-measurement of the unchanged run head (policy.baselineEvery): never kept or
+ * discarded, only compared with the value the head's code recorded when it was kept.
+ */
+export function decideRemeasure(input: {
+  result: TrainResult;
+  /** The kept val_bpb of the run head it trained; null if nothing was kept by then. */
+  recorded: number | null;
+}): Verdict {
+  const { result, recorded } = input;
+  if (result.status !== "ok") {
+    const verdict = failed(result, result.status, recorded);
+    return { ...verdict, flags: ["remeasure", ...verdict.flags] };
+  }
+  const val = formatBpb(result.val_bpb);
+  const delta = recorded === null ? null : roundBpb(result.val_bpb - recorded);
+  const reason =
+    recorded === null || delta === null
+      ? `re-measured the run head: val_bpb ${val}; nothing was kept to compare it with`
+      : `re-measured the run head unchanged: val_bpb ${val} against its recorded ${formatBpb(recorded)} (${formatDelta(delta)}), a sample of the noise floor; never merged`;
+  return {
+    status: "remeasure",
+    reason: reason + anomalyNote(result),
+    delta,
+    best: recorded,
+    flags: ["remeasure", ...(result.anomalous ? ["anomalous"] : [])],
+  };
 }
 
 const FAILURE: Record<Exclude<TrainResult["status"], "ok">, { what: string; flags: string[] }> = {

@@ -100,20 +100,25 @@ export interface DecidedExperiment {
   state: ExperimentState;
 }
 
-/** results.tsv rows from the PR trail: one per decided experiment, in the order decisions happened. */
+/**
+ * results.tsv rows from the PR trail: one per decided experiment, in the order decisions happened.
+ * Re-measurements of the run head (policy.baselineEvery) are not experiments: they stay out.
+ */
 export function ledgerRows(experiments: readonly DecidedExperiment[]): LedgerRow[] {
-  return decidedInOrder(experiments).map(({ state }) =>
-    ledgerRow({
+  return decidedInOrder(experiments).flatMap(({ state }) => {
+    const status = state.verdict!.status;
+    if (state.source === "remeasure" || status === "remeasure") return [];
+    return ledgerRow({
       sha:
         state.result?.head_sha && state.result.head_sha !== "unknown"
           ? state.result.head_sha
           : state.head_sha,
-      status: state.verdict!.status,
+      status,
       valBpb: state.result?.val_bpb ?? null,
       peakVramMb: state.result?.peak_vram_mb ?? null,
       description: state.description,
-    }),
-  );
+    });
+  });
 }
 
 export function decidedInOrder(experiments: readonly DecidedExperiment[]): DecidedExperiment[] {

@@ -4,7 +4,8 @@ import { TrainResultSchema } from "./result-marker.js";
 export const Phase = z.enum(["queued", "training", "decided", "rejected"]);
 export type Phase = z.infer<typeof Phase>;
 
-export const VerdictStatus = z.enum(["keep", "discard", "crash"]);
+/** keep/discard/crash judge a change; remeasure records a re-measurement of the unchanged run head. */
+export const VerdictStatus = z.enum(["keep", "discard", "crash", "remeasure"]);
 export type VerdictStatus = z.infer<typeof VerdictStatus>;
 
 export const VerdictSchema = z.object({
@@ -17,6 +18,8 @@ export const VerdictSchema = z.object({
   best: z.number().nullable(),
   /** Notes such as "anomalous", "seed-only", "infra". */
   flags: z.array(z.string()),
+  /** The run's noise floor (median absolute deviation of val_bpb) when it was decided, if measured. */
+  noise: z.number().nullish(),
 });
 export type Verdict = z.infer<typeof VerdictSchema>;
 
@@ -29,7 +32,8 @@ export const ExperimentStateSchema = z.object({
   tag: z.string(),
   n: z.number().int().nonnegative(),
   description: z.string(),
-  source: z.enum(["baseline", "sweep", "agent", "push"]),
+  /** remeasure: the run head trained again unchanged (policy.baselineEvery), never merged. */
+  source: z.enum(["baseline", "sweep", "agent", "push", "remeasure"]),
   /** Run-branch head the experiment was made on. */
   base_sha: z.string(),
   /** Head sha that was (or will be) trained. */

@@ -31,6 +31,8 @@ const SOURCES: Record<ExperimentState["source"], string> = {
   sweep: "the built-in sweep proposer",
   agent: "the agent proposer",
   push: "a pushed branch",
+  remeasure:
+    "a re-measurement of the unchanged run head (policy.baselineEvery): trained for the noise floor, never merged",
 };
 
 const render = compileTemplate<PrBodyView>(template);

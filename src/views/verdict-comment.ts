@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { formatBpb, formatDelta } from "../core/digest.js";
+import { noiseMultiple } from "../core/noise.js";
 import type { TrainResult } from "../core/result-marker.js";
 import type { Verdict } from "../core/state-block.js";
 import template from "../templates/verdict-comment.hbs";
@@ -36,7 +37,12 @@ interface VerdictView {
   numbers: { label: string; value: string }[];
 }
 
-const ICONS: Record<Verdict["status"], string> = { keep: "✅", discard: "⚪", crash: "💥" };
+const ICONS: Record<Verdict["status"], string> = {
+  keep: "✅",
+  discard: "⚪",
+  crash: "💥",
+  remeasure: "📏",
+};
 
 const render = compileTemplate<VerdictView>(template);
 
@@ -65,6 +71,8 @@ function resultNumbers(verdict: Verdict, result: TrainResult): VerdictView["numb
     ["val_bpb", measured ? formatBpb(result.val_bpb) : `crash (${result.crash_reason ?? "?"})`],
     ["compared against", verdict.best === null ? null : formatBpb(verdict.best)],
     ["delta", verdict.delta === null ? null : formatDelta(verdict.delta)],
+    ["noise floor (MAD)", verdict.noise == null ? null : formatBpb(verdict.noise)],
+    ["delta / noise floor", noiseMultiple(verdict.delta, verdict.noise)],
     ["peak memory", measured ? `${result.memory_gb.toFixed(1)} GB` : null],
     ["training time", withUnit(result.training_seconds, 1, " s")],
     ["total time", withUnit(result.total_seconds, 1, " s")],

@@ -25,6 +25,7 @@ describe("DEFAULT_CONFIG", () => {
         simplicityCostPerLine: 0.00005,
         seedOnly: "discard",
         confirm: { below: 0, runs: 2 },
+        baselineEvery: 0,
       },
       mergeMethod: "squash",
       deleteBranches: false,
@@ -37,6 +38,7 @@ describe("DEFAULT_CONFIG", () => {
         keep: "autoresearch:keep",
         discard: "autoresearch:discard",
         crash: "autoresearch:crash",
+        remeasure: "autoresearch:remeasure",
       },
     });
   });

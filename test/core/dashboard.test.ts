@@ -152,6 +152,58 @@ describe("buildDashboard", () => {
   });
 });
 
+describe("buildDashboard: the noise floor (policy.baselineEvery)", () => {
+  const trail = [
+    exp(0, "keep", 0.9979),
+    exp(1, "remeasure", 0.9991, { delta: 0.0012, remeasure: true }),
+    exp(2, "keep", 0.9932, { delta: -0.0047, noise: 0.0006 }),
+    exp(3, "discard", 0.9935, { delta: 0.0003, noise: 0.0006 }),
+    exp(4, "crash", null, { remeasure: true }),
+  ];
+
+  it("never counts re-measurements as experiments, crashed ones included", () => {
+    expect(buildDashboard(input({ experiments: trail })).counts).toEqual({
+      decided: 3,
+      kept: 2,
+      discarded: 1,
+      crashed: 0,
+      keepRate: "67%",
+    });
+  });
+
+  it("lists them with the deviation from the recorded value, and multiples for verdicts", () => {
+    const { recent } = buildDashboard(input({ experiments: trail }));
+    expect(recent.map((r) => [r.n, r.delta, r.status])).toEqual([
+      [4, "—", "crash"],
+      [3, "+0.000300 (0.5×)", "discard"],
+      [2, "-0.004700 (7.8×)", "keep"],
+      [1, "+0.001200", "remeasure"],
+      [0, "—", "keep"],
+    ]);
+  });
+
+  it.each<[string, Partial<DashboardInput>, string | null]>([
+    ["off and never measured: no line", {}, null],
+    [
+      "on, not measured yet",
+      { baselineEvery: 5 },
+      "not measured yet: the run head is re-measured every 5 experiments",
+    ],
+    [
+      "measured",
+      { baselineEvery: 5, noise: { mad: 0.0006, remeasures: 1 } },
+      "val_bpb of unchanged code moves by 0.000600 (median absolute deviation, from 1 re-measurement; the run head is re-measured every 5 experiments)",
+    ],
+    [
+      "measured, then turned off",
+      { baselineEvery: 0, noise: { mad: 0.0006, remeasures: 3 } },
+      "val_bpb of unchanged code moves by 0.000600 (median absolute deviation, from 3 re-measurements; re-measuring is off)",
+    ],
+  ])("%s", (_name, over, expected) => {
+    expect(buildDashboard(input(over)).noiseNote).toBe(expected);
+  });
+});
+
 describe("keepNewestRows", () => {
   const tsv = "header\nrow-1\nrow-2\nrow-3\n";
   it.each([

@@ -56,6 +56,8 @@ export interface ScenarioOptions {
   runners?: number;
   seed?: number;
   env?: Record<string, string>;
+  /** Extra environment of the runners' jobs, e.g. examples/tiny's TINY_NOISE. */
+  runnerEnv?: Record<string, string>;
   sandbox?: Partial<SandboxOptions>;
 }
 
@@ -180,7 +182,11 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       env: { ...options.env, ...options.sandbox?.env },
       runners: {
         count: options.runners ?? 1,
-        env: { AUTORESEARCH_TIME_BUDGET: String(TINY_BUDGET_SECONDS), [GATES_ENV]: gatesDir },
+        env: {
+          AUTORESEARCH_TIME_BUDGET: String(TINY_BUDGET_SECONDS),
+          [GATES_ENV]: gatesDir,
+          ...options.runnerEnv,
+        },
         prepareHome: (home) => {
           execFileSync("python3", ["prepare.py"], {
             cwd: TINY_DIR,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/core/config.js";
-import { decide } from "../../src/core/decide.js";
+import { decide, decideRemeasure } from "../../src/core/decide.js";
 import { digestLines } from "../../src/core/digest.js";
 import type { TrainResult } from "../../src/core/result-marker.js";
 import type { Verdict } from "../../src/core/state-block.js";
@@ -108,6 +108,42 @@ describe("renderVerdictComment", () => {
       | commit | b2c3d4e |
       "
     `);
+  });
+
+  it("shows a keep against the noise floor, and a re-measurement of the run head", () => {
+    const decision = decide({
+      result: okResult,
+      best: 0.9979,
+      policy: DEFAULT_CONFIG.policy,
+      diff: { added: 1, removed: 1 },
+      seedOnly: false,
+      baseIsStale: false,
+      noise: 0.0006,
+    });
+    if (decision.kind !== "verdict") throw new Error("expected a verdict");
+    const keep = renderVerdictComment({
+      n: 2,
+      description: "increase MATRIX_LR 0.04 → 0.056",
+      verdict: decision.verdict,
+      result: okResult,
+      digest: "",
+      attempt: 1,
+    });
+    expect(keep).toContain("the gain is 7.8× the noise floor (MAD 0.000600)");
+    expect(keep).toContain("| noise floor (MAD) | 0.000600 |");
+    expect(keep).toContain("| delta / noise floor | 7.8× |");
+
+    const remeasure = renderVerdictComment({
+      n: 7,
+      description: "re-measure the run head (noise floor)",
+      verdict: decideRemeasure({ result: okResult, recorded: 0.9926 }),
+      result: okResult,
+      digest: "",
+      attempt: 1,
+    });
+    expect(remeasure).toContain("### 📏 remeasure: experiment #7, re-measure the run head");
+    expect(remeasure).toContain("against its recorded 0.992600 (+0.000600)");
+    expect(remeasure).not.toContain("noise floor (MAD) |");
   });
 
   it("carries a marker that user text cannot fake", () => {

@@ -1,0 +1,138 @@
+// policy.baselineEvery as a user sees it: every N decided experiments the app trains the run head
+// again unchanged, closes that PR unmerged, keeps it out of results.tsv, shows the spread on the
+// dashboard, and later verdicts state their gain in multiples of it. examples/tiny is
+// deterministic, so its simulated run-to-run noise (TINY_NOISE) is on.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readRunBlock } from "../../src/core/run-state.js";
+import {
+  type Experiment,
+  ledgerRows,
+  type Scenario,
+  setConstants,
+  startPastBaseline,
+  startScenario,
+  stopChecked,
+} from "../support/app-scenarios.js";
+
+const TAG = "noise";
+const RUN_BRANCH = `autoresearch/${TAG}`;
+
+let s: Scenario;
+beforeAll(async () => {
+  s = await startScenario({
+    config: { proposer: "none", policy: { baselineEvery: 2 } },
+    runnerEnv: { TINY_NOISE: "0.003" },
+  });
+  await startPastBaseline(s, TAG);
+}, 150_000);
+afterAll(() => stopChecked(s));
+
+const remeasures = () => s.experiments(TAG).filter((e) => e.state.source === "remeasure");
+
+async function pushAndDecide(name: string, constants: Record<string, string>): Promise<Experiment> {
+  await s.pushExperiment(TAG, name, { "train.py": setConstants(constants) }, name);
+  await s.waitForDecision(TAG, `${RUN_BRANCH}--${name}`, 120_000);
+  await s.sandbox.settle({ timeoutMs: 60_000 });
+  return s.experimentFor(TAG, `${RUN_BRANCH}--${name}`)!;
+}
+
+describe("the noise floor (policy.baselineEvery: 2)", { timeout: 200_000 }, () => {
+  let kept: Experiment;
+  let remeasure: Experiment;
+
+  it("re-measures nothing before N experiments are decided", async () => {
+    expect(remeasures()).toEqual([]);
+    expect(s.dashboard(TAG)!.body).toContain(
+      "**Noise floor:** not measured yet: the run head is re-measured every 2 experiments",
+    );
+  });
+
+  it("after the second decision, trains the run head again unchanged and closes it unmerged", async () => {
+    kept = await pushAndDecide("lr16", { LEARNING_RATE: "16.0" });
+    expect(kept.state.verdict?.status).toBe("keep");
+    await s.waitFor("a decided re-measurement", () =>
+      remeasures().some((e) => e.state.phase === "decided" && e.pr.state === "closed"),
+    );
+    await s.sandbox.settle({ timeoutMs: 60_000 });
+    expect(remeasures()).toHaveLength(1);
+    remeasure = remeasures()[0];
+    const { state, pr } = remeasure;
+
+    // An empty commit on the run head as it was after the keep: nothing but the head is trained.
+    const head = (await s.sandbox.git.sha(RUN_BRANCH))!;
+    expect(state.base_sha).toBe(head);
+    const [commit] = await s.sandbox.git.log(state.head_sha);
+    expect(commit.parents).toEqual([head]);
+    expect(await s.sandbox.git.readFile(state.head_sha, "train.py")).toBe(
+      await s.sandbox.git.readFile(head, "train.py"),
+    );
+    expect(s.runsFor(pr.pull_request!.head.ref)).toHaveLength(1);
+
+    // Compared with the value the kept experiment recorded, never merged, labelled as what it is.
+    const recorded = kept.state.result!.val_bpb;
+    expect(state.verdict).toMatchObject({ status: "remeasure", best: recorded });
+    expect(state.verdict!.delta).toBeCloseTo(state.result!.val_bpb - recorded, 6);
+    expect(state.result!.val_bpb).not.toBe(recorded);
+    expect(pr.pull_request?.merged).toBe(false);
+    expect(pr.labels).toContain("autoresearch:remeasure");
+    expect(pr.labels).not.toContain("autoresearch:keep");
+    const check = s.sandbox.state
+      .checkRuns(state.head_sha)
+      .find((c) => c.name === "autoresearch / verdict");
+    expect(check).toMatchObject({ conclusion: "neutral" });
+    expect(check?.output?.title).toMatch(
+      /^remeasure: val_bpb \d+\.\d{6} \([+-]\d\.\d{6} from recorded\)$/,
+    );
+  });
+
+  it("keeps the re-measurement out of results.tsv and shows the spread on the dashboard", () => {
+    const rows = ledgerRows(s.ledger(TAG));
+    expect(rows.map((r) => r[4])).toEqual(["baseline", "lr16"]);
+    const dashboard = s.dashboard(TAG)!.body;
+    // One sample: both measurements of the head deviate from their median by half the gap.
+    const mad = Math.abs(remeasure.state.verdict!.delta!) / 2;
+    expect(dashboard).toContain(
+      `**Noise floor:** val_bpb of unchanged code moves by ${mad.toFixed(6)} (median absolute deviation, from 1 re-measurement; the run head is re-measured every 2 experiments)`,
+    );
+    expect(dashboard).toContain("**Experiments:** 2 decided, 2 kept, 0 discarded, 0 crashed");
+    expect(dashboard).toMatch(
+      /\| #\d+ \| re-measure the run head \(noise floor\) \| \d\.\d{6} \| [+-]\d\.\d{6} \| remeasure \|/,
+    );
+    expect(readRunBlock(dashboard)?.status).toBe("running");
+  });
+
+  it("states the next verdict's gain in multiples of the noise floor", async () => {
+    const next = await pushAndDecide("wd", { WEIGHT_DECAY: "0.0005" });
+    const mad = Math.round((Math.abs(remeasure.state.verdict!.delta!) / 2) * 1e6) / 1e6;
+    const verdict = next.state.verdict!;
+    expect(verdict.noise).toBe(mad);
+    const multiple = (Math.abs(verdict.delta!) / mad).toFixed(
+      Math.abs(verdict.delta!) / mad >= 10 ? 0 : 1,
+    );
+    expect(verdict.reason).toContain(
+      `the ${verdict.delta! < 0 ? "gain" : "loss"} is ${multiple}× the noise floor (MAD ${mad.toFixed(6)})`,
+    );
+    const comment = s
+      .appComments(next.pr.number)
+      .find((c) => c.body?.includes("autoresearch:verdict"));
+    expect(comment?.body).toContain(`| delta / noise floor | ${multiple}× |`);
+  });
+
+  it("re-measures again after two more decisions, against the head's own recorded value", async () => {
+    await pushAndDecide("warm", { WARMUP_RATIO: "0.0" });
+    await s.waitFor(
+      "a second decided re-measurement",
+      () => remeasures().filter((e) => e.state.phase === "decided").length === 2,
+    );
+    await s.sandbox.settle({ timeoutMs: 60_000 });
+    const second = remeasures().sort((a, b) => a.state.n - b.state.n)[1];
+    const best = s
+      .experiments(TAG)
+      .filter((e) => e.state.verdict?.status === "keep")
+      .sort((a, b) => (a.state.decided_at ?? "").localeCompare(b.state.decided_at ?? ""))
+      .at(-1)!;
+    expect(second.state.verdict?.best).toBe(best.state.result!.val_bpb);
+    expect(s.dashboard(TAG)!.body).toContain("from 2 re-measurements;");
+    expect(ledgerRows(s.ledger(TAG))).toHaveLength(4);
+  });
+});
