@@ -50672,6 +50672,36 @@ function bestKept(experiments) {
   return kept.at(-1) ?? null;
 }
 
+// src/core/noise.ts
+var isRemeasure = (state) => state.source === "remeasure";
+function noiseFloor(trail) {
+  const groups = /* @__PURE__ */ new Map();
+  let remeasures = 0;
+  for (const { state } of decidedInOrder(trail)) {
+    const recorded = state.verdict.best;
+    if (!isRemeasure(state) || state.verdict.status !== "remeasure" || recorded === null) continue;
+    if (state.result?.status !== "ok") continue;
+    const group = groups.get(recorded) ?? [recorded];
+    group.push(state.result.val_bpb);
+    groups.set(recorded, group);
+    remeasures++;
+  }
+  if (remeasures === 0) return null;
+  const deviations = [...groups.values()].flatMap((values) => {
+    const center = median(values);
+    return values.map((v) => Math.abs(v - center));
+  });
+  return { mad: roundBpb(median(deviations)), remeasures };
+}
+function median(values) {
+  const sorted = [...values].sort((a2, b) => a2 - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+function roundBpb(value) {
+  return Math.round(value * 1e6) / 1e6;
+}
+
 // src/core/propose-prompt.ts
 var MAX_PATCH_CHARS = 8e3;
 function decidedOf(trail) {
@@ -50687,6 +50717,7 @@ function buildPromptData(input2) {
   const rows = ledgerRows(decided);
   const best = bestKept(decided);
   const targets = diffTargets(input2.trail);
+  const noise = noiseFloor(decided);
   const count2 = (status) => rows.filter((r) => r.status === status).length;
   return {
     tag: input2.tag,
@@ -50707,8 +50738,9 @@ function buildPromptData(input2) {
       discarded: count2("discard"),
       crashed: count2("crash")
     },
+    noise: noise === null ? null : formatBpb(noise.mad),
     history: rows.length > 0 ? serializeResults(rows).trimEnd() : null,
-    inFlight: input2.trail.filter((p) => p.open && p.state?.phase !== "decided" && p.state?.phase !== "rejected").map((p) => ({ pr: p.pr, description: cleanDescription(p.state?.description ?? p.title) })),
+    inFlight: input2.trail.filter((p) => p.open && p.state?.phase !== "decided" && p.state?.phase !== "rejected").filter((p) => p.state?.source !== "remeasure").map((p) => ({ pr: p.pr, description: cleanDescription(p.state?.description ?? p.title) })),
     lastKept: promptDiff(targets.kept, input2.patches),
     lastDiscarded: promptDiff(targets.discarded, input2.patches)
   };
@@ -50933,7 +50965,7 @@ async function listRunPulls(gh, runBranch2) {
 }
 
 // src/templates/agent-prompt.hbs
-var agent_prompt_default = '# Autoresearch: propose experiment #{{n}} of run `{{tag}}`\n\nYou are the researcher of an autoresearch run. Make ONE change to the code in the current\ndirectory that you expect to lower `val_bpb`, then stop. You do not train, commit or push:\nautoresearch-bot commits your change as experiment #{{n}}, trains it on a GPU for the fixed\ntime budget, and keeps it only if its `val_bpb` beats the best so far.\n\n{{#if program}}\n## The research program (program.md)\n\n{{program}}\n\n{{/if}}\n## Rules for this step\n\nThese rules win wherever program.md says otherwise (it may describe the whole loop; here you\nmake a single proposal and the bot runs the loop).\n\n- Change only {{allowedPaths}}. Any change to another file rejects the proposal without training.\n- Add no dependencies: use only what the code already imports.\n- One idea per experiment: a small, self-contained change whose effect can be told apart.\n- Simpler is better: equal results with less code is a win; a tiny gain that adds many lines\n  of tricks is not kept.\n- Do not repeat an experiment from the history below: a proposal identical to one already tried\n  is rejected.\n- Leave valid Python: every changed `.py` file is compiled before it is accepted.\n- Leave the change in the working tree: do not commit, push or create branches.\n- Write a one-line description of your change (what it does, e.g. "lower LEARNING_RATE to 0.04")\n  to the file named by `$AUTORESEARCH_DESCRIPTION` ({{descriptionPath}}). It becomes the\n  experiment\'s title and its row in results.tsv.\n\n## Where the run stands\n\nRun branch `{{runBranch}}` at `{{baseSha7}}`: your change is made on top of it.\n{{#if best}}\nBest `val_bpb` so far: **{{best.valBpb}}** from PR #{{best.pr}} ({{best.description}}).\n{{else}}\nNo experiment has been kept yet: the baseline is still being measured.\n{{/if}}\nDecided so far: {{counts.decided}} ({{counts.kept}} kept, {{counts.discarded}} discarded, {{counts.crashed}} crashed). Lower `val_bpb` is better.\n\n## History (results.tsv)\n\n{{#if history}}\n{{fence history "tsv"}}\n{{else}}\nNo experiment has been decided yet.\n{{/if}}\n{{#if inFlight.length}}\n\n## Being trained now (do not propose these again)\n\n{{#each inFlight}}\n- PR #{{pr}}: {{description}}\n{{/each}}\n{{/if}}\n{{#if lastKept}}\n\n## The last kept change: PR #{{lastKept.pr}}, {{lastKept.description}} (val_bpb {{lastKept.valBpb}})\n\n{{#if lastKept.patch}}\n{{fence lastKept.patch "diff"}}\n{{else}}\nNo files changed: it measured the code as it was.\n{{/if}}\n{{/if}}\n{{#if lastDiscarded}}\n\n## The last discarded change: PR #{{lastDiscarded.pr}}, {{lastDiscarded.description}} (val_bpb {{lastDiscarded.valBpb}})\n\n{{#if lastDiscarded.patch}}\n{{fence lastDiscarded.patch "diff"}}\n{{else}}\nNo files changed.\n{{/if}}\n{{/if}}\n';
+var agent_prompt_default = '# Autoresearch: propose experiment #{{n}} of run `{{tag}}`\n\nYou are the researcher of an autoresearch run. Make ONE change to the code in the current\ndirectory that you expect to lower `val_bpb`, then stop. You do not train, commit or push:\nautoresearch-bot commits your change as experiment #{{n}}, trains it on a GPU for the fixed\ntime budget, and keeps it only if its `val_bpb` beats the best so far.\n\n{{#if program}}\n## The research program (program.md)\n\n{{program}}\n\n{{/if}}\n## Rules for this step\n\nThese rules win wherever program.md says otherwise (it may describe the whole loop; here you\nmake a single proposal and the bot runs the loop).\n\n- Change only {{allowedPaths}}. Any change to another file rejects the proposal without training.\n- Add no dependencies: use only what the code already imports.\n- One idea per experiment: a small, self-contained change whose effect can be told apart.\n- Simpler is better: equal results with less code is a win; a tiny gain that adds many lines\n  of tricks is not kept.\n- Do not repeat an experiment from the history below: a proposal identical to one already tried\n  is rejected.\n- Leave valid Python: every changed `.py` file is compiled before it is accepted.\n- Leave the change in the working tree: do not commit, push or create branches.\n- Write a one-line description of your change (what it does, e.g. "lower LEARNING_RATE to 0.04")\n  to the file named by `$AUTORESEARCH_DESCRIPTION` ({{descriptionPath}}). It becomes the\n  experiment\'s title and its row in results.tsv.\n\n## Where the run stands\n\nRun branch `{{runBranch}}` at `{{baseSha7}}`: your change is made on top of it.\n{{#if best}}\nBest `val_bpb` so far: **{{best.valBpb}}** from PR #{{best.pr}} ({{best.description}}).\n{{else}}\nNo experiment has been kept yet: the baseline is still being measured.\n{{/if}}\nDecided so far: {{counts.decided}} ({{counts.kept}} kept, {{counts.discarded}} discarded, {{counts.crashed}} crashed). Lower `val_bpb` is better.\n{{#if noise}}\nNoise floor: training the unchanged run head again moves `val_bpb` by about {{noise}} (median\nabsolute deviation). A gain much smaller than that is luck, not progress: aim higher.\n{{/if}}\n\n## History (results.tsv)\n\n{{#if history}}\n{{fence history "tsv"}}\n{{else}}\nNo experiment has been decided yet.\n{{/if}}\n{{#if inFlight.length}}\n\n## Being trained now (do not propose these again)\n\n{{#each inFlight}}\n- PR #{{pr}}: {{description}}\n{{/each}}\n{{/if}}\n{{#if lastKept}}\n\n## The last kept change: PR #{{lastKept.pr}}, {{lastKept.description}} (val_bpb {{lastKept.valBpb}})\n\n{{#if lastKept.patch}}\n{{fence lastKept.patch "diff"}}\n{{else}}\nNo files changed: it measured the code as it was.\n{{/if}}\n{{/if}}\n{{#if lastDiscarded}}\n\n## The last discarded change: PR #{{lastDiscarded.pr}}, {{lastDiscarded.description}} (val_bpb {{lastDiscarded.valBpb}})\n\n{{#if lastDiscarded.patch}}\n{{fence lastDiscarded.patch "diff"}}\n{{else}}\nNo files changed.\n{{/if}}\n{{/if}}\n';
 
 // src/views/compile-template.ts
 var import_handlebars2 = __toESM(require_lib(), 1);

@@ -1,12 +1,15 @@
 // `npm run demo`: the whole loop on the built-in tiny example, in the sandbox GitHub.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { parse, stringify } from "yaml";
+import { CONFIG_PATH } from "../src/core/config.js";
 import { readRunBlock } from "../src/core/run-state.js";
 import { readStateBlock } from "../src/core/state-block.js";
 import { mulberry32 } from "../src/core/sweep.js";
 import { checkNight } from "./invariants.js";
-import { startNight } from "./night.js";
+import { startNight, TINY_DIR } from "./night.js";
 
 const HELP = `npm run demo -- [options]
 
@@ -23,6 +26,8 @@ loopback, on examples/tiny (a CPU-only model), and checks the night's invariants
   --runner-deaths N  the next N jobs lose their runner mid-run (default 0)
   --api-errors N     the app's next N API requests answer 502 (default 0)
   --restart          restart the app halfway through the night
+  --noise SIGMA      simulated run-to-run noise of val_bpb (examples/tiny's TINY_NOISE; default 0)
+  --baseline-every N re-measure the run head every N experiments: the noise floor (default 0: off)
   --help             this text
 
 Exit code 0 only when every invariant holds.`;
@@ -39,6 +44,8 @@ const { values } = parseArgs({
     "runner-deaths": { type: "string", default: "0" },
     "api-errors": { type: "string", default: "0" },
     restart: { type: "boolean", default: false },
+    noise: { type: "string", default: "0" },
+    "baseline-every": { type: "string", default: "0" },
     help: { type: "boolean", default: false },
   },
 });
@@ -64,6 +71,9 @@ const crashRate = number("crash-rate", 0, 1);
 const out = resolve(String(values.out));
 const tag = "demo";
 
+const noise = number("noise", 0, 1);
+const baselineEvery = number("baseline-every", 0, 1000);
+
 const rolls = mulberry32(seed + 7);
 const started = Date.now();
 console.log(
@@ -73,7 +83,9 @@ const night = await startNight({
   runners,
   seed,
   budgetSeconds: number("budget", 0.1, 60),
+  runnerEnv: noise > 0 ? { TINY_NOISE: String(noise) } : {},
   sandbox: {
+    ...(baselineEvery > 0 ? { seedDir: tinyWithPolicy({ baselineEvery }) } : {}),
     runners: {
       // An injected crash looks to the action exactly like train.py dying with a CUDA error.
       commandWrapper: (command) =>
@@ -155,6 +167,8 @@ try {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\nresults.tsv (${report.experiments.length} PRs, ${seconds} s):\n${report.tsv}`);
   console.log(`wrote ${out}/{results.tsv,progress.svg,pulls.json,dashboard.md}`);
+  const noiseLine = dashboard?.body?.split("\n").find((l) => l.startsWith("**Noise floor:**"));
+  if (noiseLine) console.log(noiseLine.replaceAll("**", ""));
   if (report.problems.length > 0) {
     console.error(
       `\n${report.problems.length} invariant(s) broken:\n- ${report.problems.join("\n- ")}`,
@@ -171,3 +185,16 @@ try {
   await night.stop();
 }
 process.exit(exitCode);
+
+/** A copy of examples/tiny whose config sets `policy` keys over its own. */
+function tinyWithPolicy(policy: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), "demo-seed-"));
+  cpSync(TINY_DIR, dir, {
+    recursive: true,
+    filter: (src) => !/(^|\/)(__pycache__|data)$/.test(src),
+  });
+  const file = join(dir, CONFIG_PATH);
+  const config = parse(readFileSync(file, "utf8")) as { policy?: Record<string, unknown> };
+  writeFileSync(file, stringify({ ...config, policy: { ...config.policy, ...policy } }));
+  return dir;
+}

@@ -33,11 +33,29 @@ export async function checkNight(sandbox: SandboxHandle, tag: string): Promise<N
     if (!merged && state.verdict?.status === "keep" && state.source !== "baseline") {
       problems.push(`#${pr.number} was kept but not merged`);
     }
+    if (
+      state.source === "remeasure" &&
+      state.verdict &&
+      !["remeasure", "crash"].includes(state.verdict.status)
+    ) {
+      problems.push(
+        `#${pr.number} re-measures the run head but its verdict is ${state.verdict.status}`,
+      );
+    }
+  }
+
+  // 1b. A re-measurement trained the run head unchanged: an empty commit on a head of the run.
+  for (const { pr, state } of experiments.filter((e) => e.state.source === "remeasure")) {
+    const commit = await git.readCommit(state.head_sha);
+    const parent = commit.parents[0];
+    if (commit.parents.length !== 1 || !parent || (await git.treeOf(parent)) !== commit.tree) {
+      problems.push(`#${pr.number} re-measures the run head but its commit changes files`);
+    }
   }
 
   // 2. The run branch is exactly the chain of kept experiments.
   const decided = experiments
-    .filter((e) => e.state.phase === "decided")
+    .filter((e) => e.state.phase === "decided" && e.state.source !== "remeasure")
     .sort(
       (a, b) =>
         (a.state.decided_at ?? "").localeCompare(b.state.decided_at ?? "") || a.state.n - b.state.n,
@@ -81,7 +99,7 @@ export async function checkNight(sandbox: SandboxHandle, tag: string): Promise<N
     }
   }
 
-  // 3. results.tsv: one row per decided experiment, in the exact format, keeps strictly improving.
+  // 3. results.tsv: one row per decided experiment (re-measurements are none), in the exact format, keeps strictly improving.
   const tsv = readLedger(sandbox, tag);
   try {
     const rows = parseResults(tsv);

@@ -20,6 +20,8 @@ export interface NightOptions {
   /** Seconds of (compute) budget per training run of the tiny example. */
   budgetSeconds?: number;
   env?: Record<string, string>;
+  /** Extra environment of the runners' jobs, e.g. examples/tiny's TINY_NOISE. */
+  runnerEnv?: Record<string, string>;
   sandbox?: Partial<SandboxOptions>;
 }
 
@@ -56,7 +58,7 @@ export async function startNight(options: NightOptions = {}): Promise<Night> {
     env: { ...options.env, ...options.sandbox?.env },
     runners: {
       count: options.runners ?? 1,
-      env: { AUTORESEARCH_TIME_BUDGET: String(options.budgetSeconds ?? 1) },
+      env: { AUTORESEARCH_TIME_BUDGET: String(options.budgetSeconds ?? 1), ...options.runnerEnv },
       prepareHome: (home) => {
         execFileSync("python3", ["prepare.py"], {
           cwd: TINY_DIR,
@@ -70,8 +72,12 @@ export async function startNight(options: NightOptions = {}): Promise<Night> {
   const dashboardNumber = () =>
     sandbox.state.issues().find((i) => !i.pull_request && readRunBlock(i.body ?? ""))?.number ??
     null;
+  // Experiments only: re-measurements of the run head (policy.baselineEvery) are not counted.
   const decided = () =>
-    sandbox.state.pulls().filter((p) => readStateBlock(p.body ?? "")?.phase === "decided").length;
+    sandbox.state.pulls().filter((p) => {
+      const state = readStateBlock(p.body ?? "");
+      return state?.phase === "decided" && state.source !== "remeasure";
+    }).length;
   return {
     sandbox,
     app: () => {

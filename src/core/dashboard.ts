@@ -162,7 +162,7 @@ function noiseNote(noise: NoiseFloor | null, every: number): string | null {
     every > 0 ? `the run head is re-measured every ${every} experiments` : "re-measuring is off";
   if (noise === null) return every > 0 ? `not measured yet: ${cadence}` : null;
   const runs = `${noise.remeasures} ${noise.remeasures === 1 ? "re-measurement" : "re-measurements"}`;
-  return `val_bpb of unchanged code moves by ${formatBpb(noise.mad)} (median absolute deviation, from ${runs}; ${cadence})`;
+  return `val_bpb of unchanged code moves by ${formatBpb(noise.mad)} (median absolute deviation, from ${runs}; ${cadence}). A Δ's (n×) is that change in multiples of it`;
 }
 
 function row(e: ExperimentSummary): Row {

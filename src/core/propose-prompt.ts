@@ -1,5 +1,6 @@
 import { formatBpb } from "./digest.js";
 import { runBranch } from "./experiment-branch.js";
+import { noiseFloor } from "./noise.js";
 import { cleanDescription, serializeResults } from "./results-tsv.js";
 import { bestKept, type DecidedExperiment, decidedInOrder, ledgerRows } from "./schedule.js";
 import type { ExperimentState } from "./state-block.js";
@@ -37,6 +38,8 @@ export interface AgentPromptData {
   descriptionPath: string;
   best: { valBpb: string; description: string; pr: number } | null;
   counts: { decided: number; kept: number; discarded: number; crashed: number };
+  /** The run's noise floor (MAD of re-measurements of the run head), null before one. */
+  noise: string | null;
   /** results.tsv rebuilt from the trail; null before the first decision. */
   history: string | null;
   inFlight: { pr: number; description: string }[];
@@ -76,6 +79,7 @@ export function buildPromptData(input: PromptInput): AgentPromptData {
   const rows = ledgerRows(decided);
   const best = bestKept(decided);
   const targets = diffTargets(input.trail);
+  const noise = noiseFloor(decided);
   const count = (status: string) => rows.filter((r) => r.status === status).length;
   return {
     tag: input.tag,
@@ -99,9 +103,11 @@ export function buildPromptData(input: PromptInput): AgentPromptData {
       discarded: count("discard"),
       crashed: count("crash"),
     },
+    noise: noise === null ? null : formatBpb(noise.mad),
     history: rows.length > 0 ? serializeResults(rows).trimEnd() : null,
     inFlight: input.trail
       .filter((p) => p.open && p.state?.phase !== "decided" && p.state?.phase !== "rejected")
+      .filter((p) => p.state?.source !== "remeasure")
       .map((p) => ({ pr: p.pr, description: cleanDescription(p.state?.description ?? p.title) })),
     lastKept: promptDiff(targets.kept, input.patches),
     lastDiscarded: promptDiff(targets.discarded, input.patches),

@@ -29,10 +29,14 @@ afterAll(() => stopChecked(s));
 
 const remeasures = () => s.experiments(TAG).filter((e) => e.state.source === "remeasure");
 
-async function pushAndDecide(name: string, constants: Record<string, string>): Promise<Experiment> {
+async function pushAndDecide(
+  name: string,
+  constants: Record<string, string>,
+  options: { settle: boolean } = { settle: true },
+): Promise<Experiment> {
   await s.pushExperiment(TAG, name, { "train.py": setConstants(constants) }, name);
   await s.waitForDecision(TAG, `${RUN_BRANCH}--${name}`, 120_000);
-  await s.sandbox.settle({ timeoutMs: 60_000 });
+  if (options.settle) await s.sandbox.settle({ timeoutMs: 60_000 });
   return s.experimentFor(TAG, `${RUN_BRANCH}--${name}`)!;
 }
 
@@ -43,7 +47,7 @@ describe("the noise floor (policy.baselineEvery: 2)", { timeout: 200_000 }, () =
   it("re-measures nothing before N experiments are decided", async () => {
     expect(remeasures()).toEqual([]);
     expect(s.dashboard(TAG)!.body).toContain(
-      "**Noise floor:** not measured yet: the run head is re-measured every 2 experiments",
+      "**Noise floor:** not measured yet: the run head is re-measured every 2 experiments.",
     );
   });
 
@@ -92,7 +96,7 @@ describe("the noise floor (policy.baselineEvery: 2)", { timeout: 200_000 }, () =
     // One sample: both measurements of the head deviate from their median by half the gap.
     const mad = Math.abs(remeasure.state.verdict!.delta!) / 2;
     expect(dashboard).toContain(
-      `**Noise floor:** val_bpb of unchanged code moves by ${mad.toFixed(6)} (median absolute deviation, from 1 re-measurement; the run head is re-measured every 2 experiments)`,
+      `**Noise floor:** val_bpb of unchanged code moves by ${mad.toFixed(6)} (median absolute deviation, from 1 re-measurement; the run head is re-measured every 2 experiments). A Δ's (n×) is that change in multiples of it.`,
     );
     expect(dashboard).toContain("**Experiments:** 2 decided, 2 kept, 0 discarded, 0 crashed");
     expect(dashboard).toMatch(
@@ -134,5 +138,60 @@ describe("the noise floor (policy.baselineEvery: 2)", { timeout: 200_000 }, () =
     expect(second.state.verdict?.best).toBe(best.state.result!.val_bpb);
     expect(s.dashboard(TAG)!.body).toContain("from 2 re-measurements;");
     expect(ledgerRows(s.ledger(TAG))).toHaveLength(4);
+  });
+
+  it("closes a re-measurement untrained when someone pushes commits onto it", async () => {
+    // The next one is due after two more decisions; hold its training at the gate meanwhile.
+    const maxN = () => Math.max(...s.experiments(TAG).map((e) => e.state.n));
+    await pushAndDecide("ctx", { CONTEXT: "4" });
+    const branch = `${RUN_BRANCH}--${maxN() + 2}-re-measure-the-run-head-noise-floor`;
+    s.closeGate(branch);
+    try {
+      // No settling: the re-measurement's training waits at the gate.
+      await pushAndDecide("bs", { BATCH_SIZE: "16" }, { settle: false });
+      await s.waitFor(
+        "the third re-measurement to train",
+        () => s.experimentFor(TAG, branch)?.state.phase === "training",
+      );
+      const octokit = s.sandbox.octokit("octocat");
+      const repo = { owner: s.sandbox.repo.owner, repo: s.sandbox.repo.name };
+      const head = s.experimentFor(TAG, branch)!.state.head_sha;
+      const { data: parent } = await octokit.git.getCommit({ ...repo, commit_sha: head });
+      const { data: blob } = await octokit.git.createBlob({
+        ...repo,
+        content: setConstants({ LEARNING_RATE: "12.0" })(
+          (await s.sandbox.git.readFile(head, "train.py"))!,
+        ),
+        encoding: "utf-8",
+      });
+      const { data: tree } = await octokit.git.createTree({
+        ...repo,
+        base_tree: parent.tree.sha,
+        tree: [{ path: "train.py", mode: "100644", type: "blob", sha: blob.sha }],
+      });
+      const { data: commit } = await octokit.git.createCommit({
+        ...repo,
+        message: "sneak a change into the re-measurement",
+        tree: tree.sha,
+        parents: [head],
+      });
+      await octokit.git.updateRef({ ...repo, ref: `heads/${branch}`, sha: commit.sha });
+      await s.waitFor("the re-measurement to be closed untrained", () => {
+        const e = s.experimentFor(TAG, branch);
+        return e?.state.phase === "rejected" && e.pr.state === "closed";
+      });
+    } finally {
+      s.openGate(branch);
+    }
+    await s.sandbox.settle({ timeoutMs: 60_000 });
+    const rejected = s.experimentFor(TAG, branch)!;
+    expect(rejected.state.note).toContain("new commits on a re-measurement of the run head");
+    expect(rejected.state.verdict).toBeNull();
+    expect(rejected.pr.pull_request?.merged).toBe(false);
+    // It never measured anything, so the run head is still due: a fresh one takes its place.
+    const decidedRemeasures = remeasures().filter((e) => e.state.phase === "decided");
+    expect(decidedRemeasures).toHaveLength(3);
+    expect(decidedRemeasures.at(-1)!.state.n).toBeGreaterThan(rejected.state.n);
+    expect(s.dashboard(TAG)!.body).toContain("from 3 re-measurements;");
   });
 });

@@ -192,12 +192,12 @@ describe("buildDashboard: the noise floor (policy.baselineEvery)", () => {
     [
       "measured",
       { baselineEvery: 5, noise: { mad: 0.0006, remeasures: 1 } },
-      "val_bpb of unchanged code moves by 0.000600 (median absolute deviation, from 1 re-measurement; the run head is re-measured every 5 experiments)",
+      "val_bpb of unchanged code moves by 0.000600 (median absolute deviation, from 1 re-measurement; the run head is re-measured every 5 experiments). A Δ's (n×) is that change in multiples of it",
     ],
     [
       "measured, then turned off",
       { baselineEvery: 0, noise: { mad: 0.0006, remeasures: 3 } },
-      "val_bpb of unchanged code moves by 0.000600 (median absolute deviation, from 3 re-measurements; re-measuring is off)",
+      "val_bpb of unchanged code moves by 0.000600 (median absolute deviation, from 3 re-measurements; re-measuring is off). A Δ's (n×) is that change in multiples of it",
     ],
   ])("%s", (_name, over, expected) => {
     expect(buildDashboard(input(over)).noiseNote).toBe(expected);

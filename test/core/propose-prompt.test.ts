@@ -142,6 +142,36 @@ describe("buildPromptData", () => {
     ]);
   });
 
+  it("gives the noise floor and leaves re-measurements of the run head out", () => {
+    const remeasured: TrailPull = {
+      pr: 17,
+      title: "re-measure the run head (noise floor)",
+      open: false,
+      state: state(6, "re-measure the run head (noise floor)", {
+        source: "remeasure",
+        phase: "decided",
+        result: result(6, 0.9944),
+        verdict: { status: "remeasure", reason: "…", delta: 0.0012, best: 0.9932, flags: [] },
+        decided_at: "2025-11-26T02:06:00Z",
+      }),
+    };
+    const waiting: TrailPull = {
+      pr: 18,
+      title: "re-measure the run head (noise floor)",
+      open: true,
+      state: state(7, "re-measure the run head (noise floor)", { source: "remeasure" }),
+    };
+    const data = buildPromptData(input({ trail: [...trail, remeasured, waiting] }));
+    expect(data.noise).toBe("0.000600");
+    expect(data.counts.decided).toBe(4);
+    expect(data.history).not.toContain("re-measure");
+    expect(data.inFlight.map((e) => e.pr)).toEqual([14, 15]);
+    expect(renderAgentPrompt(data)).toContain(
+      "Noise floor: training the unchanged run head again moves `val_bpb` by about 0.000600",
+    );
+    expect(buildPromptData(input()).noise).toBeNull();
+  });
+
   it("says so when nothing was decided yet and there is no program.md", () => {
     const data = buildPromptData(input({ trail: [], program: "  \n", patches: new Map() }));
     expect(data).toMatchObject({
