@@ -1,0 +1,149 @@
+// A night with the noise floor on (policy.baselineEvery) and simulated run-to-run noise, on two
+// runners at concurrency 2: re-measurements train beside experiments, the run head moves under
+// them, and every invariant still holds. The real app, the real bundled action, examples/tiny.
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkNight, type NightReport, readLedger } from "../../sandbox/invariants.js";
+import { type Night, startNight, TINY_DIR } from "../../sandbox/night.js";
+import { parseResults } from "../../src/core/results-tsv.js";
+import { type ExperimentState, readStateBlock } from "../../src/core/state-block.js";
+
+const TAG = "noisy";
+const RUN_BRANCH = `autoresearch/${TAG}`;
+const WAIT_MS = 120_000;
+const NIGHT_MS = 200_000;
+
+function tinyWithBaselineEvery(): string {
+  const dir = mkdtempSync(join(tmpdir(), "noise-seed-"));
+  cpSync(TINY_DIR, dir, { recursive: true });
+  writeFileSync(
+    join(dir, ".github/autoresearch.yml"),
+    [
+      "workflow: autoresearch.yml",
+      "allowedPaths: [train.py]",
+      "concurrency: 2",
+      "queueDepth: 1",
+      "timeoutMinutes: 2",
+      "proposer: sweep",
+      "policy:",
+      "  minImprovement: 0.0005",
+      "  baselineEvery: 2",
+      "",
+    ].join("\n"),
+  );
+  return dir;
+}
+
+interface Experiment {
+  number: number;
+  merged: boolean;
+  state: ExperimentState;
+}
+
+function experiments(night: Night): Experiment[] {
+  return night.sandbox.state
+    .pulls()
+    .filter((p) => p.pull_request?.base.ref === RUN_BRANCH)
+    .flatMap((p) => {
+      const state = readStateBlock(p.body ?? "");
+      return state ? [{ number: p.number, merged: p.pull_request?.merged === true, state }] : [];
+    });
+}
+
+function trail(night: Night): string {
+  return experiments(night)
+    .sort((a, b) => a.state.n - b.state.n)
+    .map(
+      ({ number, state: s }) =>
+        `#${number} ${s.source} ${s.phase} x${s.attempts} ${s.verdict?.status ?? "-"}: ${s.verdict?.reason ?? s.note ?? s.description}`,
+    )
+    .join("\n");
+}
+
+describe("a noisy night with policy.baselineEvery on two runners", () => {
+  let seedDir: string;
+  let night: Night;
+  let report: NightReport;
+  let dashboard = "";
+
+  beforeAll(async () => {
+    seedDir = tinyWithBaselineEvery();
+    night = await startNight({
+      seed: 3,
+      runners: 2,
+      budgetSeconds: 0.5,
+      runnerEnv: { TINY_NOISE: "0.004" },
+      sandbox: { seedDir },
+    });
+    const issue = await night.sandbox.human.openIssue("Research the tiny model, noise and all");
+    await night.say(issue, `/autoresearch start ${TAG}`);
+    await night.waitForDecided(8, WAIT_MS);
+    await night.stopRun(WAIT_MS);
+    report = await checkNight(night.sandbox, TAG);
+    dashboard = night.sandbox.state.issue(night.dashboardNumber()!).body ?? "";
+    console.log(`--- final dashboard ---\n${dashboard}\n--- trail ---\n${trail(night)}`);
+  }, NIGHT_MS);
+
+  afterAll(async () => {
+    await night?.stop();
+    if (seedDir) rmSync(seedDir, { recursive: true, force: true });
+  });
+
+  it("ends with every invariant holding and no contract violation", () => {
+    expect(report.problems, trail(night)).toEqual([]);
+    night.sandbox.assertNoViolations();
+  });
+
+  it("re-measured the run head, never merged one, and kept them out of results.tsv", () => {
+    const remeasures = experiments(night).filter((e) => e.state.source === "remeasure");
+    const measured = remeasures.filter((e) => e.state.verdict?.status === "remeasure");
+    expect(measured.length, trail(night)).toBeGreaterThanOrEqual(2);
+    expect(remeasures.some((e) => e.merged)).toBe(false);
+    const rows = parseResults(readLedger(night.sandbox, TAG));
+    const commits = new Set(rows.map((r) => r.commit));
+    for (const e of measured) {
+      expect(commits.has(e.state.head_sha.slice(0, 7)), `#${e.number}`).toBe(false);
+    }
+    expect(rows).toHaveLength(night.decided());
+  });
+
+  it("compared each re-measurement with a value the run really kept", () => {
+    const kept = new Set(
+      experiments(night)
+        .filter((e) => e.state.verdict?.status === "keep")
+        .map((e) => e.state.result!.val_bpb),
+    );
+    for (const e of experiments(night).filter((x) => x.state.verdict?.status === "remeasure")) {
+      expect(
+        kept.has(e.state.verdict!.best!),
+        `#${e.number} against ${e.state.verdict!.best}`,
+      ).toBe(true);
+    }
+  });
+
+  it("shows the noise floor, and verdicts after it state their gain in multiples of it", () => {
+    expect(dashboard).toMatch(
+      /\*\*Noise floor:\*\* val_bpb of unchanged code moves by \d\.\d{6} \(median absolute deviation, from \d+ re-measurements?;/,
+    );
+    const firstMeasured = Math.min(
+      ...experiments(night)
+        .filter((e) => e.state.verdict?.status === "remeasure")
+        .map((e) => Date.parse(e.state.decided_at!)),
+    );
+    const later = experiments(night).filter(
+      (e) =>
+        e.state.source !== "remeasure" &&
+        e.state.result?.status === "ok" &&
+        Date.parse(e.state.decided_at ?? "") > firstMeasured,
+    );
+    expect(later.length, trail(night)).toBeGreaterThanOrEqual(1);
+    for (const e of later) {
+      expect(e.state.verdict?.noise, `#${e.number}`).toEqual(expect.any(Number));
+      expect(e.state.verdict?.reason, `#${e.number}`).toMatch(
+        /the (gain|loss) is [\d.]+× the noise floor/,
+      );
+    }
+  });
+});
