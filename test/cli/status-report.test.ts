@@ -183,6 +183,31 @@ describe("status report", () => {
     `);
   });
 
+  it("gives the noise floor and does not count re-measurements of the run head", () => {
+    const remeasure = (number: number, n: number, val: number, at: string): StatusPull => {
+      const p = decided(number, n, "re-measure the run head (noise floor)", "remeasure", val, at);
+      const verdict = { ...p.experiment!.verdict!, best: 0.9932, delta: val - 0.9932 };
+      return { ...p, experiment: { ...p.experiment!, source: "remeasure", verdict } };
+    };
+    const report = buildStatusReport({
+      ...input,
+      pulls: [
+        ...PULLS,
+        remeasure(11, 8, 0.9944, "2025-11-26T20:40:00.000Z"),
+        remeasure(12, 9, 0.9928, "2025-11-26T20:50:00.000Z"),
+      ],
+    });
+    // Values 0.9932, 0.9944, 0.9928: median 0.9932, deviations 0, 0.0012, 0.0004 → 0.0004.
+    expect(report.noise_floor).toEqual({ mad: 0.0004, remeasures: 2 });
+    expect(report.counts).toMatchObject({ decided: 4, kept: 2, discarded: 1, crashed: 1 });
+    expect(report.last_verdicts[0]).toMatchObject({ pr: 12, status: "remeasure" });
+    const text = formatStatusReport(report);
+    expect(text).toContain(
+      "  noise      val_bpb MAD 0.000400 from 2 re-measurements of the run head\n",
+    );
+    expect(buildStatusReport(input).noise_floor).toBeNull();
+  });
+
   it("says so when nothing happened yet", () => {
     const text = formatStatusReport(
       buildStatusReport({ ...input, run: { ...RUN, status: "paused", notes: [] }, pulls: [] }),

@@ -119,13 +119,24 @@ async function withHeartbeat(night: Night, everyMs: number, wait: () => Promise<
 interface Announcement {
   event: string;
   action: unknown;
+  /** The PR or workflow run it is about, for the failure message. */
+  note?: string;
 }
 
 /** Every event the sandbox announces, in order (before webhook delivery reorders anything). */
 function recordAnnouncements(night: Night): Announcement[] {
   const seen: Announcement[] = [];
   night.sandbox.world.onEvent((event, payload) => {
-    seen.push({ event, action: payload.action });
+    const p = payload as {
+      pull_request?: { number: number; head: { ref: string } };
+      workflow_run?: { id: number; head_branch: string };
+    };
+    const note = p.pull_request
+      ? `#${p.pull_request.number} ${p.pull_request.head.ref}`
+      : p.workflow_run
+        ? `run ${p.workflow_run.id} ${p.workflow_run.head_branch}`
+        : undefined;
+    seen.push({ event, action: payload.action, note });
   });
   return seen;
 }
@@ -255,7 +266,10 @@ describe("nights", () => {
           } else if (event === "pull_request" && action === "opened") gap?.push("PR opened");
         }
         expect(gaps.length).toBeGreaterThanOrEqual(2);
-        expect(gaps.filter((g) => g.length > 0)).toEqual([]);
+        expect(
+          gaps.filter((g) => g.length > 0),
+          seen.map((a) => `${a.event}.${a.action ?? ""}${a.note ? ` ${a.note}` : ""}`).join("\n"),
+        ).toEqual([]);
       } finally {
         await night.stop();
       }
