@@ -195,3 +195,40 @@ describe("the noise floor (policy.baselineEvery: 2)", { timeout: 200_000 }, () =
     expect(s.dashboard(TAG)!.body).toContain("from 3 re-measurements;");
   });
 });
+
+describe("a re-measurement that crashes", { timeout: 200_000 }, () => {
+  let c: Scenario;
+  beforeAll(async () => {
+    c = await startScenario({
+      config: { proposer: "none", policy: { baselineEvery: 1 } },
+      sandbox: {
+        runners: {
+          // Only the re-measurement's training dies, the way a flaky GPU would take it down.
+          commandWrapper: (command) =>
+            `case "$GITHUB_REF_NAME" in *re-measure*) python3 -c "import sys; print('Traceback (most recent call last):'); print('RuntimeError: CUDA error: unspecified launch failure'); sys.exit(1)";; *) ${command};; esac`,
+        },
+      },
+    });
+    await startPastBaseline(c, TAG);
+    await c.waitFor("the re-measurement to be decided", () =>
+      c.experiments(TAG).some((e) => e.state.source === "remeasure" && e.state.phase === "decided"),
+    );
+    await c.sandbox.settle({ timeoutMs: 60_000 });
+  }, 200_000);
+  afterAll(() => stopChecked(c));
+
+  it("is a crash on its PR, not a crashed experiment, and is not retried at once", () => {
+    const all = c.experiments(TAG).filter((e) => e.state.source === "remeasure");
+    expect(all).toHaveLength(1);
+    const [{ state, pr }] = all;
+    expect(state.verdict).toMatchObject({ status: "crash", flags: ["remeasure"] });
+    expect(state.verdict?.reason).toContain("CUDA error: unspecified launch failure");
+    expect(pr.state).toBe("closed");
+    expect(pr.pull_request?.merged).toBe(false);
+    expect(pr.labels).toContain("autoresearch:crash");
+    const dashboard = c.dashboard(TAG)!.body;
+    expect(dashboard).toContain("**Experiments:** 1 decided, 1 kept, 0 discarded, 0 crashed");
+    expect(dashboard).toContain("**Noise floor:** not measured yet");
+    expect(ledgerRows(c.ledger(TAG)).map((r) => r[3])).toEqual(["keep"]);
+  });
+});
