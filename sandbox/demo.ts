@@ -30,25 +30,10 @@ loopback, on examples/tiny (a CPU-only model), and checks the night's invariants
   --baseline-every N re-measure the run head every N experiments: the noise floor (default 0: off)
   --help             this text
 
-Exit code 0 only when every invariant holds.`;
+Exit codes: 0 every invariant holds · 1 an invariant broke or the demo failed · 2 a bad flag.`;
 
-const { values } = parseArgs({
-  options: {
-    experiments: { type: "string", default: "8" },
-    runners: { type: "string", default: "1" },
-    seed: { type: "string", default: "1" },
-    budget: { type: "string", default: "1" },
-    out: { type: "string", default: "demo-out" },
-    "crash-rate": { type: "string", default: "0" },
-    duplicates: { type: "string", default: "0" },
-    "runner-deaths": { type: "string", default: "0" },
-    "api-errors": { type: "string", default: "0" },
-    restart: { type: "boolean", default: false },
-    noise: { type: "string", default: "0" },
-    "baseline-every": { type: "string", default: "0" },
-    help: { type: "boolean", default: false },
-  },
-});
+const values = parseFlags();
+
 if (values.help) {
   console.log(HELP);
   process.exit(0);
@@ -197,4 +182,30 @@ function tinyWithPolicy(policy: Record<string, unknown>): string {
   const config = parse(readFileSync(file, "utf8")) as { policy?: Record<string, unknown> };
   writeFileSync(file, stringify({ ...config, policy: { ...config.policy, ...policy } }));
   return dir;
+}
+
+/** The flags, or exit 2 with what was wrong (an unknown flag, a missing value) and where to look. */
+function parseFlags() {
+  try {
+    return parseArgs({
+      options: {
+        experiments: { type: "string", default: "8" },
+        runners: { type: "string", default: "1" },
+        seed: { type: "string", default: "1" },
+        budget: { type: "string", default: "1" },
+        out: { type: "string", default: "demo-out" },
+        "crash-rate": { type: "string", default: "0" },
+        duplicates: { type: "string", default: "0" },
+        "runner-deaths": { type: "string", default: "0" },
+        "api-errors": { type: "string", default: "0" },
+        restart: { type: "boolean", default: false },
+        noise: { type: "string", default: "0" },
+        "baseline-every": { type: "string", default: "0" },
+        help: { type: "boolean", default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\nsee --help`);
+    process.exit(2);
+  }
 }
