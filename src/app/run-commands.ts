@@ -1,4 +1,5 @@
 import type { Command } from "../core/commands.js";
+import { noiseFloor, noiseFloorText } from "../core/noise.js";
 import { replyMarker } from "../core/reply-marker.js";
 import type { RunStatus } from "../core/run-state.js";
 import { withRunBlock } from "../core/run-state.js";
@@ -59,6 +60,7 @@ export async function runCommand(
     return `🔁 Rebuilt \`results.tsv\` and the dashboard from ${tracked.length} PRs: ${rows.length} rows.`;
   }
   const kept = rows.filter((r) => r.status === "keep");
+  const noise = noiseFloor(trailOf(tracked));
   const inFlight = tracked
     .filter((p) => p.state === "open" && p.experiment.phase === "training")
     .map((p) => `#${p.number}`);
@@ -70,5 +72,6 @@ export async function runCommand(
     `- best val_bpb: ${kept.at(-1)?.valBpb.toFixed(6) ?? "—"} (${kept.at(-1)?.description ?? "no keep yet"})`,
     `- decided: ${rows.length} (${kept.length} kept)`,
     `- in flight: ${inFlight.join(", ") || "none"}; queued: ${queued.join(", ") || "none"}`,
+    ...(noise ? [`- noise floor: ${noiseFloorText(noise)}`] : []),
   ].join("\n");
 }

@@ -1,6 +1,6 @@
 /** `autoresearch status`: a run's state from its dashboard and PR trail. Pure: data in, text out. */
 import { formatBpb, formatDelta } from "../core/digest.js";
-import { isRemeasure, noiseFloor } from "../core/noise.js";
+import { isRemeasure, noiseFloor, noiseFloorText } from "../core/noise.js";
 import type { RunState } from "../core/run-state.js";
 import { bestKept, type DecidedExperiment, decidedInOrder } from "../core/schedule.js";
 import type { ExperimentState, VerdictStatus } from "../core/state-block.js";
@@ -165,14 +165,7 @@ export function formatStatusReport(report: StatusReport): string {
       `${c.decided}: ${c.kept} kept, ${c.discarded} discarded, ${c.crashed} crashed` +
         (c.rejected > 0 ? `; ${c.rejected} closed without training` : ""),
     ),
-    ...(report.noise_floor
-      ? [
-          field(
-            "noise",
-            `val_bpb MAD ${formatBpb(report.noise_floor.mad)} from ${report.noise_floor.remeasures} re-measurements of the run head`,
-          ),
-        ]
-      : []),
+    ...(report.noise_floor ? [field("noise", noiseFloorText(report.noise_floor))] : []),
     ...list(
       "in flight",
       report.in_flight.map(

@@ -72,6 +72,12 @@ export function recordedValueAt(
   return kept.at(-1)?.state.result?.val_bpb ?? null;
 }
 
+/** "val_bpb MAD 0.000600 from 2 re-measurements of the run head": the floor in one line. */
+export function noiseFloorText(noise: NoiseFloor): string {
+  const runs = noise.remeasures === 1 ? "re-measurement" : "re-measurements";
+  return `val_bpb MAD ${formatBpb(noise.mad)} from ${noise.remeasures} ${runs} of the run head`;
+}
+
 /** "the gain is 2.4× the noise floor (MAD 0.001200)": a verdict's change against the noise. */
 export function noiseMultipleText(delta: number, noise: number): string {
   const floor = `MAD ${formatBpb(noise)}`;

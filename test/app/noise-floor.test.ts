@@ -105,6 +105,15 @@ describe("the noise floor (policy.baselineEvery: 2)", { timeout: 200_000 }, () =
     expect(readRunBlock(dashboard)?.status).toBe("running");
   });
 
+  it("answers /autoresearch status with the noise floor, counting experiments only", async () => {
+    const reply = await s.command(TAG, "/autoresearch status");
+    const mad = (Math.abs(remeasure.state.verdict!.delta!) / 2).toFixed(6);
+    expect(reply).toContain("- decided: 2 (2 kept)");
+    expect(reply).toContain(
+      `- noise floor: val_bpb MAD ${mad} from 1 re-measurement of the run head`,
+    );
+  });
+
   it("states the next verdict's gain in multiples of the noise floor", async () => {
     const next = await pushAndDecide("wd", { WEIGHT_DECAY: "0.0005" });
     const mad = Math.round((Math.abs(remeasure.state.verdict!.delta!) / 2) * 1e6) / 1e6;

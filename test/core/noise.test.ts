@@ -3,6 +3,7 @@ import { DEFAULT_CONFIG } from "../../src/core/config.js";
 import { decide, decideRemeasure } from "../../src/core/decide.js";
 import {
   noiseFloor,
+  noiseFloorText,
   noiseMultiple,
   noiseMultipleText,
   recordedValueAt,
@@ -146,6 +147,15 @@ describe("recordedValueAt: the kept value the re-measurement trained", () => {
     ["never dispatched: the current best", null, 0.9],
   ])("%s", (_name, dispatchedAt, expected) => {
     expect(recordedValueAt(trail, dispatchedAt)).toBe(expected);
+  });
+});
+
+describe("noiseFloorText", () => {
+  it.each([
+    [{ mad: 0.0006, remeasures: 1 }, "val_bpb MAD 0.000600 from 1 re-measurement of the run head"],
+    [{ mad: 0.0012, remeasures: 3 }, "val_bpb MAD 0.001200 from 3 re-measurements of the run head"],
+  ])("%j", (noise, expected) => {
+    expect(noiseFloorText(noise)).toBe(expected);
   });
 });
 
