@@ -50675,23 +50675,32 @@ function bestKept(experiments) {
 // src/core/noise.ts
 var isRemeasure = (state) => state.source === "remeasure";
 function noiseFloor(trail) {
-  const groups = /* @__PURE__ */ new Map();
+  const heads = /* @__PURE__ */ new Map();
+  const groups = [];
   let remeasures = 0;
+  let confirmed = 0;
   for (const { state } of decidedInOrder(trail)) {
+    if (!isRemeasure(state)) {
+      if ((state.runs?.length ?? 0) > 1) {
+        groups.push(state.runs);
+        confirmed++;
+      }
+      continue;
+    }
     const recorded = state.verdict.best;
-    if (!isRemeasure(state) || state.verdict.status !== "remeasure" || recorded === null) continue;
+    if (state.verdict.status !== "remeasure" || recorded === null) continue;
     if (state.result?.status !== "ok") continue;
-    const group = groups.get(recorded) ?? [recorded];
+    const group = heads.get(recorded) ?? [recorded];
     group.push(state.result.val_bpb);
-    groups.set(recorded, group);
+    heads.set(recorded, group);
     remeasures++;
   }
-  if (remeasures === 0) return null;
-  const deviations = [...groups.values()].flatMap((values) => {
+  if (remeasures + confirmed === 0) return null;
+  const deviations = [...heads.values(), ...groups].flatMap((values) => {
     const center = median(values);
     return values.map((v) => Math.abs(v - center));
   });
-  return { mad: roundBpb(median(deviations)), remeasures };
+  return { mad: roundBpb(median(deviations)), remeasures, confirmed };
 }
 function median(values) {
   const sorted = [...values].sort((a2, b) => a2 - b);
@@ -50902,6 +50911,8 @@ var ExperimentStateSchema = external_exports.object({
   decided_at: external_exports.string().nullish(),
   /** val_bpb of earlier runs of this head that policy.confirm asked for, oldest first. */
   confirmations: external_exports.array(external_exports.number()).nullish(),
+  /** Every val_bpb of the head it was decided on, oldest first, when policy.confirm trained it more than once. */
+  runs: external_exports.array(external_exports.number()).nullish(),
   /** Why it never trained (rejected) or was closed without a verdict (superseded, stopped). */
   note: external_exports.string().nullish()
 });

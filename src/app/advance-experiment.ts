@@ -159,7 +159,8 @@ async function judge(pass: RunPass, pull: Tracked, result: TrainResult): Promise
             message: `mean of ${runs.length} runs: ${result.message}`,
           }
         : result;
-    return recordVerdict(pass, pull, measured, decision.verdict);
+    const repeated = result.status === "ok" && runs.length > 1 ? runs : null;
+    return recordVerdict(pass, pull, measured, decision.verdict, repeated);
   }
   if (decision.kind === "confirm") {
     log(pass, `#${pull.number}: ${decision.reason}`);

@@ -14,9 +14,12 @@ export async function recordVerdict(
   pull: Tracked,
   result: TrainResult,
   verdict: Verdict,
+  /** Every val_bpb it was decided on, when it was trained more than once (policy.confirm). */
+  runs: readonly number[] | null = null,
 ): Promise<void> {
   const state: ExperimentState = {
     ...pull.experiment,
+    ...(runs === null ? {} : { runs: [...runs] }),
     phase: "decided",
     result,
     verdict,
@@ -173,6 +176,7 @@ export function requeued(state: ExperimentState, headSha: string, note: string):
     decided_at: null,
     infra_failures: 0,
     confirmations: [],
+    runs: null,
     note,
   };
 }

@@ -33,7 +33,7 @@ export interface StatusReport {
   started_by: string;
   best: { pr: number; n: number; description: string; val_bpb: number; commit: string } | null;
   /** Median absolute deviation of re-measurements of the run head (policy.baselineEvery). */
-  noise_floor: { mad: number; remeasures: number } | null;
+  noise_floor: { mad: number; remeasures: number; confirmed: number } | null;
   counts: {
     decided: number;
     kept: number;
@@ -116,7 +116,7 @@ export function buildStatusReport(input: StatusInput): StatusReport {
       in_flight: inPhase("training").length,
       queued: inPhase("queued").length,
     },
-    noise_floor: noise === null ? null : { mad: noise.mad, remeasures: noise.remeasures },
+    noise_floor: noise,
     in_flight: inPhase("training").map((p) => ({
       pr: p.number,
       n: p.experiment.n,

@@ -67,7 +67,7 @@ const PolicySchema = z.strictObject({
     .max(1000)
     .default(0)
     .describe(
-      "Every this many decided experiments, the run head is trained again unchanged (a PR that is never merged and stays out of results.tsv). The spread of these re-measurements is the noise floor (median absolute deviation) on the dashboard, and each verdict states its gain in multiples of it. 0 turns it off.",
+      "Every this many decided experiments, the run head is trained again unchanged (a PR that is never merged and stays out of results.tsv). The spread of these re-measurements (and of confirm's repeated runs) is the noise floor (median absolute deviation) on the dashboard, and each verdict states its gain in multiples of it. 0 turns it off.",
     ),
 });
 

@@ -1,5 +1,5 @@
 import { formatBpb, formatDelta } from "./digest.js";
-import { type NoiseFloor, noiseMultiple } from "./noise.js";
+import { type NoiseFloor, noiseMultiple, noiseSources } from "./noise.js";
 import type { RunState } from "./run-state.js";
 
 /** GitHub refuses issue bodies longer than this. */
@@ -161,8 +161,10 @@ function noiseNote(noise: NoiseFloor | null, every: number): string | null {
   const cadence =
     every > 0 ? `the run head is re-measured every ${every} experiments` : "re-measuring is off";
   if (noise === null) return every > 0 ? `not measured yet: ${cadence}` : null;
-  const runs = `${noise.remeasures} ${noise.remeasures === 1 ? "re-measurement" : "re-measurements"}`;
-  return `val_bpb of unchanged code moves by ${formatBpb(noise.mad)} (median absolute deviation, from ${runs}; ${cadence}). A Δ's (n×) is that change in multiples of it`;
+  const moves = `val_bpb of unchanged code moves by ${formatBpb(noise.mad)} (median absolute deviation, from ${noiseSources(noise)}; ${cadence})`;
+  return noise.mad > 0
+    ? `${moves}. A Δ's (n×) is that change in multiples of it`
+    : `${moves}: repeated trainings agree exactly, so no Δ is stated in multiples of it`;
 }
 
 function row(e: ExperimentSummary): Row {

@@ -6,36 +6,48 @@ import type { ExperimentState } from "./state-block.js";
 
 export interface NoiseFloor {
   /**
-   * Median absolute deviation of val_bpb: every measurement of the same code (the kept value of
-   * a run head and its re-measurements) against that code's median, pooled over the run.
+   * Median absolute deviation of val_bpb: every measurement of the same code against that code's
+   * median, pooled over the run. The same code is a run head (its kept value and re-measurements)
+   * or a change policy.confirm trained more than once.
    */
   mad: number;
-  /** Re-measurements it is computed from. */
+  /** Re-measurements of the run head among the samples. */
   remeasures: number;
+  /** Experiments policy.confirm trained more than once, among the samples. */
+  confirmed: number;
 }
 
 export const isRemeasure = (state: ExperimentState): boolean => state.source === "remeasure";
 
-/** The run's noise floor from its trail, or null before the first successful re-measurement. */
+/** The run's noise floor from its trail, or null before any code was measured twice. */
 export function noiseFloor(trail: readonly DecidedExperiment[]): NoiseFloor | null {
-  // One group per re-measured value: the value the kept experiment recorded, then each re-run.
-  const groups = new Map<number, number[]>();
+  // A run head's group: the value its kept experiment recorded, then each re-measurement.
+  const heads = new Map<number, number[]>();
+  const groups: number[][] = [];
   let remeasures = 0;
+  let confirmed = 0;
   for (const { state } of decidedInOrder(trail)) {
+    if (!isRemeasure(state)) {
+      if ((state.runs?.length ?? 0) > 1) {
+        groups.push(state.runs!);
+        confirmed++;
+      }
+      continue;
+    }
     const recorded = state.verdict!.best;
-    if (!isRemeasure(state) || state.verdict!.status !== "remeasure" || recorded === null) continue;
+    if (state.verdict!.status !== "remeasure" || recorded === null) continue;
     if (state.result?.status !== "ok") continue;
-    const group = groups.get(recorded) ?? [recorded];
+    const group = heads.get(recorded) ?? [recorded];
     group.push(state.result.val_bpb);
-    groups.set(recorded, group);
+    heads.set(recorded, group);
     remeasures++;
   }
-  if (remeasures === 0) return null;
-  const deviations = [...groups.values()].flatMap((values) => {
+  if (remeasures + confirmed === 0) return null;
+  const deviations = [...heads.values(), ...groups].flatMap((values) => {
     const center = median(values);
     return values.map((v) => Math.abs(v - center));
   });
-  return { mad: roundBpb(median(deviations)), remeasures };
+  return { mad: roundBpb(median(deviations)), remeasures, confirmed };
 }
 
 /**
@@ -74,15 +86,32 @@ export function recordedValueAt(
 
 /** "val_bpb MAD 0.000600 from 2 re-measurements of the run head": the floor in one line. */
 export function noiseFloorText(noise: NoiseFloor): string {
-  const runs = noise.remeasures === 1 ? "re-measurement" : "re-measurements";
-  return `val_bpb MAD ${formatBpb(noise.mad)} from ${noise.remeasures} ${runs} of the run head`;
+  return `val_bpb MAD ${formatBpb(noise.mad)} from ${noiseSources(noise)}`;
+}
+
+/** What the floor was measured from: "2 re-measurements of the run head and 1 confirmed change". */
+export function noiseSources(noise: NoiseFloor): string {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const remeasured =
+    noise.remeasures > 0
+      ? plural(
+          noise.remeasures,
+          "re-measurement of the run head",
+          "re-measurements of the run head",
+        )
+      : null;
+  const confirmed =
+    noise.confirmed > 0
+      ? `the repeated runs of ${plural(noise.confirmed, "confirmed change", "confirmed changes")}`
+      : null;
+  return [remeasured, confirmed].filter((part) => part !== null).join(" and ");
 }
 
 /** "the gain is 2.4× the noise floor (MAD 0.001200)": a verdict's change against the noise. */
 export function noiseMultipleText(delta: number, noise: number): string {
   const floor = `MAD ${formatBpb(noise)}`;
   if (noise <= 0) {
-    return `re-measurements of the run head have matched exactly so far (noise floor ${floor})`;
+    return `repeated trainings of unchanged code have matched exactly so far (noise floor ${floor})`;
   }
   const multiple = `${formatMultiple(Math.abs(delta) / noise)} the noise floor (${floor})`;
   if (delta < 0) return `the gain is ${multiple}`;

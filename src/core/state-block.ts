@@ -53,6 +53,8 @@ export const ExperimentStateSchema = z.object({
   decided_at: z.string().nullish(),
   /** val_bpb of earlier runs of this head that policy.confirm asked for, oldest first. */
   confirmations: z.array(z.number()).nullish(),
+  /** Every val_bpb of the head it was decided on, oldest first, when policy.confirm trained it more than once. */
+  runs: z.array(z.number()).nullish(),
   /** Why it never trained (rejected) or was closed without a verdict (superseded, stopped). */
   note: z.string().nullish(),
 });

@@ -96,7 +96,7 @@ describe("the noise floor (policy.baselineEvery: 2)", { timeout: 200_000 }, () =
     // One sample: both measurements of the head deviate from their median by half the gap.
     const mad = Math.abs(remeasure.state.verdict!.delta!) / 2;
     expect(dashboard).toContain(
-      `**Noise floor:** val_bpb of unchanged code moves by ${mad.toFixed(6)} (median absolute deviation, from 1 re-measurement; the run head is re-measured every 2 experiments). A Δ's (n×) is that change in multiples of it.`,
+      `**Noise floor:** val_bpb of unchanged code moves by ${mad.toFixed(6)} (median absolute deviation, from 1 re-measurement of the run head; the run head is re-measured every 2 experiments). A Δ's (n×) is that change in multiples of it.`,
     );
     expect(dashboard).toContain("**Experiments:** 2 decided, 2 kept, 0 discarded, 0 crashed");
     expect(dashboard).toMatch(
@@ -145,7 +145,7 @@ describe("the noise floor (policy.baselineEvery: 2)", { timeout: 200_000 }, () =
       .sort((a, b) => (a.state.decided_at ?? "").localeCompare(b.state.decided_at ?? ""))
       .at(-1)!;
     expect(second.state.verdict?.best).toBe(best.state.result!.val_bpb);
-    expect(s.dashboard(TAG)!.body).toContain("from 2 re-measurements;");
+    expect(s.dashboard(TAG)!.body).toContain("from 2 re-measurements of the run head;");
     expect(ledgerRows(s.ledger(TAG))).toHaveLength(4);
   });
 
@@ -201,7 +201,7 @@ describe("the noise floor (policy.baselineEvery: 2)", { timeout: 200_000 }, () =
     const decidedRemeasures = remeasures().filter((e) => e.state.phase === "decided");
     expect(decidedRemeasures).toHaveLength(3);
     expect(decidedRemeasures.at(-1)!.state.n).toBeGreaterThan(rejected.state.n);
-    expect(s.dashboard(TAG)!.body).toContain("from 3 re-measurements;");
+    expect(s.dashboard(TAG)!.body).toContain("from 3 re-measurements of the run head;");
   });
 });
 

@@ -198,7 +198,7 @@ describe("status report", () => {
       ],
     });
     // Values 0.9932, 0.9944, 0.9928: median 0.9932, deviations 0, 0.0012, 0.0004 → 0.0004.
-    expect(report.noise_floor).toEqual({ mad: 0.0004, remeasures: 2 });
+    expect(report.noise_floor).toEqual({ mad: 0.0004, remeasures: 2, confirmed: 0 });
     expect(report.counts).toMatchObject({ decided: 4, kept: 2, discarded: 1, crashed: 1 });
     expect(report.last_verdicts[0]).toMatchObject({ pr: 12, status: "remeasure" });
     const text = formatStatusReport(report);

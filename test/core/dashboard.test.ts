@@ -191,13 +191,18 @@ describe("buildDashboard: the noise floor (policy.baselineEvery)", () => {
     ],
     [
       "measured",
-      { baselineEvery: 5, noise: { mad: 0.0006, remeasures: 1 } },
-      "val_bpb of unchanged code moves by 0.000600 (median absolute deviation, from 1 re-measurement; the run head is re-measured every 5 experiments). A Δ's (n×) is that change in multiples of it",
+      { baselineEvery: 5, noise: { mad: 0.0006, remeasures: 1, confirmed: 0 } },
+      "val_bpb of unchanged code moves by 0.000600 (median absolute deviation, from 1 re-measurement of the run head; the run head is re-measured every 5 experiments). A Δ's (n×) is that change in multiples of it",
+    ],
+    [
+      "measured as exactly 0: no multiples to read",
+      { baselineEvery: 5, noise: { mad: 0, remeasures: 2, confirmed: 1 } },
+      "val_bpb of unchanged code moves by 0.000000 (median absolute deviation, from 2 re-measurements of the run head and the repeated runs of 1 confirmed change; the run head is re-measured every 5 experiments): repeated trainings agree exactly, so no Δ is stated in multiples of it",
     ],
     [
       "measured, then turned off",
-      { baselineEvery: 0, noise: { mad: 0.0006, remeasures: 3 } },
-      "val_bpb of unchanged code moves by 0.000600 (median absolute deviation, from 3 re-measurements; re-measuring is off). A Δ's (n×) is that change in multiples of it",
+      { baselineEvery: 0, noise: { mad: 0.0006, remeasures: 3, confirmed: 0 } },
+      "val_bpb of unchanged code moves by 0.000600 (median absolute deviation, from 3 re-measurements of the run head; re-measuring is off). A Δ's (n×) is that change in multiples of it",
     ],
   ])("%s", (_name, over, expected) => {
     expect(buildDashboard(input(over)).noiseNote).toBe(expected);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/core/config.js";
 import { decide, decideRemeasure } from "../../src/core/decide.js";
 import {
+  type NoiseFloor,
   noiseFloor,
   noiseFloorText,
   noiseMultiple,
@@ -50,25 +51,29 @@ const remeasure = (n: number, val: number, recorded: number) =>
   decided(n, "remeasure", val, { best: recorded });
 
 describe("noiseFloor: pooled median absolute deviation of re-measurements", () => {
-  it.each<[string, DecidedExperiment[], { mad: number; remeasures: number } | null]>([
+  it.each<[string, DecidedExperiment[], NoiseFloor | null]>([
     ["no re-measurement yet", [keep(1, 1.0), discard(2, 1.1)], null],
     [
       "one re-measurement: half the gap to the recorded value",
       [keep(1, 1.0), remeasure(2, 1.004, 1.0)],
-      { mad: 0.002, remeasures: 1 },
+      { mad: 0.002, remeasures: 1, confirmed: 0 },
     ],
-    ["an exact match: zero", [keep(1, 1.0), remeasure(2, 1.0, 1.0)], { mad: 0, remeasures: 1 }],
+    [
+      "an exact match: zero",
+      [keep(1, 1.0), remeasure(2, 1.0, 1.0)],
+      { mad: 0, remeasures: 1, confirmed: 0 },
+    ],
     [
       "three of one head: deviations from the group's median",
       // values 1.000, 1.002, 1.006, 1.001 → median 1.0015 → deviations .0015 .0005 .0045 .0005 → median .001
       [keep(1, 1.0), remeasure(2, 1.002, 1.0), remeasure(3, 1.006, 1.0), remeasure(4, 1.001, 1.0)],
-      { mad: 0.001, remeasures: 3 },
+      { mad: 0.001, remeasures: 3, confirmed: 0 },
     ],
     [
       "two heads are two groups: a moved head is not noise",
       // groups {1.0, 1.002} and {0.9, 0.904}: deviations .001 .001 .002 .002 → median .0015
       [keep(1, 1.0), remeasure(2, 1.002, 1.0), keep(3, 0.9), remeasure(4, 0.904, 0.9)],
-      { mad: 0.0015, remeasures: 2 },
+      { mad: 0.0015, remeasures: 2, confirmed: 0 },
     ],
     [
       "a crashed re-measurement is no sample",
@@ -77,12 +82,27 @@ describe("noiseFloor: pooled median absolute deviation of re-measurements", () =
         remeasure(2, 1.004, 1.0),
         decided(3, "crash", 0, { source: "remeasure", best: 1.0 }),
       ],
-      { mad: 0.002, remeasures: 1 },
+      { mad: 0.002, remeasures: 1, confirmed: 0 },
     ],
     [
-      "confirmation runs of a change are not re-measurements",
+      "a change still waiting for its confirmation run is no sample yet",
       [keep(1, 1.0), decided(2, "discard", 1.01, { confirmations: [1.0] })],
       null,
+    ],
+    [
+      "a change policy.confirm trained twice is a sample of its own",
+      [keep(1, 1.0), decided(2, "discard", 1.002, { runs: [0.998, 1.006] })],
+      { mad: 0.004, remeasures: 0, confirmed: 1 },
+    ],
+    [
+      "re-measurements and confirmed changes pool",
+      // groups {1.0, 1.002} and {0.99, 0.996, 0.993}: deviations .001 .001 .003 .003 0 → median .001
+      [
+        keep(1, 1.0),
+        remeasure(2, 1.002, 1.0),
+        decided(3, "keep", 0.993, { runs: [0.99, 0.996, 0.993] }),
+      ],
+      { mad: 0.001, remeasures: 1, confirmed: 1 },
     ],
   ])("%s", (_name, trail, expected) => {
     expect(noiseFloor(trail)).toEqual(expected);
@@ -152,8 +172,22 @@ describe("recordedValueAt: the kept value the re-measurement trained", () => {
 
 describe("noiseFloorText", () => {
   it.each([
-    [{ mad: 0.0006, remeasures: 1 }, "val_bpb MAD 0.000600 from 1 re-measurement of the run head"],
-    [{ mad: 0.0012, remeasures: 3 }, "val_bpb MAD 0.001200 from 3 re-measurements of the run head"],
+    [
+      { mad: 0.0006, remeasures: 1, confirmed: 0 },
+      "val_bpb MAD 0.000600 from 1 re-measurement of the run head",
+    ],
+    [
+      { mad: 0.0012, remeasures: 3, confirmed: 0 },
+      "val_bpb MAD 0.001200 from 3 re-measurements of the run head",
+    ],
+    [
+      { mad: 0.0012, remeasures: 0, confirmed: 1 },
+      "val_bpb MAD 0.001200 from the repeated runs of 1 confirmed change",
+    ],
+    [
+      { mad: 0.0012, remeasures: 2, confirmed: 3 },
+      "val_bpb MAD 0.001200 from 2 re-measurements of the run head and the repeated runs of 3 confirmed changes",
+    ],
   ])("%j", (noise, expected) => {
     expect(noiseFloorText(noise)).toBe(expected);
   });
@@ -168,7 +202,7 @@ describe("noise multiples", () => {
     [
       -0.001,
       0,
-      "re-measurements of the run head have matched exactly so far (noise floor MAD 0.000000)",
+      "repeated trainings of unchanged code have matched exactly so far (noise floor MAD 0.000000)",
     ],
   ])("delta %d against %d", (delta, noise, expected) => {
     expect(noiseMultipleText(delta, noise)).toBe(expected);

@@ -152,7 +152,20 @@ describe("a night with policy.confirm", () => {
       expect(mine, `#${number} in the ledger`).toHaveLength(1);
       expect(mine[0]!.valBpb).toBeCloseTo(mean, 6);
       expect(mine[0]!.status).toBe(state.verdict!.status);
+      // Both runs are kept with the verdict: they are two measurements of the same code.
+      expect(state.runs, `#${number}`).toEqual([Number(first), Number(second)]);
     }
+  });
+
+  it("measures the noise floor from the confirmation runs, with no re-measurement of the head", () => {
+    const confirmed = experiments(night).filter((e) => (e.state.runs?.length ?? 0) > 1);
+    // examples/tiny is bit-reproducible: both runs of a change agree, so the floor is exactly 0.
+    const changes =
+      confirmed.length === 1 ? "1 confirmed change" : `${confirmed.length} confirmed changes`;
+    expect(dashboardBody).toContain(
+      `**Noise floor:** val_bpb of unchanged code moves by 0.000000 (median absolute deviation, from the repeated runs of ${changes}; re-measuring is off): repeated trainings agree exactly, so no Δ is stated in multiples of it.`,
+    );
+    expect(experiments(night).some((e) => e.state.source === "remeasure")).toBe(false);
   });
 
   it("discards the seed-only change as noise, on one training", () => {

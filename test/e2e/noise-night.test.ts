@@ -125,7 +125,7 @@ describe("a noisy night with policy.baselineEvery on two runners", () => {
 
   it("shows the noise floor, and verdicts after it state their gain in multiples of it", () => {
     expect(dashboard).toMatch(
-      /\*\*Noise floor:\*\* val_bpb of unchanged code moves by \d\.\d{6} \(median absolute deviation, from \d+ re-measurements?;/,
+      /\*\*Noise floor:\*\* val_bpb of unchanged code moves by \d\.\d{6} \(median absolute deviation, from \d+ re-measurements? of the run head;/,
     );
     const firstMeasured = Math.min(
       ...experiments(night)
