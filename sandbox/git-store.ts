@@ -71,6 +71,9 @@ export class GitError extends Error {
 const ZERO_SHA = "0".repeat(40);
 const SANDBOX_PERSON = { name: "Sandbox", email: "sandbox@users.noreply.github.com" };
 
+/** Far beyond any git call here (milliseconds on a quiet machine, seconds on a loaded one). */
+const GIT_TIMEOUT_MS = 60_000;
+
 export class GitStore {
   private constructor(readonly dir: string) {}
 
@@ -87,7 +90,10 @@ export class GitStore {
   ) {
     return execa("git", args, {
       cwd: this.dir,
-      input: options.input,
+      // Without input, stdin is closed: a git that reads it must not wait for an EOF forever.
+      ...(options.input === undefined ? { stdin: "ignore" as const } : { input: options.input }),
+      // A hung git would hang its API request and every settle() after it: fail it loudly instead.
+      timeout: GIT_TIMEOUT_MS,
       reject: options.reject ?? true,
       stripFinalNewline: false,
       env: {
@@ -144,6 +150,8 @@ export class GitStore {
     await this.expectType(sha, "blob");
     const result = await execa("git", ["cat-file", "blob", sha], {
       cwd: this.dir,
+      stdin: "ignore",
+      timeout: GIT_TIMEOUT_MS,
       encoding: "buffer",
       stripFinalNewline: false,
     });

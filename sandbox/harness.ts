@@ -407,7 +407,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
         busy.push(`webhook deliveries: ${deliverer.describeBacklog()}`);
       if (!runners.isIdle()) busy.push(`runners: ${runners.describeBacklog()}`);
       const activity = server.activity();
-      if (activity.inFlight > 0) busy.push(`${activity.inFlight} API request(s) in flight`);
+      if (activity.inFlight > 0)
+        busy.push(`${activity.inFlight} API request(s) in flight (${activity.serving.join(", ")})`);
       if (world.background.size > 0)
         busy.push(`${world.background.size} background job(s) (update-branch)`);
       if (appInFlight > 0) busy.push(`${appInFlight} webhook(s) being handled by the app`);

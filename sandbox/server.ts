@@ -57,7 +57,9 @@ export interface ServerOptions {
 export class SandboxServer {
   readonly requests: RequestRecord[] = [];
   #server: Server | undefined;
-  #inFlight = 0;
+  /** Requests being served: "METHOD /path" and when each started, for settle()'s report. */
+  #inFlight = new Map<number, { where: string; started: number }>();
+  #nextRequest = 0;
   #lastActivity = Date.now();
   url = "";
 
@@ -83,15 +85,20 @@ export class SandboxServer {
   }
 
   /** Requests being served right now, and when the last one finished (for settle()). */
-  activity(): { inFlight: number; lastActivity: number } {
-    return { inFlight: this.#inFlight, lastActivity: this.#lastActivity };
+  activity(): { inFlight: number; lastActivity: number; serving: string[] } {
+    const now = Date.now();
+    const serving = [...this.#inFlight.values()].map(
+      (r) => `${r.where} for ${Math.round((now - r.started) / 1000)} s`,
+    );
+    return { inFlight: this.#inFlight.size, lastActivity: this.#lastActivity, serving };
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.#inFlight++;
     const method = (req.method ?? "GET").toUpperCase();
     const url = new URL(req.url ?? "/", this.url);
     const started = Date.now();
+    const id = this.#nextRequest++;
+    this.#inFlight.set(id, { where: `${method} ${url.pathname}`, started });
     const record: RequestRecord = {
       method,
       path: url.pathname,
@@ -115,7 +122,7 @@ export class SandboxServer {
     } finally {
       record.durationMs = Date.now() - started;
       this.requests.push(record);
-      this.#inFlight--;
+      this.#inFlight.delete(id);
       this.#lastActivity = Date.now();
     }
   }
