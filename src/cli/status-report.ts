@@ -32,7 +32,7 @@ export interface StatusReport {
   started_at: string;
   started_by: string;
   best: { pr: number; n: number; description: string; val_bpb: number; commit: string } | null;
-  /** Median absolute deviation of re-measurements of the run head (policy.baselineEvery). */
+  /** The noise floor: MAD of repeated measurements of unchanged code (see src/core/noise.ts). */
   noise_floor: { mad: number; remeasures: number; confirmed: number } | null;
   counts: {
     decided: number;

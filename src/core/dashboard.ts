@@ -50,7 +50,7 @@ export interface DashboardInput {
   ledgerTsv: string | null;
   /** Problems found by the caller, e.g. experiments stuck waiting for a runner. */
   alerts: readonly string[];
-  /** The run's noise floor, null before the first re-measurement. */
+  /** The run's noise floor, null until some code was measured twice. */
   noise?: NoiseFloor | null;
   /** policy.baselineEvery: 0 when re-measuring is off. */
   baselineEvery?: number;
@@ -70,7 +70,7 @@ export interface DashboardData {
   branch: string;
   best: { valBpb: string; description: string; pr: number; sha7: string } | null;
   counts: { decided: number; kept: number; discarded: number; crashed: number; keepRate: string };
-  /** The noise floor line; null when re-measuring is off and never happened. */
+  /** The noise floor line; null when re-measuring is off and nothing was measured twice. */
   noiseNote: string | null;
   inFlight: (Row & { phase: string; minutes: number | null })[];
   queued: Row[];

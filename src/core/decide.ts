@@ -17,7 +17,7 @@ export interface DecisionInput {
   baseIsStale: boolean;
   /** val_bpb of earlier runs of this same head (confirmation runs), oldest first. */
   earlier?: readonly number[];
-  /** The run's noise floor (policy.baselineEvery), null until the run head was re-measured. */
+  /** The run's noise floor (see noise.ts), null until some code was measured twice. */
   noise?: number | null;
 }
 
