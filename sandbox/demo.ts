@@ -1,15 +1,12 @@
 // `npm run demo`: the whole loop on the built-in tiny example, in the sandbox GitHub.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { parse, stringify } from "yaml";
-import { CONFIG_PATH } from "../src/core/config.js";
 import { readRunBlock } from "../src/core/run-state.js";
 import { readStateBlock } from "../src/core/state-block.js";
 import { mulberry32 } from "../src/core/sweep.js";
 import { checkNight } from "./invariants.js";
-import { startNight, TINY_DIR } from "./night.js";
+import { startNight, tinyWithConfig } from "./night.js";
 
 const HELP = `npm run demo -- [options]
 
@@ -60,6 +57,7 @@ const noise = number("noise", 0, 1);
 const baselineEvery = number("baseline-every", 0, 1000);
 
 const rolls = mulberry32(seed + 7);
+const seedDir = baselineEvery > 0 ? tinyWithConfig({ policy: { baselineEvery } }) : null;
 const started = Date.now();
 console.log(
   `autoresearch-bot demo: ${experiments} experiments, ${runners} runner(s), seed ${seed}\n`,
@@ -70,7 +68,7 @@ const night = await startNight({
   budgetSeconds: number("budget", 0.1, 60),
   runnerEnv: noise > 0 ? { TINY_NOISE: String(noise) } : {},
   sandbox: {
-    ...(baselineEvery > 0 ? { seedDir: tinyWithPolicy({ baselineEvery }) } : {}),
+    ...(seedDir ? { seedDir } : {}),
     runners: {
       // An injected crash looks to the action exactly like train.py dying with a CUDA error.
       commandWrapper: (command) =>
@@ -168,21 +166,9 @@ try {
   console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
 } finally {
   await night.stop();
+  if (seedDir) rmSync(seedDir, { recursive: true, force: true });
 }
 process.exit(exitCode);
-
-/** A copy of examples/tiny whose config sets `policy` keys over its own. */
-function tinyWithPolicy(policy: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), "demo-seed-"));
-  cpSync(TINY_DIR, dir, {
-    recursive: true,
-    filter: (src) => !/(^|\/)(__pycache__|data)$/.test(src),
-  });
-  const file = join(dir, CONFIG_PATH);
-  const config = parse(readFileSync(file, "utf8")) as { policy?: Record<string, unknown> };
-  writeFileSync(file, stringify({ ...config, policy: { ...config.policy, ...policy } }));
-  return dir;
-}
 
 /** The flags, or exit 2 with what was wrong (an unknown flag, a missing value) and where to look. */
 function parseFlags() {

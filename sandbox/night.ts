@@ -1,9 +1,13 @@
 // Drives a whole "night" in the sandbox: the real app, the real bundled action, the tiny example.
 import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse, stringify } from "yaml";
 import { type AppHandle, createApp } from "../src/app/index.js";
+import { CONFIG_PATH } from "../src/core/config.js";
 import { readRunBlock } from "../src/core/run-state.js";
-import { readStateBlock } from "../src/core/state-block.js";
+import { type ExperimentState, readStateBlock } from "../src/core/state-block.js";
 import {
   fastProbotOctokit,
   PROJECT_ROOT,
@@ -13,6 +17,31 @@ import {
 } from "./harness.js";
 
 export const TINY_DIR = join(PROJECT_ROOT, "examples/tiny");
+
+/**
+ * A copy of examples/tiny (without its data or caches) whose `.github/autoresearch.yml` has
+ * `overrides` set over its own, `policy` key by key. The caller removes the directory.
+ */
+export function tinyWithConfig(overrides: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), "tiny-seed-"));
+  cpSync(TINY_DIR, dir, {
+    recursive: true,
+    filter: (src) => !/(^|\/)(__pycache__|data)$/.test(src),
+  });
+  const file = join(dir, CONFIG_PATH);
+  const config = parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  const policy = { ...(config.policy as object), ...(overrides.policy as object) };
+  writeFileSync(file, stringify({ ...config, ...overrides, policy }));
+  return dir;
+}
+
+/** One experiment PR of a night, as a test reads it back. */
+export interface NightExperiment {
+  number: number;
+  ref: string | undefined;
+  merged: boolean;
+  state: ExperimentState;
+}
 
 export interface NightOptions {
   runners?: number;
@@ -36,6 +65,12 @@ export interface Night {
   /** `/autoresearch stop` on the dashboard, then waits until every experiment is decided and all is quiet. */
   stopRun(timeoutMs?: number): Promise<void>;
   waitForDecided(n: number, timeoutMs?: number): Promise<void>;
+  /** Polls until `test` holds, failing with `what` and the trail of run `tag` after timeoutMs. */
+  waitFor(what: string, tag: string, test: () => boolean, timeoutMs?: number): Promise<void>;
+  /** The PRs of run `tag` that carry a state block. */
+  experiments(tag: string): NightExperiment[];
+  /** One line per PR of run `tag`, in experiment order: what to read first when a night goes wrong. */
+  trail(tag: string): string;
   stop(): Promise<void>;
 }
 
@@ -78,8 +113,37 @@ export async function startNight(options: NightOptions = {}): Promise<Night> {
       const state = readStateBlock(p.body ?? "");
       return state?.phase === "decided" && state.source !== "remeasure";
     }).length;
+  const experiments = (tag: string): NightExperiment[] =>
+    sandbox.state
+      .pulls()
+      .filter((p) => p.pull_request?.base.ref === `autoresearch/${tag}`)
+      .flatMap((p) => {
+        const state = readStateBlock(p.body ?? "");
+        const pull = p.pull_request;
+        return state
+          ? [{ number: p.number, ref: pull?.head.ref, merged: pull?.merged === true, state }]
+          : [];
+      })
+      .sort((a, b) => a.state.n - b.state.n);
+  const trail = (tag: string): string =>
+    experiments(tag)
+      .map(({ number, merged, state: s }) => {
+        const outcome = s.verdict?.status ?? "-";
+        const why = s.verdict?.reason ?? s.note ?? s.description;
+        return `#${number} ${s.source} ${s.phase}${merged ? " merged" : ""} x${s.attempts} ${outcome}: ${why}`;
+      })
+      .join("\n");
   return {
     sandbox,
+    experiments,
+    trail,
+    async waitFor(what, tag, test, timeoutMs = 180_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!test()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${trail(tag)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     app: () => {
       if (!handle) throw new Error("the app has not started");
       return handle;

@@ -1,14 +1,11 @@
 // A night with the noise gate on (policy.confirm): every would-be keep after the baseline is
 // trained once more and decided on the mean of its two runs, and a human's seed-only change is
 // discarded as noise whatever its val_bpb. The real app, the real bundled action, examples/tiny.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkNight, type NightReport, readLedger } from "../../sandbox/invariants.js";
-import { type Night, startNight, TINY_DIR } from "../../sandbox/night.js";
+import { type Night, startNight, tinyWithConfig } from "../../sandbox/night.js";
 import { parseResults } from "../../src/core/results-tsv.js";
-import { type ExperimentState, readStateBlock } from "../../src/core/state-block.js";
 
 const TAG = "confirm";
 const RUN_BRANCH = `autoresearch/${TAG}`;
@@ -18,64 +15,6 @@ const NIGHT_MS = 150_000;
 /** A verdict reached on two trainings names both: "mean of 2 runs (0.812345, 0.813456): …". */
 const MEAN_OF_TWO = /^mean of 2 runs \((\d+\.\d{6}), (\d+\.\d{6})\): /;
 
-/** A copy of examples/tiny whose policy confirms every gain (below 1.0) with one extra run. */
-function tinyWithConfirm(): string {
-  const dir = mkdtempSync(join(tmpdir(), "confirm-seed-"));
-  cpSync(TINY_DIR, dir, { recursive: true });
-  writeFileSync(
-    join(dir, ".github/autoresearch.yml"),
-    [
-      "workflow: autoresearch.yml",
-      "allowedPaths: [train.py]",
-      "concurrency: 1",
-      "queueDepth: 1",
-      "timeoutMinutes: 2",
-      "proposer: sweep",
-      "policy:",
-      "  minImprovement: 0",
-      "  confirm:",
-      "    below: 1.0",
-      "    runs: 1",
-      "",
-    ].join("\n"),
-  );
-  return dir;
-}
-
-async function waitFor(what: string, test: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-interface Experiment {
-  number: number;
-  ref: string | undefined;
-  state: ExperimentState;
-}
-
-function experiments(night: Night): Experiment[] {
-  return night.sandbox.state
-    .pulls()
-    .filter((p) => p.pull_request?.base.ref === RUN_BRANCH)
-    .flatMap((p) => {
-      const state = readStateBlock(p.body ?? "");
-      return state ? [{ number: p.number, ref: p.pull_request?.head.ref, state }] : [];
-    });
-}
-
-/** One line per PR: what to read first when the night goes wrong. */
-function trail(night: Night): string {
-  return experiments(night)
-    .map(
-      ({ number, state: s }) =>
-        `#${number} ${s.source} ${s.phase} x${s.attempts} ${s.verdict?.status ?? "-"}: ${s.verdict?.reason ?? s.note ?? s.description}`,
-    )
-    .join("\n");
-}
-
 describe("a night with policy.confirm", () => {
   let seedDir: string;
   let night: Night;
@@ -83,7 +22,7 @@ describe("a night with policy.confirm", () => {
   let dashboardBody = "";
 
   beforeAll(async () => {
-    seedDir = tinyWithConfirm();
+    seedDir = tinyWithConfig({ policy: { minImprovement: 0, confirm: { below: 1.0, runs: 1 } } });
     // Seed 5's sweep leaves WEIGHT_DECAY alone for its first experiments: a kept WEIGHT_DECAY
     // change (the line above SEED) would make the seed PR conflict when its branch is brought up
     // to date, and the app would close it untrained.
@@ -106,23 +45,22 @@ describe("a night with policy.confirm", () => {
       "autoresearch: a luckier seed",
       "octocat",
     );
-    await waitFor(
+    await night.waitFor(
       "the seed-only PR to be decided and a confirmed verdict",
+      TAG,
       () => {
-        const all = experiments(night);
+        const all = night.experiments(TAG);
         const seed = all.find((e) => e.ref === SEED_BRANCH);
         const confirmed = all.some((e) => MEAN_OF_TWO.test(e.state.verdict?.reason ?? ""));
         return seed?.state.phase === "decided" && confirmed && night.decided() >= 4;
       },
       WAIT_MS,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n${trail(night)}`);
-    });
+    );
     await night.stopRun(WAIT_MS);
     report = await checkNight(sandbox, TAG);
     dashboardBody = sandbox.state.issue(night.dashboardNumber()!).body ?? "";
     console.log(`--- final dashboard issue #${night.dashboardNumber()} ---\n${dashboardBody}`);
-    console.log(`--- trail ---\n${trail(night)}`);
+    console.log(`--- trail ---\n${night.trail(TAG)}`);
   }, NIGHT_MS);
 
   afterAll(async () => {
@@ -131,16 +69,16 @@ describe("a night with policy.confirm", () => {
   });
 
   it("ends with every invariant holding and no contract violation", () => {
-    expect(report.problems, trail(night)).toEqual([]);
+    expect(report.problems, night.trail(TAG)).toEqual([]);
     night.sandbox.assertNoViolations();
     expect(night.decided()).toBeGreaterThanOrEqual(4);
   });
 
   it("decides a small gain on the mean of two trainings, and records that mean", () => {
-    const confirmed = experiments(night).filter((e) =>
-      MEAN_OF_TWO.test(e.state.verdict?.reason ?? ""),
-    );
-    expect(confirmed.length, trail(night)).toBeGreaterThanOrEqual(1);
+    const confirmed = night
+      .experiments(TAG)
+      .filter((e) => MEAN_OF_TWO.test(e.state.verdict?.reason ?? ""));
+    expect(confirmed.length, night.trail(TAG)).toBeGreaterThanOrEqual(1);
     const rows = parseResults(readLedger(night.sandbox, TAG));
     for (const { number, state } of confirmed) {
       expect(state.attempts, `#${number}`).toBeGreaterThanOrEqual(2);
@@ -158,19 +96,19 @@ describe("a night with policy.confirm", () => {
   });
 
   it("measures the noise floor from the confirmation runs, with no re-measurement of the head", () => {
-    const confirmed = experiments(night).filter((e) => (e.state.runs?.length ?? 0) > 1);
+    const confirmed = night.experiments(TAG).filter((e) => (e.state.runs?.length ?? 0) > 1);
     // examples/tiny is bit-reproducible: both runs of a change agree, so the floor is exactly 0.
     const changes =
       confirmed.length === 1 ? "1 confirmed change" : `${confirmed.length} confirmed changes`;
     expect(dashboardBody).toContain(
       `**Noise floor:** val_bpb of unchanged code moves by 0.000000 (median absolute deviation, from the repeated runs of ${changes}; re-measuring is off): repeated trainings agree exactly, so no Δ is stated in multiples of it.`,
     );
-    expect(experiments(night).some((e) => e.state.source === "remeasure")).toBe(false);
+    expect(night.experiments(TAG).some((e) => e.state.source === "remeasure")).toBe(false);
   });
 
   it("discards the seed-only change as noise, on one training", () => {
-    const seed = experiments(night).find((e) => e.ref === SEED_BRANCH);
-    expect(seed, trail(night)).toBeDefined();
+    const seed = night.experiments(TAG).find((e) => e.ref === SEED_BRANCH);
+    expect(seed, night.trail(TAG)).toBeDefined();
     const { state } = seed!;
     expect(state.verdict?.status).toBe("discard");
     expect(state.verdict?.flags).toContain("seed-only");
@@ -183,7 +121,7 @@ describe("a night with policy.confirm", () => {
   });
 
   it("keeps exactly one ledger row per decided experiment", () => {
-    const decided = experiments(night).filter((e) => e.state.phase === "decided");
+    const decided = night.experiments(TAG).filter((e) => e.state.phase === "decided");
     const rows = parseResults(readLedger(night.sandbox, TAG));
     expect(rows).toHaveLength(decided.length);
     for (const { number, state } of decided) {

@@ -5,12 +5,10 @@
 // The nights run one after another, not concurrently: every sandbox's installation has the same
 // id, and @octokit/auth-app shares in-flight installation auth calls process-wide by that id, so
 // two apps in one process can be handed each other's tokens (401s).
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { checkNight, readLedger } from "../../sandbox/invariants.js";
-import { type Night, type NightOptions, startNight, TINY_DIR } from "../../sandbox/night.js";
+import { type Night, type NightOptions, startNight, tinyWithConfig } from "../../sandbox/night.js";
 import { parseResults } from "../../src/core/results-tsv.js";
 import { readRunBlock } from "../../src/core/run-state.js";
 import { readStateBlock } from "../../src/core/state-block.js";
@@ -38,36 +36,17 @@ async function openNight(options: NightOptions, prepare?: (night: Night) => void
   }
 }
 
-async function waitFor(what: string, test: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 const stateOf = (night: Night, pr: number) =>
   readStateBlock(night.sandbox.state.pull(pr).body ?? "");
 
 const experimentPulls = (night: Night) =>
   night.sandbox.state.pulls().filter((p) => p.pull_request?.base.ref === RUN_BRANCH);
 
-/** One line per PR: what to read first when a night goes wrong. */
-function trail(night: Night): string {
-  return experimentPulls(night)
-    .map((p) => {
-      const s = readStateBlock(p.body ?? "");
-      const merged = p.pull_request?.merged ? "merged" : p.state;
-      return `#${p.number} ${merged} ${s?.phase} x${s?.attempts} ${s?.verdict?.status ?? "-"}: ${s?.verdict?.reason ?? s?.note ?? p.title}`;
-    })
-    .join("\n");
-}
-
 /** `/autoresearch stop`, then everything a user would check in the morning. */
 async function endNight(night: Night): Promise<void> {
   await night.stopRun(WAIT_MS);
   const report = await checkNight(night.sandbox, TAG);
-  expect(report.problems, trail(night)).toEqual([]);
+  expect(report.problems, night.trail(TAG)).toEqual([]);
   night.sandbox.assertNoViolations();
 }
 
@@ -141,27 +120,6 @@ function recordAnnouncements(night: Night): Announcement[] {
   return seen;
 }
 
-/** A copy of examples/tiny whose .github/autoresearch.yml asks for two trainings at once. */
-function tinyWithConcurrency2(): string {
-  const dir = mkdtempSync(join(tmpdir(), "nights-seed-"));
-  cpSync(TINY_DIR, dir, { recursive: true });
-  writeFileSync(
-    join(dir, ".github/autoresearch.yml"),
-    [
-      "workflow: autoresearch.yml",
-      "allowedPaths: [train.py]",
-      "concurrency: 2",
-      "queueDepth: 1",
-      "timeoutMinutes: 2",
-      "proposer: sweep",
-      "policy:",
-      "  minImprovement: 0.0005",
-      "",
-    ].join("\n"),
-  );
-  return dir;
-}
-
 // ------------------------------------------------------------------ nights
 
 describe("nights", () => {
@@ -181,7 +139,11 @@ describe("nights", () => {
         );
         const evil = () =>
           sandbox.state.pulls().find((p) => p.pull_request?.head.ref === evilBranch);
-        await waitFor("the prepare.py PR to be closed", () => evil()?.state === "closed");
+        await night.waitFor(
+          "the prepare.py PR to be closed",
+          TAG,
+          () => evil()?.state === "closed",
+        );
         expect(stateOf(night, evil()!.number)?.phase).toBe("rejected");
         const said = sandbox.state.comments(evil()!.number).map((c) => c.body);
         expect(
@@ -196,14 +158,14 @@ describe("nights", () => {
               return state?.source === "sweep" && state.verdict?.status === "discard";
             })
             .at(-1);
-        await waitFor("a discarded experiment", () => discarded() !== undefined);
+        await night.waitFor("a discarded experiment", TAG, () => discarded() !== undefined);
         const rerun = discarded()!.number;
         const attempts = stateOf(night, rerun)!.attempts;
         const runsOf = (pr: number) =>
           sandbox.state.runs().filter((r) => r.inputs.pr === String(pr));
         const runsBefore = runsOf(rerun).length;
         await sandbox.human.addLabel(rerun, "autoresearch:rerun");
-        await waitFor("the re-run to be decided", () => {
+        await night.waitFor("the re-run to be decided", TAG, () => {
           const state = stateOf(night, rerun);
           return state?.phase === "decided" && state.attempts > attempts;
         });
@@ -213,7 +175,7 @@ describe("nights", () => {
         // Paused: what is in flight finishes, then nothing new is proposed or dispatched.
         const dashboard = night.dashboardNumber()!;
         await night.say(dashboard, "/autoresearch pause");
-        await waitFor("the run to be paused", () => dashboardStatus(night) === "paused");
+        await night.waitFor("the run to be paused", TAG, () => dashboardStatus(night) === "paused");
         await sandbox.settle({ timeoutMs: WAIT_MS });
         const pulls = sandbox.state.pulls().length;
         const runs = sandbox.state.runs().length;
@@ -345,7 +307,7 @@ describe("nights", () => {
   it(
     "a night on two runners with concurrency 2 and late, out-of-order webhooks",
     async () => {
-      const seedDir = tinyWithConcurrency2();
+      const seedDir = tinyWithConfig({ concurrency: 2 });
       let mostRunning = () => 0;
       // Two at once needs trainings longer than the app's turnaround (on a GPU: 300 s against ~2 s).
       const night = await openNight(

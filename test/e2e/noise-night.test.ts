@@ -1,66 +1,15 @@
 // A night with the noise floor on (policy.baselineEvery) and simulated run-to-run noise, on two
 // runners at concurrency 2: re-measurements train beside experiments, the run head moves under
 // them, and every invariant still holds. The real app, the real bundled action, examples/tiny.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkNight, type NightReport, readLedger } from "../../sandbox/invariants.js";
-import { type Night, startNight, TINY_DIR } from "../../sandbox/night.js";
+import { type Night, startNight, tinyWithConfig } from "../../sandbox/night.js";
 import { parseResults } from "../../src/core/results-tsv.js";
-import { type ExperimentState, readStateBlock } from "../../src/core/state-block.js";
 
 const TAG = "noisy";
-const RUN_BRANCH = `autoresearch/${TAG}`;
 const WAIT_MS = 120_000;
 const NIGHT_MS = 200_000;
-
-function tinyWithBaselineEvery(): string {
-  const dir = mkdtempSync(join(tmpdir(), "noise-seed-"));
-  cpSync(TINY_DIR, dir, { recursive: true });
-  writeFileSync(
-    join(dir, ".github/autoresearch.yml"),
-    [
-      "workflow: autoresearch.yml",
-      "allowedPaths: [train.py]",
-      "concurrency: 2",
-      "queueDepth: 1",
-      "timeoutMinutes: 2",
-      "proposer: sweep",
-      "policy:",
-      "  minImprovement: 0.0005",
-      "  baselineEvery: 2",
-      "",
-    ].join("\n"),
-  );
-  return dir;
-}
-
-interface Experiment {
-  number: number;
-  merged: boolean;
-  state: ExperimentState;
-}
-
-function experiments(night: Night): Experiment[] {
-  return night.sandbox.state
-    .pulls()
-    .filter((p) => p.pull_request?.base.ref === RUN_BRANCH)
-    .flatMap((p) => {
-      const state = readStateBlock(p.body ?? "");
-      return state ? [{ number: p.number, merged: p.pull_request?.merged === true, state }] : [];
-    });
-}
-
-function trail(night: Night): string {
-  return experiments(night)
-    .sort((a, b) => a.state.n - b.state.n)
-    .map(
-      ({ number, state: s }) =>
-        `#${number} ${s.source} ${s.phase} x${s.attempts} ${s.verdict?.status ?? "-"}: ${s.verdict?.reason ?? s.note ?? s.description}`,
-    )
-    .join("\n");
-}
 
 describe("a noisy night with policy.baselineEvery on two runners", () => {
   let seedDir: string;
@@ -69,7 +18,7 @@ describe("a noisy night with policy.baselineEvery on two runners", () => {
   let dashboard = "";
 
   beforeAll(async () => {
-    seedDir = tinyWithBaselineEvery();
+    seedDir = tinyWithConfig({ concurrency: 2, policy: { baselineEvery: 2 } });
     night = await startNight({
       seed: 3,
       runners: 2,
@@ -83,7 +32,7 @@ describe("a noisy night with policy.baselineEvery on two runners", () => {
     await night.stopRun(WAIT_MS);
     report = await checkNight(night.sandbox, TAG);
     dashboard = night.sandbox.state.issue(night.dashboardNumber()!).body ?? "";
-    console.log(`--- final dashboard ---\n${dashboard}\n--- trail ---\n${trail(night)}`);
+    console.log(`--- final dashboard ---\n${dashboard}\n--- trail ---\n${night.trail(TAG)}`);
   }, NIGHT_MS);
 
   afterAll(async () => {
@@ -92,14 +41,14 @@ describe("a noisy night with policy.baselineEvery on two runners", () => {
   });
 
   it("ends with every invariant holding and no contract violation", () => {
-    expect(report.problems, trail(night)).toEqual([]);
+    expect(report.problems, night.trail(TAG)).toEqual([]);
     night.sandbox.assertNoViolations();
   });
 
   it("re-measured the run head, never merged one, and kept them out of results.tsv", () => {
-    const remeasures = experiments(night).filter((e) => e.state.source === "remeasure");
+    const remeasures = night.experiments(TAG).filter((e) => e.state.source === "remeasure");
     const measured = remeasures.filter((e) => e.state.verdict?.status === "remeasure");
-    expect(measured.length, trail(night)).toBeGreaterThanOrEqual(2);
+    expect(measured.length, night.trail(TAG)).toBeGreaterThanOrEqual(2);
     expect(remeasures.some((e) => e.merged)).toBe(false);
     const rows = parseResults(readLedger(night.sandbox, TAG));
     const commits = new Set(rows.map((r) => r.commit));
@@ -111,11 +60,12 @@ describe("a noisy night with policy.baselineEvery on two runners", () => {
 
   it("compared each re-measurement with a value the run really kept", () => {
     const kept = new Set(
-      experiments(night)
+      night
+        .experiments(TAG)
         .filter((e) => e.state.verdict?.status === "keep")
         .map((e) => e.state.result!.val_bpb),
     );
-    for (const e of experiments(night).filter((x) => x.state.verdict?.status === "remeasure")) {
+    for (const e of night.experiments(TAG).filter((x) => x.state.verdict?.status === "remeasure")) {
       expect(
         kept.has(e.state.verdict!.best!),
         `#${e.number} against ${e.state.verdict!.best}`,
@@ -128,17 +78,20 @@ describe("a noisy night with policy.baselineEvery on two runners", () => {
       /\*\*Noise floor:\*\* val_bpb of unchanged code moves by \d\.\d{6} \(median absolute deviation, from \d+ re-measurements? of the run head;/,
     );
     const firstMeasured = Math.min(
-      ...experiments(night)
+      ...night
+        .experiments(TAG)
         .filter((e) => e.state.verdict?.status === "remeasure")
         .map((e) => Date.parse(e.state.decided_at!)),
     );
-    const later = experiments(night).filter(
-      (e) =>
-        e.state.source !== "remeasure" &&
-        e.state.result?.status === "ok" &&
-        Date.parse(e.state.decided_at ?? "") > firstMeasured,
-    );
-    expect(later.length, trail(night)).toBeGreaterThanOrEqual(1);
+    const later = night
+      .experiments(TAG)
+      .filter(
+        (e) =>
+          e.state.source !== "remeasure" &&
+          e.state.result?.status === "ok" &&
+          Date.parse(e.state.decided_at ?? "") > firstMeasured,
+      );
+    expect(later.length, night.trail(TAG)).toBeGreaterThanOrEqual(1);
     for (const e of later) {
       expect(e.state.verdict?.noise, `#${e.number}`).toEqual(expect.any(Number));
       expect(e.state.verdict?.reason, `#${e.number}`).toMatch(
