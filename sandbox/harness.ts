@@ -348,6 +348,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   // ---- the app ---------------------------------------------------------------------------
   const appEnv: Record<string, string> = {
     GIST_TOKEN: tokens.octocat,
+    WEBHOOK_SECRET: webhookSecret,
     NOTIFY_WEBHOOK_URL: `${sink.url}/notify`,
     ...opts.env,
   };

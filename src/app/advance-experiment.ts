@@ -7,6 +7,7 @@ import { bestKept, experimentStep } from "../core/schedule.js";
 import { buildTrainResult } from "../core/train-result.js";
 import { readPullFacts } from "../github/pull-files.js";
 import { containsCommit, repoOf } from "../github/repo.js";
+import { comment } from "../github/run-issues.js";
 import { cancelRun } from "../github/workflows.js";
 import { applyVerdict, recordVerdict, requeued, save } from "./apply-verdict.js";
 import { filesOutsideAllowed, reject, violation } from "./reject-experiment.js";
@@ -23,6 +24,7 @@ export async function advance(pass: RunPass, pull: Tracked): Promise<void> {
           branch: pull.headRef,
           pr: pull.number,
           resultAuthors: pass.config.resultAuthors,
+          experiment: exp,
         })
       : null;
   const step = experimentStep({
@@ -61,7 +63,7 @@ export async function advance(pass: RunPass, pull: Tracked): Promise<void> {
         ),
       );
     case "no-result":
-      return onNoResult(pass, pull, step.runId, step.conclusion);
+      return onNoResult(pass, pull, step.runId, step.conclusion, training?.rejections ?? []);
     case "result":
       return judge(pass, pull, step.result);
   }
@@ -91,10 +93,19 @@ async function onNoResult(
   pull: Tracked,
   runId: number,
   conclusion: string | null,
+  rejections: readonly string[],
 ): Promise<void> {
   const exp = pull.experiment;
   const failures = exp.infra_failures + 1;
   const what = `workflow run ${runId} ended (${conclusion ?? "no conclusion"}) without a result on the PR`;
+  if (rejections.length > 0) {
+    // Someone's marker, or a run that trained something else: say so where people look.
+    await comment(
+      pass.gh,
+      pull.number,
+      `⚠️ No result counted for workflow run ${runId}:\n${rejections.map((r) => `- ${r}`).join("\n")}\n\nOnly the run the app dispatched, for the head it checked, reported by the workflow, counts.`,
+    );
+  }
   if (failures > pass.config.maxInfraRetries) {
     const result = syntheticResult(
       pass,

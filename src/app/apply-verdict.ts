@@ -161,7 +161,7 @@ async function closeExperiment(pass: RunPass, pull: Tracked): Promise<void> {
 }
 
 export async function save(pass: RunPass, pull: Tracked, state: ExperimentState): Promise<void> {
-  pull.body = await saveExperimentState(pass.gh, pull, state);
+  pull.body = await saveExperimentState(pass.gh, pass.deps.sealer, pull, state);
   pull.experiment = state;
 }
 
@@ -175,6 +175,7 @@ export function requeued(state: ExperimentState, headSha: string, note: string):
     verdict: null,
     decided_at: null,
     infra_failures: 0,
+    run_id: null,
     confirmations: [],
     runs: null,
     note,

@@ -1,15 +1,16 @@
 import { Octokit } from "@octokit/rest";
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
+import { createSealer, sealKeys } from "../core/block-seal.js";
 import { parseCommand } from "../core/commands.js";
 import { CONFIG_PATH } from "../core/config.js";
 import { parseExperimentBranch, parseRunBranch } from "../core/experiment-branch.js";
-import { readRunBlock } from "../core/run-state.js";
+import { runBlock } from "../core/run-state.js";
 import { VERDICT_CHECK } from "../github/check-runs.js";
 import { findPullByHead } from "../github/experiment-pulls.js";
 import { createGistStore, type GistStore } from "../github/gist-store.js";
 import type { RepoClient } from "../github/repo.js";
 import { canWrite } from "../github/repo.js";
-import type { AppDeps, Logger } from "./app-deps.js";
+import { type AppDeps, type Logger, trustRootOf } from "./app-deps.js";
 import { explainError } from "./explain-error.js";
 import { findDashboard } from "./find-run.js";
 import { liveRuns, runsOf } from "./heartbeat.js";
@@ -51,8 +52,19 @@ export function createApp(options: AppOptions = {}) {
     };
     let gist: GistStore | null | undefined;
     let slug: string | undefined;
+    const keys = sealKeys(env);
+    if (!keys) {
+      throw new Error(
+        "autoresearch-bot needs STATE_SECRET (or WEBHOOK_SECRET) to sign the state it keeps in GitHub: set one and start again",
+      );
+    }
+    const sealer = createSealer(keys);
+    const appLogin = async () => {
+      slug ??= await appSlug(app);
+      return `${slug}[bot]`;
+    };
 
-    const depsFor = (octokit: Octokit): AppDeps => {
+    const depsFor = async (octokit: Octokit): Promise<AppDeps> => {
       if (gist === undefined) {
         const baseUrl = octokit.request.endpoint.DEFAULTS.baseUrl;
         gist = env.GIST_TOKEN
@@ -65,6 +77,8 @@ export function createApp(options: AppOptions = {}) {
         now: options.now ?? (() => new Date()),
         seed: Number(env.AUTORESEARCH_SEED ?? "1") || 1,
         log,
+        sealer,
+        appLogin: await appLogin(),
       };
     };
     const clientOf = (context: Context): RepoClient => {
@@ -77,7 +91,7 @@ export function createApp(options: AppOptions = {}) {
       const key = `${gh.owner}/${gh.repo}#${tag}`;
       return scheduler.reconcile(key, async () => {
         try {
-          await reconcileRun(gh, depsFor(gh.octokit), tag);
+          await reconcileRun(gh, await depsFor(gh.octokit), tag);
           failures.delete(key);
         } catch (error) {
           // A pass that failed (a 5xx burst, a timeout) is tried again soon, a few times,
@@ -118,8 +132,7 @@ export function createApp(options: AppOptions = {}) {
     const isSelf = async (context: Context): Promise<boolean> => {
       const sender = (context.payload as { sender?: { login?: string; type?: string } }).sender;
       if (sender?.type !== "Bot") return false;
-      slug ??= await appSlug(app);
-      return sender.login === `${slug}[bot]`;
+      return sender.login === (await appLogin());
     };
 
     // Comments: `/autoresearch start <tag>` anywhere, run commands on a dashboard.
@@ -140,8 +153,8 @@ export function createApp(options: AppOptions = {}) {
         }
         if (command.kind === "invalid") return reply(command.message);
         if (command.kind === "start") {
-          const outcome = await inRun(gh, command.tag, () =>
-            startRun(gh, depsFor(gh.octokit), {
+          const outcome = await inRun(gh, command.tag, async () =>
+            startRun(gh, await depsFor(gh.octokit), {
               tag: command.tag,
               by: author,
               commentId: comment.id,
@@ -156,14 +169,15 @@ export function createApp(options: AppOptions = {}) {
           );
           return reconcile(gh, command.tag);
         }
-        const run = readRunBlock(issue.body);
-        if (!run)
-          return reply(`\`/autoresearch ${command.kind}\` works on a run's dashboard issue.`);
+        const run = runBlock.read(issue.body)?.value;
+        const notHere = `\`/autoresearch ${command.kind}\` works on a run's dashboard issue.`;
+        if (!run) return reply(notHere);
+        const deps = await depsFor(gh.octokit);
         const text = await inRun(gh, run.tag, async () => {
-          const dashboard = await findDashboard(gh, run.tag);
-          return dashboard
-            ? runCommand(gh, dashboard, command.kind)
-            : `No run \`${run.tag}\` found.`;
+          // Only the run's own dashboard takes commands: a look-alike issue is not one.
+          const dashboard = await findDashboard(gh, trustRootOf(gh, deps), run.tag);
+          if (dashboard?.number !== issue.number) return notHere;
+          return runCommand(gh, deps, dashboard, command.kind);
         });
         await reply(text);
         return reconcile(gh, run.tag);
@@ -189,8 +203,8 @@ export function createApp(options: AppOptions = {}) {
           if (await isSelf(context)) return;
           const label = (context.payload as { label?: { name: string } }).label?.name;
           if (!label) return;
-          await inRun(gh, tag, () =>
-            rerun(gh, depsFor(gh.octokit), {
+          await inRun(gh, tag, async () =>
+            rerun(gh, await depsFor(gh.octokit), {
               tag,
               pr: pull.number,
               label,
@@ -232,8 +246,8 @@ export function createApp(options: AppOptions = {}) {
         // check_run.pull_requests lists open PRs only, and a decided experiment's PR is closed.
         const pr = check.pull_requests?.[0]?.number ?? (await findPullByHead(gh, branch));
         if (!pr) return;
-        await inRun(gh, parsed.tag, () =>
-          rerun(gh, depsFor(gh.octokit), {
+        await inRun(gh, parsed.tag, async () =>
+          rerun(gh, await depsFor(gh.octokit), {
             tag: parsed.tag,
             pr,
             label: null,
@@ -259,13 +273,15 @@ export function createApp(options: AppOptions = {}) {
             c ? [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])] : [],
           );
           if (!touched.includes(CONFIG_PATH)) return;
-          for await (const run of runsOf(gh)) await reconcile(run.gh, run.tag);
+          for await (const run of runsOf(gh, trustRootOf(gh, await depsFor(gh.octokit))))
+            await reconcile(run.gh, run.tag);
           return;
         }
         const parsed = parseExperimentBranch(branch);
         if (!parsed) return;
+        const deps = await depsFor(gh.octokit);
         const opened = await inRun(gh, parsed.tag, () =>
-          ensurePushedPull(gh, {
+          ensurePushedPull(gh, trustRootOf(gh, deps), {
             tag: parsed.tag,
             branch,
             message: context.payload.head_commit?.message ?? null,
@@ -282,12 +298,19 @@ export function createApp(options: AppOptions = {}) {
       later(async (context) => {
         if (context.payload.action !== "autoresearch-heartbeat") return;
         const gh = clientOf(context);
-        for await (const run of runsOf(gh)) await reconcile(run.gh, run.tag);
+        for await (const run of runsOf(gh, trustRootOf(gh, await depsFor(gh.octokit))))
+          await reconcile(run.gh, run.tag);
       }),
     );
 
     const heartbeat = async () => {
-      for await (const run of liveRuns(app)) {
+      const rootOf = (gh: RepoClient) => ({
+        repository: `${gh.owner}/${gh.repo}`,
+        appLogin: `${slug}[bot]`,
+        sealer,
+      });
+      await appLogin();
+      for await (const run of liveRuns(app, rootOf)) {
         await reconcile(run.gh, run.tag).catch(() => undefined);
       }
     };

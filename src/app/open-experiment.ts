@@ -2,7 +2,7 @@ import { experimentBranch, parseExperimentBranch } from "../core/experiment-bran
 import { bestKept } from "../core/schedule.js";
 import { type ExperimentState, newExperiment } from "../core/state-block.js";
 import { applySweepKey, proposeSweep } from "../core/sweep.js";
-import { findOpenPull, openExperimentPull } from "../github/experiment-pulls.js";
+import { findOpenPull, openExperimentPull, sealedBody } from "../github/experiment-pulls.js";
 import { commitFiles, readTextFile, repoOf } from "../github/repo.js";
 import { isStatus } from "../github/sticky-comment.js";
 import { renderPrBody } from "../views/pr-body.js";
@@ -48,7 +48,7 @@ export async function openExperiment(pass: RunPass, proposal: NewExperiment): Pr
     key: proposal.key,
   });
   const best = bestKept(trailOf(pass.pulls));
-  const body = renderPrBody({
+  const rendered = renderPrBody({
     description: proposal.description,
     source: proposal.source,
     diff: { ...proposal.diff, files: Object.keys(proposal.files) },
@@ -60,6 +60,7 @@ export async function openExperiment(pass: RunPass, proposal: NewExperiment): Pr
     state,
     rerunLabel: pass.config.labels.rerun,
   });
+  const body = sealedBody(pass.gh, pass.deps.sealer, { body: rendered, headRef: branch }, state);
   let number: number;
   try {
     number = await openExperimentPull(pass.gh, {
@@ -92,8 +93,10 @@ export async function openExperiment(pass: RunPass, proposal: NewExperiment): Pr
     headRepository: `${pass.gh.owner}/${pass.gh.repo}`,
     baseSha: pass.head,
     labels: [pass.config.labels.experiment],
-    author: "",
+    author: pass.deps.appLogin,
     experiment: state,
+    distrust: null,
+    reseal: false,
   });
   log(pass, `opened #${number} (${branch}): ${proposal.description}`);
   return number;

@@ -1,4 +1,5 @@
 import { runBranch } from "../core/experiment-branch.js";
+import type { TrustRoot } from "../core/trust.js";
 import { findOpenPull } from "../github/experiment-pulls.js";
 import { type RepoClient, repoOf } from "../github/repo.js";
 import { findDashboard } from "./find-run.js";
@@ -10,9 +11,10 @@ import { findDashboard } from "./find-run.js";
  */
 export async function ensurePushedPull(
   gh: RepoClient,
+  root: TrustRoot,
   push: { tag: string; branch: string; message: string | null; pusher: string },
 ): Promise<boolean> {
-  const dashboard = await findDashboard(gh, push.tag);
+  const dashboard = await findDashboard(gh, root, push.tag);
   if (!dashboard || dashboard.run.status === "stopped") return false;
   if ((await findOpenPull(gh, push.branch)) !== null) return false;
   const title =

@@ -1,13 +1,14 @@
 import { branchSha, type RepoClient } from "../github/repo.js";
 import { adopt } from "./adopt-pull.js";
 import { advance } from "./advance-experiment.js";
-import type { AppDeps } from "./app-deps.js";
+import { type AppDeps, trustRootOf } from "./app-deps.js";
+import { save } from "./apply-verdict.js";
 import { checkConfig } from "./config-report.js";
-import { findRun } from "./find-run.js";
+import { type FoundRun, findRun } from "./find-run.js";
 import { recordRun } from "./record-run.js";
 import { refill } from "./refill.js";
 import { reject } from "./reject-experiment.js";
-import { isTracked, type RunPass } from "./run-view.js";
+import { isTracked, type RunPass, type Tracked } from "./run-view.js";
 
 /**
  * One pass over a run: read everything from GitHub, move each experiment one
@@ -16,7 +17,7 @@ import { isTracked, type RunPass } from "./run-view.js";
  */
 export async function reconcileRun(gh: RepoClient, deps: AppDeps, tag: string): Promise<void> {
   // 1. Find the run, its config and its PRs.
-  const found = await findRun(gh, tag);
+  const found = await findRun(gh, trustRootOf(gh, deps), tag);
   if (!found) return;
   const config = await checkConfig(gh, deps, found.dashboard.number);
   if (!config) return;
@@ -40,9 +41,15 @@ export async function reconcileRun(gh: RepoClient, deps: AppDeps, tag: string): 
     return;
   }
 
-  // 2. Adopt PRs that arrived without a state block (pushed branches, external agents).
+  // 2. Say what was not believed; adopt (or close) open PRs without a state block the app trusts.
+  pass.alerts.push(...distrustAlerts(found));
   for (const pull of pass.pulls.filter((p) => !isTracked(p) && p.state === "open")) {
     await adopt(pass, pull);
+  }
+  for (const pull of pass.pulls.filter((p) => isTracked(p) && p.reseal)) {
+    // Sealed with the previous secret: sealed again now, so the old secret can be retired.
+    await save(pass, pull as Tracked, (pull as Tracked).experiment);
+    pull.reseal = false;
   }
 
   // 3. Move every experiment one step, in experiment order (a keep moves the head for the next).
@@ -63,4 +70,22 @@ export async function reconcileRun(gh: RepoClient, deps: AppDeps, tag: string): 
 
   // 6. Ledger, chart, dashboard.
   await recordRun(pass);
+}
+
+/** At most this many distrusted items are named on the dashboard (newest first). */
+const MAX_DISTRUST_ALERTS = 10;
+
+/** Forged dashboards and PRs whose state block was not believed, as dashboard warnings. */
+function distrustAlerts(found: FoundRun): string[] {
+  const reasons = [
+    ...found.forgedDashboards,
+    ...found.pulls
+      .filter((p) => p.distrust !== null)
+      .sort((a, b) => b.number - a.number)
+      .map((p) => p.distrust as string),
+  ];
+  const shown = reasons.slice(0, MAX_DISTRUST_ALERTS).map((r) => `⚠️ Untrusted: ${r}.`);
+  if (reasons.length > shown.length)
+    shown.push(`⚠️ …and ${reasons.length - shown.length} more untrusted PRs or issues.`);
+  return shown;
 }

@@ -2,9 +2,8 @@ import { renderProgressSvg } from "../core/chart.js";
 import { buildDashboard, type ExperimentSummary } from "../core/dashboard.js";
 import { isRemeasure, noiseFloor } from "../core/noise.js";
 import { serializeResults } from "../core/results-tsv.js";
-import { withRunBlock } from "../core/run-state.js";
 import { ledgerRows } from "../core/schedule.js";
-import { updateIssue } from "../github/run-issues.js";
+import { sealedDashboardBody, updateIssue } from "../github/run-issues.js";
 import { renderDashboard } from "../views/dashboard.js";
 import { nextExperimentNumber } from "./open-experiment.js";
 import { isTracked, type RunPass, type Tracked, trailOf } from "./run-view.js";
@@ -43,7 +42,12 @@ export async function recordRun(pass: RunPass): Promise<{ tsv: string }> {
     baselineEvery: pass.config.policy.baselineEvery,
   });
   const run = { ...pass.run, next_n: nextExperimentNumber(pass) };
-  const body = withRunBlock(renderDashboard({ ...data, run }), run);
+  const body = sealedDashboardBody(
+    pass.gh,
+    pass.deps.sealer,
+    renderDashboard({ ...data, run }),
+    run,
+  );
   // A stopped run whose last experiment is decided is over: its dashboard closes.
   const over = run.status === "stopped" && !pass.pulls.some((p) => p.state === "open");
   if (body !== pass.dashboard.body || (over && pass.dashboard.state === "open")) {

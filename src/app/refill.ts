@@ -77,10 +77,11 @@ async function dispatch(pass: RunPass, pull: Tracked): Promise<boolean> {
     await save(pass, pull, { ...pull.experiment, head_sha: headSha, base_sha: pass.head });
   }
   const current = pull.experiment;
+  let runId: number | null;
   try {
-    await dispatchTraining(pass.gh, pass.config.workflow, pull.headRef, {
+    ({ runId } = await dispatchTraining(pass.gh, pass.config.workflow, pull.headRef, {
       pr: String(pull.number),
-    });
+    }));
   } catch (error) {
     if (isStatus(error, 404) || isStatus(error, 422)) {
       pass.alerts.push(
@@ -96,6 +97,7 @@ async function dispatch(pass: RunPass, pull: Tracked): Promise<boolean> {
     base_sha: pass.head,
     attempts: current.attempts + 1,
     dispatched_at: pass.now,
+    run_id: runId,
     note: null,
   };
   await save(pass, pull, state);

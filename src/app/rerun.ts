@@ -1,9 +1,11 @@
-import { readStateBlock, withStateBlock } from "../core/state-block.js";
+import { stateBlock } from "../core/state-block.js";
+import { trustExperimentPull } from "../core/trust.js";
 import { loadConfig } from "../github/config-file.js";
+import { sealedBody } from "../github/experiment-pulls.js";
 import { canWrite, type RepoClient, repoOf } from "../github/repo.js";
 import { comment } from "../github/run-issues.js";
 import { isStatus } from "../github/sticky-comment.js";
-import type { AppDeps } from "./app-deps.js";
+import { type AppDeps, trustRootOf } from "./app-deps.js";
 import { requeued } from "./apply-verdict.js";
 
 /**
@@ -50,8 +52,20 @@ export async function rerun(
     ...repoOf(gh),
     pull_number: request.pr,
   });
-  const state = readStateBlock(pull.body);
-  if (!state || state.tag !== request.tag) return;
+  // Only an experiment the app itself is keeping counts: a fork's PR or a hand-made block is not one.
+  const trust = trustExperimentPull(
+    trustRootOf(gh, deps),
+    {
+      number: pull.number,
+      author: pull.user?.login ?? "",
+      authorType: pull.user?.type ?? "",
+      headRef: pull.head.ref,
+      headRepository: pull.head.repo?.full_name ?? null,
+    },
+    stateBlock.read(pull.body),
+  );
+  if (trust.kind !== "trusted" || trust.value.tag !== request.tag) return;
+  const state = trust.value;
   if (request.via === "check" && (state.phase !== "decided" || state.head_sha !== request.headSha))
     return;
   if (pull.merged_at) {
@@ -63,12 +77,14 @@ export async function rerun(
     return;
   }
   if (state.phase === "queued" || state.phase === "training") return;
-  const next = requeued(state, pull.head.sha, `re-run requested by @${request.by}`);
+  // Queued on the head it was checked and trained on: a newer head goes through every check a
+  // new head gets (allowed paths, stale base) before it trains.
+  const next = requeued(state, state.head_sha, `re-run requested by @${request.by}`);
   try {
     await gh.octokit.rest.pulls.update({
       ...repoOf(gh),
       pull_number: request.pr,
-      body: withStateBlock(pull.body ?? "", next),
+      body: sealedBody(gh, deps.sealer, { body: pull.body ?? "", headRef: pull.head.ref }, next),
       ...(pull.state === "closed" ? { state: "open" as const } : {}),
     });
   } catch (error) {

@@ -2,10 +2,15 @@ import type { Command } from "../core/commands.js";
 import { noiseFloor, noiseFloorText } from "../core/noise.js";
 import { replyMarker } from "../core/reply-marker.js";
 import type { RunStatus } from "../core/run-state.js";
-import { withRunBlock } from "../core/run-state.js";
 import { ledgerRows } from "../core/schedule.js";
 import { type RepoClient, repoOf } from "../github/repo.js";
-import { comment, type DashboardIssue, updateIssue } from "../github/run-issues.js";
+import {
+  comment,
+  type DashboardIssue,
+  sealedDashboardBody,
+  updateIssue,
+} from "../github/run-issues.js";
+import { type AppDeps, trustRootOf } from "./app-deps.js";
 import { findRun } from "./find-run.js";
 import { isTracked, trailOf } from "./run-view.js";
 
@@ -35,6 +40,7 @@ const NEXT_STATUS: Partial<Record<Command["kind"], RunStatus>> = {
 /** pause / resume / stop / status / rebuild, said on a run's dashboard issue. Returns the reply. */
 export async function runCommand(
   gh: RepoClient,
+  deps: AppDeps,
   dashboard: DashboardIssue,
   kind: "pause" | "resume" | "stop" | "status" | "rebuild",
 ): Promise<string> {
@@ -45,7 +51,7 @@ export async function runCommand(
       return `Run \`${run.tag}\` is stopped; a stopped run cannot be ${kind}d. Start a new one with \`/autoresearch start <tag>\`.`;
     if (run.status === next) return `Run \`${run.tag}\` is already ${next}.`;
     await updateIssue(gh, dashboard.number, {
-      body: withRunBlock(dashboard.body, { ...run, status: next }),
+      body: sealedDashboardBody(gh, deps.sealer, dashboard.body, { ...run, status: next }),
     });
     return {
       paused: `⏸️ Paused \`${run.tag}\`: experiments in flight finish and are decided; nothing new is dispatched until \`/autoresearch resume\`.`,
@@ -53,7 +59,7 @@ export async function runCommand(
       stopped: `⏹️ Stopped \`${run.tag}\`: experiments in flight finish and are decided, queued ones are closed.`,
     }[next];
   }
-  const found = await findRun(gh, run.tag);
+  const found = await findRun(gh, trustRootOf(gh, deps), run.tag);
   const tracked = found?.pulls.filter(isTracked) ?? [];
   const rows = ledgerRows(trailOf(tracked));
   if (kind === "rebuild") {

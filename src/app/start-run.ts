@@ -1,11 +1,16 @@
 import { renderProgressSvg } from "../core/chart.js";
 import { runBranch, validateTag } from "../core/experiment-branch.js";
 import { RESULTS_HEADER } from "../core/results-tsv.js";
-import { type RunState, withRunBlock } from "../core/run-state.js";
+import type { RunState } from "../core/run-state.js";
 import { loadConfig } from "../github/config-file.js";
 import { branchSha, createBranch, defaultBranch, type RepoClient } from "../github/repo.js";
-import { createIssue, DASHBOARD_LABEL, ensureLabels } from "../github/run-issues.js";
-import type { AppDeps } from "./app-deps.js";
+import {
+  createIssue,
+  DASHBOARD_LABEL,
+  ensureLabels,
+  sealedDashboardBody,
+} from "../github/run-issues.js";
+import { type AppDeps, trustRootOf } from "./app-deps.js";
 import { findDashboard } from "./find-run.js";
 import { openExperiment } from "./open-experiment.js";
 import { CHART_FILE, LEDGER_FILE } from "./record-run.js";
@@ -25,7 +30,7 @@ export async function startRun(
 ): Promise<StartOutcome> {
   const problem = validateTag(request.tag);
   if (problem) return { started: false, reply: `Cannot start \`${request.tag}\`: ${problem}.` };
-  const existing = await findDashboard(gh, request.tag);
+  const existing = await findDashboard(gh, trustRootOf(gh, deps), request.tag);
   if (existing) {
     // The same command delivered again: it already did its work.
     if (request.commentId !== null && existing.run.start_comment_id === request.commentId) {
@@ -103,7 +108,12 @@ export async function startRun(
   };
   const dashboard = await createIssue(gh, {
     title: `autoresearch run ${request.tag}`,
-    body: withRunBlock(`Run \`${request.tag}\` is starting: the baseline is being queued.`, run),
+    body: sealedDashboardBody(
+      gh,
+      deps.sealer,
+      `Run \`${request.tag}\` is starting: the baseline is being queued.`,
+      run,
+    ),
     labels: [DASHBOARD_LABEL],
   });
   const baseline = await openExperiment(

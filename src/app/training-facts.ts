@@ -1,41 +1,69 @@
-import { readResultMarker, type TrainResult } from "../core/result-marker.js";
+import { type Expected, judgeMarker, runMismatch } from "../core/result-binding.js";
+import type { TrainResult } from "../core/result-marker.js";
 import type { TrainingFacts } from "../core/schedule.js";
+import type { ExperimentState } from "../core/state-block.js";
 import { type RepoClient, repoOf } from "../github/repo.js";
-import { listBranchRuns } from "../github/workflows.js";
+import { getRun, listBranchRuns, type WorkflowRunFacts } from "../github/workflows.js";
 
 /**
- * What GitHub knows about an experiment's training: the runs of the workflow on
- * its branch and the result marker the runner wrote for the latest one. Only
- * comments by the configured result authors count: a marker pasted by anyone
- * else is ignored.
+ * What GitHub knows about an experiment's training: the workflow run the app dispatched for it
+ * (by id; experiments dispatched before ids were recorded: the latest run on the branch), and
+ * the result written for that run and head by a trusted author. Every other marker is not a
+ * result, and the reason is kept to be told on the PR.
  */
 export async function findTrainingFacts(
   gh: RepoClient,
-  options: { workflow: string; branch: string; pr: number; resultAuthors: readonly string[] },
+  options: {
+    workflow: string;
+    branch: string;
+    pr: number;
+    resultAuthors: readonly string[];
+    experiment: ExperimentState;
+  },
 ): Promise<TrainingFacts> {
-  const { total, runs } = await listBranchRuns(gh, options.workflow, options.branch);
-  const latest = runs[0] ?? null;
+  const exp = options.experiment;
+  let run: WorkflowRunFacts | null;
+  let runsTotal: number;
+  if (exp.run_id) {
+    run = await getRun(gh, exp.run_id);
+    runsTotal = run ? exp.attempts : 0;
+  } else {
+    const listed = await listBranchRuns(gh, options.workflow, options.branch);
+    run = listed.runs[0] ?? null;
+    runsTotal = listed.total;
+  }
+  const rejections: string[] = [];
   let result: TrainResult | null = null;
-  if (latest?.status === "completed") {
-    result = await findResult(gh, options.pr, options.resultAuthors, String(latest.id));
+  if (run?.status === "completed") {
+    const expected: Expected = {
+      runId: exp.run_id ?? run.id,
+      headSha: exp.head_sha,
+      workflow: options.workflow,
+      repository: `${gh.owner}/${gh.repo}`,
+      authors: options.resultAuthors,
+    };
+    const mismatch = runMismatch(run, expected);
+    if (mismatch) rejections.push(mismatch);
+    else result = await findResult(gh, options.pr, expected, rejections);
   }
   return {
-    runsTotal: total,
-    latest: latest && {
-      id: latest.id,
-      status: latest.status,
-      conclusion: latest.conclusion,
-      startedAt: latest.startedAt,
+    runsTotal,
+    latest: run && {
+      id: run.id,
+      status: run.status,
+      conclusion: run.conclusion,
+      startedAt: run.startedAt,
     },
     result,
+    rejections,
   };
 }
 
 async function findResult(
   gh: RepoClient,
   pr: number,
-  authors: readonly string[],
-  runId: string,
+  expected: Expected,
+  rejections: string[],
 ): Promise<TrainResult | null> {
   const comments = await gh.octokit.paginate(gh.octokit.rest.issues.listComments, {
     ...repoOf(gh),
@@ -43,9 +71,12 @@ async function findResult(
     per_page: 100,
   });
   for (const comment of comments.reverse()) {
-    if (!comment.user || !authors.includes(comment.user.login)) continue;
-    const read = readResultMarker(comment.body ?? "");
-    if (read.found && read.ok && read.result.run_id === runId) return read.result;
+    const verdict = judgeMarker(
+      { author: comment.user?.login ?? "", body: comment.body ?? "" },
+      expected,
+    );
+    if (verdict.kind === "accepted") return verdict.result;
+    if (verdict.kind === "rejected") rejections.push(verdict.reason);
   }
   return null;
 }

@@ -34,7 +34,9 @@ export async function controlCommand(
   if (reply === null) throw failedError(noReplyMessage(session.fullName, where, cli.waitSeconds));
 
   // Success is the run's recorded status, whatever the reply's wording ("already paused" counts).
-  const now = (await listDashboards(session.gh)).find((d) => d.number === dashboard.number);
+  const now = (await listDashboards(session.gh, session.root)).runs.find(
+    (d) => d.number === dashboard.number,
+  );
   const wanted = STATUS_AFTER[cli.command];
   if (now?.run.status !== wanted) {
     io.err(reply);

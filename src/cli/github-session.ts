@@ -1,5 +1,6 @@
 /** The CLI's way into GitHub: a token from the environment, the repository, the run. */
 import { Octokit } from "@octokit/rest";
+import type { TrustRoot } from "../core/trust.js";
 import type { RepoClient } from "../github/repo.js";
 import { type DashboardIssue, listDashboards } from "../github/run-issues.js";
 import { isStatus } from "../github/sticky-comment.js";
@@ -12,6 +13,11 @@ export interface Session {
   /** The repository's web address, for links in what the CLI prints. */
   htmlUrl: string;
   fullName: string;
+  /**
+   * What the CLI believes: blocks in bot-authored PRs and issues of this repository. It cannot
+   * check the app's MAC (only the app holds the secret): the app's own view is the authority.
+   */
+  root: TrustRoot;
 }
 
 /** An Octokit for GITHUB_TOKEN at GITHUB_API_URL; a usage error when either is unusable. */
@@ -46,6 +52,7 @@ export async function openRepository(octokit: Octokit, target: RunTarget): Promi
       gh: { octokit, owner: target.owner, repo: target.repo },
       htmlUrl: data.html_url,
       fullName: data.full_name,
+      root: { repository: data.full_name, appLogin: null, sealer: null },
     };
   } catch (error) {
     if (isStatus(error, 404)) {
@@ -59,7 +66,7 @@ export async function openRepository(octokit: Octokit, target: RunTarget): Promi
 
 /** The run's dashboard issue, or "no such run" naming the runs there are (exit 3). */
 export async function requireRun(session: Session, tag: string): Promise<DashboardIssue> {
-  const dashboards = await listDashboards(session.gh);
+  const dashboards = (await listDashboards(session.gh, session.root)).runs;
   const found = dashboards.find((d) => d.run.tag === tag);
   if (found) return found;
   throw notFoundError(noSuchRunMessage(session.fullName, tag, dashboards));

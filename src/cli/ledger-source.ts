@@ -56,7 +56,7 @@ async function fromTrail(
   dashboard: DashboardIssue,
   warnings: string[],
 ): Promise<Ledger> {
-  const pulls = await listRunPulls(session.gh, dashboard.run.branch);
+  const pulls = await listRunPulls(session.gh, dashboard.run.branch, session.root);
   const rows = ledgerRows(
     pulls.flatMap((p) =>
       p.experiment ? [{ n: p.experiment.n, pr: p.number, state: p.experiment }] : [],

@@ -19,7 +19,7 @@ export async function startCommand(
   const tag = cli.target.tag;
 
   // 1. Refuse early what the app would refuse, without leaving an issue behind.
-  const existing = (await listDashboards(gh)).find((d) => d.run.tag === tag);
+  const existing = (await listDashboards(gh, session.root)).runs.find((d) => d.run.tag === tag);
   if (existing) {
     throw failedError(
       `a run "${tag}" already exists in ${fullName} (${existing.run.status}, dashboard ${issueUrl(session, existing.number)}): pick another tag, or look at it with \`autoresearch status --repo ${fullName} --tag ${tag}\``,
@@ -52,7 +52,7 @@ export async function startCommand(
   if (reply === null) throw failedError(noReplyMessage(fullName, where, cli.waitSeconds));
 
   // 3. Trust the run's own record, not the wording of the reply.
-  const dashboard = (await listDashboards(gh)).find(
+  const dashboard = (await listDashboards(gh, session.root)).runs.find(
     (d) => d.run.tag === tag && d.run.start_comment_id === commentId,
   );
   if (!dashboard) {

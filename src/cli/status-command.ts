@@ -11,7 +11,7 @@ export async function statusCommand(
   io: CliIo,
 ): Promise<ExitCode> {
   const dashboard = await requireRun(session, cli.target.tag);
-  const pulls = await listRunPulls(session.gh, dashboard.run.branch);
+  const pulls = await listRunPulls(session.gh, dashboard.run.branch, session.root);
   const report = buildStatusReport({
     repo: session.fullName,
     run: dashboard.run,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hiddenBlock } from "./hidden-block.js";
 
 export const RunStatus = z.enum(["running", "paused", "stopped"]);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -31,29 +32,21 @@ export const RunStateSchema = z.object({
 });
 export type RunState = z.infer<typeof RunStateSchema>;
 
-const RUN_RE = /<!-- autoresearch:run (\{.*?\}) -->/s;
+/** The run block in a dashboard's body. Read it through `trustDashboard`: only the app's own blocks count. */
+export const runBlock = hiddenBlock("run", RunStateSchema);
 
-export function renderRunBlock(state: RunState): string {
-  // "--" may not appear inside an HTML comment; JSON never needs a literal "-->".
-  return `<!-- autoresearch:run ${JSON.stringify(state).replaceAll("--", "-\\u002d")} -->`;
+/** The run in a body, unverified: for observers (tests, the demo), never for decisions. */
+export function readRunBlock(body: string | null | undefined): RunState | null {
+  return runBlock.read(body)?.value ?? null;
 }
 
-/** The run block in an issue body, or null when there is none or it does not validate. */
-export function readRunBlock(body: string | null | undefined): RunState | null {
-  const match = body ? RUN_RE.exec(body) : null;
-  if (!match) return null;
-  try {
-    const parsed = RunStateSchema.safeParse(JSON.parse(match[1]));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+export function renderRunBlock(state: RunState, mac: string | null): string {
+  return runBlock.render(state, mac);
 }
 
 /** Replaces the run block in a body (or appends one), leaving the rest as it was. */
-export function withRunBlock(body: string, state: RunState): string {
-  const block = renderRunBlock(state);
-  return RUN_RE.test(body) ? body.replace(RUN_RE, () => block) : `${body.trimEnd()}\n\n${block}\n`;
+export function withRunBlock(body: string, state: RunState, mac: string | null): string {
+  return runBlock.replace(body, state, mac);
 }
 
 const LEDGER_OPEN = "<!-- autoresearch:ledger -->";

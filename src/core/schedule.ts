@@ -15,6 +15,8 @@ export interface TrainingFacts {
   } | null;
   /** The result marker written for `latest` by a trusted author, if any. */
   result: TrainResult | null;
+  /** Markers and runs that were not the dispatched training's result, with why. */
+  rejections: string[];
 }
 
 export interface StepInput {

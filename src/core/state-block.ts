@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hiddenBlock } from "./hidden-block.js";
 import { TrainResultSchema } from "./result-marker.js";
 
 export const Phase = z.enum(["queued", "training", "decided", "rejected"]);
@@ -45,6 +46,8 @@ export const ExperimentStateSchema = z.object({
   infra_failures: z.number().int().nonnegative(),
   /** ISO time of the last dispatch, for the heartbeat. */
   dispatched_at: z.string().nullable(),
+  /** The workflow run the app's last dispatch started: only its result counts. */
+  run_id: z.number().int().nullish(),
   result: TrainResultSchema.nullable(),
   verdict: VerdictSchema.nullable(),
   /** The proposer's identity of this variant (sweep: `NAME=value`), so it is never proposed twice. */
@@ -88,28 +91,19 @@ export function newExperiment(fields: {
   };
 }
 
-const STATE_RE = /<!-- autoresearch:state (\{.*?\}) -->/s;
+/** The state block in an experiment PR's body. Read it through `trustExperimentPull`: only the app's own blocks count. */
+export const stateBlock = hiddenBlock("state", ExperimentStateSchema);
 
-export function renderStateBlock(state: ExperimentState): string {
-  return `<!-- autoresearch:state ${JSON.stringify(state).replaceAll("--", "-\\u002d")} -->`;
+/** The state in a body, unverified: for observers (tests, the demo), never for decisions. */
+export function readStateBlock(body: string | null | undefined): ExperimentState | null {
+  return stateBlock.read(body)?.value ?? null;
 }
 
-/** The state block in a PR body, or null when there is none or it does not validate. */
-export function readStateBlock(body: string | null | undefined): ExperimentState | null {
-  const match = body ? STATE_RE.exec(body) : null;
-  if (!match) return null;
-  try {
-    const parsed = ExperimentStateSchema.safeParse(JSON.parse(match[1]));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+export function renderStateBlock(state: ExperimentState, mac: string | null): string {
+  return stateBlock.render(state, mac);
 }
 
 /** Replaces the state block in a body (or appends one), leaving the rest as it was. */
-export function withStateBlock(body: string, state: ExperimentState): string {
-  const block = renderStateBlock(state);
-  return STATE_RE.test(body)
-    ? body.replace(STATE_RE, () => block)
-    : `${body.trimEnd()}\n\n${block}\n`;
+export function withStateBlock(body: string, state: ExperimentState, mac: string | null): string {
+  return stateBlock.replace(body, state, mac);
 }

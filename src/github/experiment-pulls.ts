@@ -1,4 +1,6 @@
-import { type ExperimentState, readStateBlock, withStateBlock } from "../core/state-block.js";
+import { experimentScope, type Sealer } from "../core/block-seal.js";
+import { type ExperimentState, stateBlock, withStateBlock } from "../core/state-block.js";
+import { type TrustRoot, trustExperimentPull } from "../core/trust.js";
 import { type RepoClient, repoOf } from "./repo.js";
 import { isStatus } from "./sticky-comment.js";
 
@@ -15,12 +17,20 @@ export interface ExperimentPull {
   baseSha: string;
   labels: string[];
   author: string;
-  /** null for a PR that has no (valid) state block yet: a pushed branch to adopt. */
+  /** null for a PR without a trusted state block: a pushed branch to adopt, or someone's claim. */
   experiment: ExperimentState | null;
+  /** Why a state block in the body was not believed (a fork, a hand-edited block); null if none was. */
+  distrust: string | null;
+  /** The block was sealed with the previous secret: seal it again with the current one. */
+  reseal: boolean;
 }
 
-/** Every PR into the run branch, open and closed, oldest first. */
-export async function listRunPulls(gh: RepoClient, runBranch: string): Promise<ExperimentPull[]> {
+/** Every PR into the run branch, open and closed, oldest first; state blocks only where the app wrote them. */
+export async function listRunPulls(
+  gh: RepoClient,
+  runBranch: string,
+  root: TrustRoot,
+): Promise<ExperimentPull[]> {
   const pulls = await gh.octokit.paginate(gh.octokit.rest.pulls.list, {
     ...repoOf(gh),
     base: runBranch,
@@ -29,20 +39,47 @@ export async function listRunPulls(gh: RepoClient, runBranch: string): Promise<E
     direction: "asc",
     per_page: 100,
   });
-  return pulls.map((p) => ({
-    number: p.number,
-    title: p.title,
-    body: p.body ?? "",
-    state: p.state === "open" ? "open" : "closed",
-    merged: p.merged_at !== null,
-    headRef: p.head.ref,
-    headSha: p.head.sha,
-    headRepository: p.head.repo?.full_name ?? null,
-    baseSha: p.base.sha,
-    labels: p.labels.map((l) => l.name),
-    author: p.user?.login ?? "",
-    experiment: readStateBlock(p.body),
-  }));
+  return pulls.map((p) => {
+    const headRepository = p.head.repo?.full_name ?? null;
+    const trust = trustExperimentPull(
+      root,
+      {
+        number: p.number,
+        author: p.user?.login ?? "",
+        authorType: p.user?.type ?? "",
+        headRef: p.head.ref,
+        headRepository,
+      },
+      stateBlock.read(p.body),
+    );
+    return {
+      number: p.number,
+      title: p.title,
+      body: p.body ?? "",
+      state: p.state === "open" ? "open" : "closed",
+      merged: p.merged_at !== null,
+      headRef: p.head.ref,
+      headSha: p.head.sha,
+      headRepository,
+      baseSha: p.base.sha,
+      labels: p.labels.map((l) => l.name),
+      author: p.user?.login ?? "",
+      experiment: trust.kind === "trusted" ? trust.value : null,
+      distrust: trust.kind === "untrusted" ? trust.reason : null,
+      reseal: trust.kind === "trusted" && trust.reseal,
+    };
+  });
+}
+
+/** The body with the state block sealed for this PR's head branch. */
+export function sealedBody(
+  gh: RepoClient,
+  sealer: Sealer,
+  pull: { body: string; headRef: string },
+  state: ExperimentState,
+): string {
+  const mac = sealer.seal(experimentScope(`${gh.owner}/${gh.repo}`, pull.headRef), state);
+  return withStateBlock(pull.body, state, mac);
 }
 
 export async function openExperimentPull(
@@ -91,11 +128,12 @@ export async function findPullByHead(gh: RepoClient, headBranch: string): Promis
 
 export async function saveExperimentState(
   gh: RepoClient,
-  pull: Pick<ExperimentPull, "number" | "body">,
+  sealer: Sealer,
+  pull: Pick<ExperimentPull, "number" | "body" | "headRef">,
   state: ExperimentState,
   extra: { state?: "open" | "closed" } = {},
 ): Promise<string> {
-  const body = withStateBlock(pull.body, state);
+  const body = sealedBody(gh, sealer, pull, state);
   await gh.octokit.rest.pulls.update({ ...repoOf(gh), pull_number: pull.number, body, ...extra });
   return body;
 }

@@ -1,4 +1,6 @@
-import { type RunState, readRunBlock } from "../core/run-state.js";
+import { runScope, type Sealer } from "../core/block-seal.js";
+import { type RunState, runBlock, withRunBlock } from "../core/run-state.js";
+import { pickDashboards, type TrustRoot, trustDashboard } from "../core/trust.js";
 import { type RepoClient, repoOf } from "./repo.js";
 
 export const DASHBOARD_LABEL = "autoresearch:run";
@@ -11,8 +13,17 @@ export interface DashboardIssue {
   run: RunState;
 }
 
-/** Every run of the repository, from its dashboard issues (open and closed). */
-export async function listDashboards(gh: RepoClient): Promise<DashboardIssue[]> {
+export interface Dashboards {
+  /** One trusted dashboard per run tag (the oldest). */
+  runs: DashboardIssue[];
+  /** Issues that look like dashboards but are not the app's (or are a second one for a tag), with why. */
+  rejected: { number: number; tag: string | null; reason: string }[];
+  /** Trusted dashboards whose block was sealed with the previous secret. */
+  reseal: number[];
+}
+
+/** Every run of the repository, from the dashboard issues (open and closed) that the app wrote. */
+export async function listDashboards(gh: RepoClient, root: TrustRoot): Promise<Dashboards> {
   const issues = await gh.octokit.paginate(gh.octokit.rest.issues.listForRepo, {
     ...repoOf(gh),
     labels: DASHBOARD_LABEL,
@@ -20,18 +31,47 @@ export async function listDashboards(gh: RepoClient): Promise<DashboardIssue[]> 
     per_page: 100,
   });
   const found: DashboardIssue[] = [];
+  const rejected: Dashboards["rejected"] = [];
+  const reseal: number[] = [];
   for (const issue of issues) {
-    const run = readRunBlock(issue.body);
-    if (run && !issue.pull_request) {
-      found.push({
-        number: issue.number,
-        body: issue.body ?? "",
-        state: issue.state === "open" ? "open" : "closed",
-        run,
-      });
+    if (issue.pull_request) continue;
+    const block = runBlock.read(issue.body);
+    const trust = trustDashboard(
+      root,
+      { number: issue.number, author: issue.user?.login ?? "", authorType: issue.user?.type ?? "" },
+      block,
+    );
+    if (trust.kind === "untrusted") {
+      rejected.push({ number: issue.number, tag: block?.value.tag ?? null, reason: trust.reason });
     }
+    if (trust.kind !== "trusted") continue;
+    if (trust.reseal) reseal.push(issue.number);
+    found.push({
+      number: issue.number,
+      body: issue.body ?? "",
+      state: issue.state === "open" ? "open" : "closed",
+      run: trust.value,
+    });
   }
-  return found;
+  const picked = pickDashboards(found);
+  for (const d of picked.duplicates) {
+    rejected.push({
+      number: d.number,
+      tag: d.tag,
+      reason: `issue #${d.number} is a second dashboard for run ${d.tag} (the run's is #${d.kept}): it is ignored`,
+    });
+  }
+  return { runs: picked.runs, rejected, reseal };
+}
+
+/** The dashboard body with the run block sealed for its tag. */
+export function sealedDashboardBody(
+  gh: RepoClient,
+  sealer: Sealer,
+  body: string,
+  run: RunState,
+): string {
+  return withRunBlock(body, run, sealer.seal(runScope(`${gh.owner}/${gh.repo}`, run.tag), run));
 }
 
 export async function createIssue(

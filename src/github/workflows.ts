@@ -1,4 +1,5 @@
 import { type RepoClient, repoOf } from "./repo.js";
+import { isStatus } from "./sticky-comment.js";
 
 export interface WorkflowRunFacts {
   id: number;
@@ -8,21 +9,59 @@ export interface WorkflowRunFacts {
   createdAt: string;
   startedAt: string | null;
   htmlUrl: string;
+  /** The workflow file, as GitHub gives it (`.github/workflows/x.yml`, maybe with owner/repo and @ref). */
+  path: string;
+  event: string;
 }
 
-/** Asks GitHub Actions to train one PR: the user's workflow, on the PR's head ref. */
+/**
+ * Asks GitHub Actions to run a workflow on a ref, and returns the id of the run it created
+ * (`return_run_details`), so that only that run's result is believed.
+ */
 export async function dispatchTraining(
   gh: RepoClient,
   workflow: string,
   ref: string,
   inputs: Record<string, string>,
-): Promise<void> {
-  await gh.octokit.rest.actions.createWorkflowDispatch({
+): Promise<{ runId: number | null }> {
+  const response = await gh.octokit.rest.actions.createWorkflowDispatch({
     ...repoOf(gh),
     workflow_id: workflow,
     ref,
     inputs,
+    return_run_details: true,
   });
+  const data = response.data as { workflow_run_id?: number } | undefined;
+  return { runId: typeof data?.workflow_run_id === "number" ? data.workflow_run_id : null };
+}
+
+/** One workflow run by id, or null when GitHub no longer has it. */
+export async function getRun(gh: RepoClient, runId: number): Promise<WorkflowRunFacts | null> {
+  try {
+    const { data } = await gh.octokit.rest.actions.getWorkflowRun({ ...repoOf(gh), run_id: runId });
+    return runFacts(data);
+  } catch (error) {
+    if (isStatus(error, 404)) return null;
+    throw error;
+  }
+}
+
+type RunData = Awaited<
+  ReturnType<RepoClient["octokit"]["rest"]["actions"]["getWorkflowRun"]>
+>["data"];
+
+function runFacts(r: RunData): WorkflowRunFacts {
+  return {
+    id: r.id,
+    status: r.status ?? "queued",
+    conclusion: r.conclusion ?? null,
+    headSha: r.head_sha,
+    createdAt: r.created_at,
+    startedAt: r.run_started_at ?? null,
+    htmlUrl: r.html_url,
+    path: r.path,
+    event: r.event,
+  };
 }
 
 /** Runs of the workflow on one branch, newest first, with how many there are in all. */
@@ -40,15 +79,7 @@ export async function listBranchRuns(
   });
   return {
     total: data.total_count,
-    runs: data.workflow_runs.map((r) => ({
-      id: r.id,
-      status: r.status ?? "queued",
-      conclusion: r.conclusion ?? null,
-      headSha: r.head_sha,
-      createdAt: r.created_at,
-      startedAt: r.run_started_at ?? null,
-      htmlUrl: r.html_url,
-    })),
+    runs: data.workflow_runs.map(runFacts),
   };
 }
 

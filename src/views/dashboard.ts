@@ -23,7 +23,7 @@ function renderOnce(data: DashboardData): string {
       ...e,
       since: e.minutes === null ? "—" : String(e.minutes),
     })),
-    runBlock: renderRunBlock(data.run),
+    runBlock: renderRunBlock(data.run, null),
     ledgerBlock: data.ledger ? ledgerSection(data.ledger.tsv) : null,
   });
 }

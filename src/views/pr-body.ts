@@ -48,7 +48,7 @@ export function renderPrBody(input: PrBodyInput): string {
     comparedAgainst: comparedText(input.comparedAgainst),
     rerunLabel: input.rerunLabel ?? DEFAULT_CONFIG.labels.rerun,
   });
-  return withStateBlock(body, input.state);
+  return withStateBlock(body, input.state, null);
 }
 
 function changeText(diff: PrBodyInput["diff"]): string {

@@ -170,7 +170,7 @@ async function experimentPull(
     head,
     base: `autoresearch/${tag}`,
     title: description,
-    body: `${description}\n\n${renderStateBlock(state)}`,
+    body: `${description}\n\n${renderStateBlock(state, null)}`,
   });
   if (decided)
     await sb.octokit().rest.pulls.update({ ...repo, pull_number: pr.number, state: "closed" });

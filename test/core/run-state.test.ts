@@ -26,12 +26,12 @@ const run: RunState = {
 
 describe("run block", () => {
   it("round-trips through an issue body", () => {
-    const body = withRunBlock("# dashboard\n\ntext", run);
+    const body = withRunBlock("# dashboard\n\ntext", run, null);
     expect(readRunBlock(body)).toEqual(run);
   });
 
   it("never closes its HTML comment early", () => {
-    const block = renderRunBlock(run);
+    const block = renderRunBlock(run, null);
     expect(block.indexOf("-->")).toBe(block.length - 3);
     expect(block).toMatchInlineSnapshot(
       `"<!-- autoresearch:run {"v":1,"tag":"nov26","status":"running","branch":"autoresearch/nov26","base_branch":"main","gist_id":null,"ledger":"issue","next_n":7,"started_at":"2025-11-26T10:00:00Z","started_by":"alice","proposer_failures":0,"notes":["paused by bob -\\u002d> resumed"]} -->"`,
@@ -39,8 +39,8 @@ describe("run block", () => {
   });
 
   it("replaces the block in place, keeping the rest", () => {
-    const body = `before\n${renderRunBlock(run)}\nafter`;
-    const next = withRunBlock(body, { ...run, status: "paused" });
+    const body = `before\n${renderRunBlock(run, null)}\nafter`;
+    const next = withRunBlock(body, { ...run, status: "paused" }, null);
     expect(next.startsWith("before\n")).toBe(true);
     expect(next.endsWith("\nafter")).toBe(true);
     expect(readRunBlock(next)?.status).toBe("paused");
@@ -51,7 +51,7 @@ describe("run block", () => {
     ["no block", "just text"],
     ["broken JSON", "<!-- autoresearch:run {nope} -->"],
     ["wrong shape", '<!-- autoresearch:run {"v":1,"tag":"x"} -->'],
-    ["unknown status", renderRunBlock({ ...run, status: "done" as RunState["status"] })],
+    ["unknown status", renderRunBlock({ ...run, status: "done" as RunState["status"] }, null)],
   ])("reads %s as null", (_name, body) => {
     expect(readRunBlock(body)).toBeNull();
   });

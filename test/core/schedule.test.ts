@@ -90,6 +90,7 @@ const facts = (over: Partial<TrainingFacts> = {}): TrainingFacts => ({
   runsTotal: 1,
   latest: run(),
   result: null,
+  rejections: [],
   ...over,
 });
 

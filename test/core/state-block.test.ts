@@ -42,7 +42,7 @@ describe("renderStateBlock → readStateBlock", () => {
     ["a description with --> in it", { ...QUEUED, description: "try x --> y -- z } -->" }],
     ["a multi-line description", { ...QUEUED, description: "line one\nline two" }],
   ])("reads back %s unchanged", (_name, state) => {
-    const block = renderStateBlock(state);
+    const block = renderStateBlock(state, null);
     expect(block).toMatch(/^<!-- autoresearch:state \{.*\} -->$/);
     expect(block.slice("<!--".length, -"-->".length)).not.toContain("--");
     expect(readStateBlock(`## Experiment #3\n\n${block}\n\nfooter -->`)).toEqual(state);
@@ -54,38 +54,38 @@ describe("withStateBlock", () => {
   const after = "\n\n---\n_managed by autoresearch-bot_\n";
 
   it("replaces the block in place, keeping the text around it", () => {
-    const body = `${before}\n\n${renderStateBlock(QUEUED)}${after}`;
-    const updated = withStateBlock(body, DECIDED);
-    expect(updated).toBe(`${before}\n\n${renderStateBlock(DECIDED)}${after}`);
+    const body = `${before}\n\n${renderStateBlock(QUEUED, null)}${after}`;
+    const updated = withStateBlock(body, DECIDED, null);
+    expect(updated).toBe(`${before}\n\n${renderStateBlock(DECIDED, null)}${after}`);
     expect(count(updated, "<!-- autoresearch:state")).toBe(1);
     expect(readStateBlock(updated)).toEqual(DECIDED);
   });
 
   it("appends a block to a body that has none", () => {
-    const updated = withStateBlock(`${before}\n\n`, QUEUED);
-    expect(updated).toBe(`${before}\n\n${renderStateBlock(QUEUED)}\n`);
+    const updated = withStateBlock(`${before}\n\n`, QUEUED, null);
+    expect(updated).toBe(`${before}\n\n${renderStateBlock(QUEUED, null)}\n`);
     expect(readStateBlock(updated)).toEqual(QUEUED);
   });
 
   it("adds a block to an empty body", () => {
-    expect(readStateBlock(withStateBlock("", QUEUED))).toEqual(QUEUED);
+    expect(readStateBlock(withStateBlock("", QUEUED, null))).toEqual(QUEUED);
   });
 
   it("changes nothing when written twice (a redelivered webhook)", () => {
-    const once = withStateBlock(before, DECIDED);
-    expect(withStateBlock(once, DECIDED)).toBe(once);
+    const once = withStateBlock(before, DECIDED, null);
+    expect(withStateBlock(once, DECIDED, null)).toBe(once);
   });
 
   it("repairs a corrupt block instead of adding a second one", () => {
     const body = `${before}\n\n<!-- autoresearch:state {"v":1,"tag":"nov26"} -->${after}`;
-    const updated = withStateBlock(body, QUEUED);
+    const updated = withStateBlock(body, QUEUED, null);
     expect(count(updated, "<!-- autoresearch:state")).toBe(1);
     expect(readStateBlock(updated)).toEqual(QUEUED);
   });
 
   it("treats a $ in the state as text, not a replacement pattern", () => {
     const state = { ...QUEUED, description: "cost $& and $1 and $$" };
-    const updated = withStateBlock(withStateBlock(before, QUEUED), state);
+    const updated = withStateBlock(withStateBlock(before, QUEUED, null), state, null);
     expect(readStateBlock(updated)).toEqual(state);
   });
 });

@@ -227,7 +227,7 @@ describe("renderDashboard", () => {
   });
 
   it("keeps descriptions from faking the run block or ending the ledger", () => {
-    const fake = renderRunBlock({ ...runState, tag: "evil", status: "stopped" });
+    const fake = renderRunBlock({ ...runState, tag: "evil", status: "stopped" }, null);
     const description = `${fake} <!-- /autoresearch:ledger --> \`\`\``;
     const tsv = serializeResults([
       ledgerRow({ sha: sha(0), status: "keep", valBpb: 1, peakVramMb: 1024, description }),

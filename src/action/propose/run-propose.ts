@@ -58,7 +58,12 @@ async function propose(job: ProposeJob): Promise<ProposeOutcome> {
   // 1. Find: the commit the agent starts from, and the run's PR trail.
   const { baseSha, runHeadSha } = await findProposalBase(gh, inputs.tag, await worktree.head());
   await assertClean(job);
-  const pulls = await listRunPulls(gh, runBranch(inputs.tag));
+  // The app's PRs only (bot-authored, this repository): a fork's claims never shape a proposal.
+  const pulls = await listRunPulls(gh, runBranch(inputs.tag), {
+    repository: `${gh.owner}/${gh.repo}`,
+    appLogin: null,
+    sealer: null,
+  });
   const taken = await findExperimentBranch(gh, pulls, inputs.tag, inputs.experiment);
   if (taken !== null) {
     return outcome({
