@@ -3,7 +3,7 @@ import type { TrainResult } from "../core/result-marker.js";
 import type { ExperimentState, Verdict } from "../core/state-block.js";
 import { completeCheck, VERDICT_CHECK } from "../github/check-runs.js";
 import { mergeTestedHead, saveExperimentState, setLabels } from "../github/experiment-pulls.js";
-import { branchSha, deleteBranch, repoOf } from "../github/repo.js";
+import { branchSha, containsCommit, deleteBranch, repoOf } from "../github/repo.js";
 import { comment } from "../github/run-issues.js";
 import { readVerdictMarker, renderVerdictComment } from "../views/verdict-comment.js";
 import { log, type RunPass, type Tracked } from "./run-view.js";
@@ -96,6 +96,26 @@ export async function applyVerdict(
 
 async function mergeKept(pass: RunPass, pull: Tracked): Promise<void> {
   const state = pull.experiment;
+  await assertSoleWriter(pass, pull);
+  if (state.source !== "baseline" && !(await containsCommit(pass.gh, pass.head, state.head_sha))) {
+    // Decided on an older run head (another writer merged meanwhile, or a restart in between):
+    // merging now would combine two changes nobody trained together. Train it on the new head.
+    log(
+      pass,
+      `#${pull.number} was decided on an older run head: training it on the new head first`,
+      "warn",
+    );
+    await save(
+      pass,
+      pull,
+      requeued(
+        state,
+        state.head_sha,
+        "the run branch moved after this was decided: training it on the new head before it may merge",
+      ),
+    );
+    return;
+  }
   const outcome = await mergeTestedHead(pass.gh, pull, state.head_sha, pass.config.mergeMethod);
   if (outcome.merged) {
     pass.head = outcome.sha;
@@ -241,4 +261,30 @@ function policyText(pass: RunPass): string {
     "",
     `Re-run: the button above, or the label \`${pass.config.labels.rerun}\` on the PR.`,
   ].join("\n");
+}
+
+/** Someone else wrote to the run while this pass decided: never merge on a snapshot that is gone. */
+export class RunMovedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RunMovedError";
+  }
+}
+
+/**
+ * Right before a merge: this pass still holds the run's lease, and the run branch is where the
+ * pass read it. Otherwise the pass stops; the next one decides again from what GitHub says then.
+ */
+async function assertSoleWriter(pass: RunPass, pull: Tracked): Promise<void> {
+  if (pass.guard?.lost()) {
+    throw new RunMovedError(
+      `#${pull.number} not merged: this pass lost the run's lease (another instance may be writing); the next pass decides again`,
+    );
+  }
+  const head = await branchSha(pass.gh, pass.run.branch);
+  if (head !== pass.head) {
+    throw new RunMovedError(
+      `#${pull.number} not merged: the run branch moved to ${head?.slice(0, 7) ?? "nothing"} since this pass read ${pass.head.slice(0, 7)}; the next pass decides again`,
+    );
+  }
 }

@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { Octokit } from "@octokit/rest";
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import { createSealer, sealKeys } from "../core/block-seal.js";
@@ -18,6 +20,7 @@ import { ensurePushedPull } from "./pushed-branch.js";
 import { reconcileRun } from "./reconcile.js";
 import { rerun } from "./rerun.js";
 import { replyOnce, runCommand } from "./run-commands.js";
+import { LeaseBusyError, withRunLease } from "./run-lease-guard.js";
 import { RunScheduler } from "./run-scheduler.js";
 import { startRun } from "./start-run.js";
 
@@ -91,7 +94,10 @@ export function createApp(options: AppOptions = {}) {
       const key = `${gh.owner}/${gh.repo}#${tag}`;
       return scheduler.reconcile(key, async () => {
         try {
-          await reconcileRun(gh, await depsFor(gh.octokit), tag);
+          const deps = await depsFor(gh.octokit);
+          await withRunLease(gh, tag, leaseOptions(deps), (guard) =>
+            reconcileRun(gh, deps, tag, guard),
+          );
           failures.delete(key);
         } catch (error) {
           // A pass that failed (a 5xx burst, a timeout) is tried again soon, a few times,
@@ -102,7 +108,8 @@ export function createApp(options: AppOptions = {}) {
             attempt <= MAX_PASS_RETRIES
               ? ` (trying again in ${attempt * PASS_RETRY_SECONDS} s)`
               : "";
-          log.error(`[${key}] ${explainError(error)}${retry}`);
+          const say = error instanceof LeaseBusyError ? log.info : log.error;
+          say(`[${key}] ${explainError(error)}${retry}`);
           if (retry) {
             const timer = setTimeout(
               () => {
@@ -118,8 +125,18 @@ export function createApp(options: AppOptions = {}) {
         }
       });
     };
+    // One writer per run across instances (replicas, a rolling deploy): a lease held in GitHub.
+    const instance = `${hostname()}#${process.pid}#${randomBytes(3).toString("hex")}`;
+    // Real time, whatever clock the passes use: a lease is about processes running now.
+    const leaseOptions = (_deps: AppDeps) => ({
+      owner: instance,
+      now: () => new Date(),
+      ttlMs: Number(env.AUTORESEARCH_LEASE_SECONDS ?? "120") * 1000 || undefined,
+    });
     const inRun = <T>(gh: RepoClient, tag: string, task: () => Promise<T>) =>
-      scheduler.run(`${gh.owner}/${gh.repo}#${tag}`, task);
+      scheduler.run(`${gh.owner}/${gh.repo}#${tag}`, async () =>
+        withRunLease(gh, tag, leaseOptions(await depsFor(gh.octokit)), () => task()),
+      );
     // GitHub gives a webhook 10 s: answer at once, and do the work (serialized per run) after.
     const later =
       <C extends Context>(handler: (context: C) => Promise<unknown>) =>

@@ -8,6 +8,7 @@ import { type FoundRun, findRun } from "./find-run.js";
 import { recordRun } from "./record-run.js";
 import { refill } from "./refill.js";
 import { reject } from "./reject-experiment.js";
+import type { PassGuard } from "./run-lease-guard.js";
 import { isTracked, type RunPass, type Tracked } from "./run-view.js";
 
 /**
@@ -15,7 +16,12 @@ import { isTracked, type RunPass, type Tracked } from "./run-view.js";
  * step, refill the GPUs, write the ledger and dashboard. Safe to run any
  * number of times: a pass that finds nothing to do writes nothing.
  */
-export async function reconcileRun(gh: RepoClient, deps: AppDeps, tag: string): Promise<void> {
+export async function reconcileRun(
+  gh: RepoClient,
+  deps: AppDeps,
+  tag: string,
+  guard?: PassGuard,
+): Promise<void> {
   // 1. Find the run, its config and its PRs.
   const found = await findRun(gh, trustRootOf(gh, deps), tag);
   if (!found) return;
@@ -32,6 +38,7 @@ export async function reconcileRun(gh: RepoClient, deps: AppDeps, tag: string): 
     pulls: found.pulls,
     alerts: [],
     now: deps.now().toISOString(),
+    guard,
   };
   if (head === null) {
     pass.alerts.push(

@@ -5,6 +5,7 @@ import type { ExperimentState } from "../core/state-block.js";
 import type { ExperimentPull } from "../github/experiment-pulls.js";
 import type { RepoClient } from "../github/repo.js";
 import type { AppDeps } from "./app-deps.js";
+import type { PassGuard } from "./run-lease-guard.js";
 
 /** One pass over a run: everything read from GitHub at its start, updated as the pass writes. */
 export interface RunPass {
@@ -19,6 +20,8 @@ export interface RunPass {
   /** Problems to show on the dashboard (stuck runners, proposer trouble). */
   alerts: string[];
   now: string;
+  /** The run's lease (one writer across instances); absent where nothing else can write. */
+  guard?: PassGuard;
 }
 
 export interface Tracked extends ExperimentPull {

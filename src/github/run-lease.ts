@@ -1,0 +1,139 @@
+import {
+  type LeaseDecision,
+  type LeaseRecord,
+  leaseDecision,
+  leaseRef,
+  readLease,
+  renderLease,
+} from "../core/lease.js";
+import { type RepoClient, repoOf } from "./repo.js";
+import { isStatus } from "./sticky-comment.js";
+
+/** git's empty tree: a lock commit carries no files, only its message. */
+const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+export interface HeldLease {
+  tag: string;
+  owner: string;
+  /** The lock commit this instance wrote last: renewing fast-forwards from it. */
+  sha: string;
+  expiresAt: Date;
+}
+
+export type LeaseAttempt = { held: HeldLease } | { busy: Extract<LeaseDecision, { kind: "busy" }> };
+
+/** Takes the run's lease for `ttlMs`, or says who holds it and until when. */
+export async function takeLease(
+  gh: RepoClient,
+  tag: string,
+  owner: string,
+  ttlMs: number,
+  now: Date,
+): Promise<LeaseAttempt> {
+  const current = await readLeaseRef(gh, tag);
+  const decision = leaseDecision(current?.record ?? null, owner, now);
+  if (decision.kind === "busy") return { busy: decision };
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  const sha = await writeLease(gh, tag, current?.sha ?? null, {
+    owner,
+    expires_at: expiresAt.toISOString(),
+  });
+  if (sha === null) {
+    // Someone else moved the ref between our read and our write: theirs now.
+    const after = await readLeaseRef(gh, tag);
+    const again = leaseDecision(after?.record ?? null, owner, now);
+    return {
+      busy:
+        again.kind === "busy"
+          ? again
+          : {
+              kind: "busy",
+              owner: "another instance",
+              until: expiresAt.toISOString(),
+              waitMs: 1000,
+            },
+    };
+  }
+  return { held: { tag, owner, sha, expiresAt } };
+}
+
+/** Extends a held lease; false when it was lost (someone took it after it ran out). */
+export async function renewLease(
+  gh: RepoClient,
+  lease: HeldLease,
+  ttlMs: number,
+  now: Date,
+): Promise<boolean> {
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  const sha = await writeLease(gh, lease.tag, lease.sha, {
+    owner: lease.owner,
+    expires_at: expiresAt.toISOString(),
+  });
+  if (sha === null) return false;
+  lease.sha = sha;
+  lease.expiresAt = expiresAt;
+  return true;
+}
+
+/** Gives the lease back, unless someone else holds it by now. */
+export async function releaseLease(gh: RepoClient, lease: HeldLease): Promise<void> {
+  const current = await readLeaseRef(gh, lease.tag);
+  if (current?.sha !== lease.sha) return;
+  try {
+    await gh.octokit.rest.git.deleteRef({ ...repoOf(gh), ref: leaseRef(lease.tag) });
+  } catch (error) {
+    if (!isStatus(error, 404) && !isStatus(error, 422)) throw error;
+  }
+}
+
+async function readLeaseRef(
+  gh: RepoClient,
+  tag: string,
+): Promise<{ sha: string; record: LeaseRecord | null } | null> {
+  let sha: string;
+  try {
+    const { data } = await gh.octokit.rest.git.getRef({ ...repoOf(gh), ref: leaseRef(tag) });
+    sha = data.object.sha;
+  } catch (error) {
+    if (isStatus(error, 404)) return null;
+    throw error;
+  }
+  const { data: commit } = await gh.octokit.rest.git.getCommit({ ...repoOf(gh), commit_sha: sha });
+  return { sha, record: readLease(commit.message) };
+}
+
+/** Compare-and-swap: create the ref, or fast-forward it from `from`. null when someone was first. */
+async function writeLease(
+  gh: RepoClient,
+  tag: string,
+  from: string | null,
+  record: LeaseRecord,
+): Promise<string | null> {
+  const { data: commit } = await gh.octokit.rest.git.createCommit({
+    ...repoOf(gh),
+    message: renderLease(record),
+    tree: EMPTY_TREE,
+    parents: from ? [from] : [],
+  });
+  try {
+    if (from === null) {
+      await gh.octokit.rest.git.createRef({
+        ...repoOf(gh),
+        ref: `refs/${leaseRef(tag)}`,
+        sha: commit.sha,
+      });
+    } else {
+      await gh.octokit.rest.git.updateRef({
+        ...repoOf(gh),
+        ref: leaseRef(tag),
+        sha: commit.sha,
+        force: false,
+      });
+    }
+  } catch (error) {
+    // 422: "Reference already exists" / "Update is not a fast forward": another writer won.
+    if (isStatus(error, 422) || isStatus(error, 409)) return null;
+    throw error;
+  }
+  return commit.sha;
+}

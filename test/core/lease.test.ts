@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { leaseDecision, readLease, renderLease } from "../../src/core/lease.js";
+
+const NOW = new Date("2026-12-01T03:00:00Z");
+const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000).toISOString();
+
+describe("leaseDecision", () => {
+  it.each([
+    ["no lease", null, "take"],
+    ["my own lease (renewal)", { owner: "me", expires_at: at(60) }, "take"],
+    ["another instance's live lease", { owner: "b", expires_at: at(60) }, "busy"],
+    [
+      "another instance's lease that ran out (a crashed holder)",
+      { owner: "b", expires_at: at(-1) },
+      "take",
+    ],
+    ["a lease ending right now", { owner: "b", expires_at: at(0) }, "take"],
+  ])("%s → %s", (_name, record, kind) => {
+    expect(leaseDecision(record, "me", NOW).kind).toBe(kind);
+  });
+
+  it("says how long to wait for a live lease", () => {
+    expect(leaseDecision({ owner: "b", expires_at: at(42) }, "me", NOW)).toEqual({
+      kind: "busy",
+      owner: "b",
+      until: at(42),
+      waitMs: 42_000,
+    });
+  });
+});
+
+describe("renderLease → readLease", () => {
+  it("reads back what it wrote", () => {
+    const record = { owner: "host#12#abc", expires_at: at(120) };
+    expect(readLease(renderLease(record))).toEqual(record);
+  });
+
+  it.each([
+    ["another commit message", "Merge branch main"],
+    ["a lease header without JSON", "autoresearch lease\n\nnope"],
+    ["a lease without an owner", 'autoresearch lease\n\n{"expires_at":"2026-12-01T00:00:00Z"}'],
+    ["a lease with a bad date", 'autoresearch lease\n\n{"owner":"a","expires_at":"soon"}'],
+  ])("is null for %s (a broken lease may be taken)", (_name, message) => {
+    expect(readLease(message)).toBeNull();
+  });
+});
