@@ -19,12 +19,14 @@ import { log, type RunPass, type Tracked } from "./run-view.js";
 export async function adopt(pass: RunPass, pull: ExperimentPull): Promise<void> {
   const own = `${pass.gh.owner}/${pass.gh.repo}`;
   if (pull.headRepository?.toLowerCase() !== own.toLowerCase()) return closeFork(pass, pull);
+  const parsed = parseExperimentBranch(pull.headRef);
+  const wrongBranch = `its branch ${pull.headRef} is not an experiment branch: push to \`${pass.run.branch}--<name>\``;
   if (pull.author !== pass.deps.appLogin) {
+    if (!parsed || parsed.tag !== pass.run.tag) return closeUntouched(pass, pull, wrongBranch);
     const replacement = await replaceWithAppPull(pass, pull);
     if (replacement) await adopt(pass, replacement);
     return;
   }
-  const parsed = parseExperimentBranch(pull.headRef);
   const base = newExperiment({
     tag: pass.run.tag,
     n: nextExperimentNumber(pass),
@@ -39,13 +41,7 @@ export async function adopt(pass: RunPass, pull: ExperimentPull): Promise<void> 
   if (parsed?.n && parsed.tag === pass.run.tag && !taken.has(parsed.n)) base.n = parsed.n;
   const tracked = pull as Tracked;
   tracked.experiment = base;
-  if (!parsed || parsed.tag !== pass.run.tag) {
-    return reject(
-      pass,
-      tracked,
-      `its branch ${pull.headRef} is not an experiment branch: push to \`${pass.run.branch}--<name>\``,
-    );
-  }
+  if (!parsed || parsed.tag !== pass.run.tag) return reject(pass, tracked, wrongBranch);
   const outside = await filesOutsideAllowed(pass, pull.number);
   if (outside.length > 0) return reject(pass, tracked, violation(pass, outside));
   await save(pass, tracked, base);
@@ -64,29 +60,25 @@ export async function adopt(pass: RunPass, pull: ExperimentPull): Promise<void> 
  * nothing counted), with how to contribute an experiment instead.
  */
 async function closeFork(pass: RunPass, pull: ExperimentPull): Promise<void> {
-  await comment(
-    pass.gh,
-    pull.number,
-    [
-      `🚫 **Not trained:** this PR comes from ${pull.headRepository ?? "a deleted fork"}, and code from forks never reaches this repository's GPU runners.`,
-      "",
-      `To contribute an experiment, push a branch \`${pass.run.branch}--<name>\` to this repository (write access), or ask a maintainer to submit it with \`autoresearch propose\`.`,
-    ].join("\n"),
+  const from = pull.headRepository ?? "a deleted fork";
+  await closeUntouched(
+    pass,
+    pull,
+    `this PR comes from ${from}, and code from forks never reaches this repository's GPU runners.\n\nTo contribute an experiment, push a branch \`${pass.run.branch}--<name>\` to this repository (write access), or ask a maintainer to submit it with \`autoresearch propose\``,
   );
+  pass.alerts.push(`#${pull.number} from ${from} was closed untrained: forks never reach a runner`);
+}
+
+/** Closed with a reason, nothing written into a body that is not the app's, nothing counted. */
+async function closeUntouched(pass: RunPass, pull: ExperimentPull, why: string): Promise<void> {
+  await comment(pass.gh, pull.number, `🚫 **Not trained:** ${why}.`);
   await pass.gh.octokit.rest.pulls.update({
     ...repoOf(pass.gh),
     pull_number: pull.number,
     state: "closed",
   });
   pull.state = "closed";
-  pass.alerts.push(
-    `#${pull.number} from ${pull.headRepository ?? "a deleted fork"} was closed untrained: forks never reach a runner`,
-  );
-  log(
-    pass,
-    `#${pull.number} closed: a fork's PR (${pull.headRepository ?? "deleted fork"})`,
-    "warn",
-  );
+  log(pass, `#${pull.number} by @${pull.author} closed untouched: ${why.split("\n")[0]}`, "warn");
 }
 
 /**

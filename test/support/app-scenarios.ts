@@ -178,6 +178,8 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       seed: options.seed ?? 1,
       logLevel: "error",
       probotOctokit: fastProbotOctokit(),
+      // settle() waits for the app's own work too (webhooks are answered before it is done).
+      appBusy: () => handle?.busy() ?? false,
       ...options.sandbox,
       env: { ...options.env, ...options.sandbox?.env },
       runners: {
