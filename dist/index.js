@@ -50653,17 +50653,33 @@ function ledgerRow(input2) {
     description: cleanDescription(input2.description)
   };
 }
+var MAX_LEDGER_DESCRIPTION = 200;
+var UNKNOWN_COMMIT = "0000000";
+var CONTROL_RE = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
+var LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 function cleanDescription(text) {
-  return text.replace(/\s+/g, " ").trim();
+  return text.replace(LONE_SURROGATE_RE, "\uFFFD").replace(CONTROL_RE, " ").replace(/\s+/g, " ").trim();
 }
 function formatRow(row) {
+  const crashed = row.status === "crash";
   return [
-    row.commit.slice(0, 7),
-    row.valBpb.toFixed(6),
-    row.memoryGb.toFixed(1),
+    ledgerCommit(row.commit),
+    (crashed ? 0 : clamp(row.valBpb, 0, SUMMARY_RANGES.val_bpb.max)).toFixed(6),
+    (crashed ? 0 : clamp(row.memoryGb, 0, MEMORY_GB_RANGE.max)).toFixed(1),
     row.status,
-    cleanDescription(row.description)
+    cut2(cleanDescription(row.description), MAX_LEDGER_DESCRIPTION)
   ].join("	");
+}
+function ledgerCommit(sha) {
+  const commit = sha.slice(0, 7).toLowerCase();
+  return /^[0-9a-f]{7}$/.test(commit) ? commit : UNKNOWN_COMMIT;
+}
+function clamp(value, min, max) {
+  return Number.isNaN(value) ? min : Math.min(max, Math.max(min, value));
+}
+function cut2(text, max) {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("").trimEnd()}\u2026`;
 }
 function serializeResults(rows) {
   return `${[RESULTS_HEADER.join("	"), ...rows.map(formatRow)].join("\n")}
@@ -50803,8 +50819,8 @@ function patchText(files) {
 }
 function cutPatch(patch, pr) {
   if (patch.length <= MAX_PATCH_CHARS) return patch;
-  const cut2 = patch.slice(0, patch.lastIndexOf("\n", MAX_PATCH_CHARS) + 1 || MAX_PATCH_CHARS);
-  return `${cut2}\u2026 (diff cut at ${MAX_PATCH_CHARS} characters: the whole change is PR #${pr})`;
+  const cut3 = patch.slice(0, patch.lastIndexOf("\n", MAX_PATCH_CHARS) + 1 || MAX_PATCH_CHARS);
+  return `${cut3}\u2026 (diff cut at ${MAX_PATCH_CHARS} characters: the whole change is PR #${pr})`;
 }
 
 // src/core/diff-stats.ts
@@ -58430,9 +58446,9 @@ function stripMarkdown(line) {
 }
 function shorten(line) {
   if (line.length <= MAX_DESCRIPTION) return line;
-  const cut2 = line.slice(0, MAX_DESCRIPTION - 1);
-  const space = cut2.lastIndexOf(" ");
-  return `${space > MAX_DESCRIPTION / 2 ? cut2.slice(0, space) : cut2}\u2026`;
+  const cut3 = line.slice(0, MAX_DESCRIPTION - 1);
+  const space = cut3.lastIndexOf(" ");
+  return `${space > MAX_DESCRIPTION / 2 ? cut3.slice(0, space) : cut3}\u2026`;
 }
 
 // src/action/propose/validate-proposal.ts
