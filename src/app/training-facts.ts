@@ -26,6 +26,7 @@ export async function findTrainingFacts(
       status: latest.status,
       conclusion: latest.conclusion,
       startedAt: latest.startedAt,
+      updatedAt: latest.updatedAt,
     },
     result,
   };

@@ -7,6 +7,7 @@ export interface WorkflowRunFacts {
   headSha: string;
   createdAt: string;
   startedAt: string | null;
+  updatedAt: string;
   htmlUrl: string;
 }
 
@@ -47,6 +48,7 @@ export async function listBranchRuns(
       headSha: r.head_sha,
       createdAt: r.created_at,
       startedAt: r.run_started_at ?? null,
+      updatedAt: r.updated_at,
       htmlUrl: r.html_url,
     })),
   };
