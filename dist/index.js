@@ -50091,18 +50091,41 @@ function dispatchInputs(event) {
   return { tag: text(inputs?.tag), experiment: text(inputs?.experiment) };
 }
 
+// src/core/summary-bounds.ts
+var SUMMARY_RANGES = {
+  val_bpb: { min: 0, max: 100, exclusive: true },
+  training_seconds: { min: 0, max: 1e6 },
+  total_seconds: { min: 0, max: 1e6 },
+  peak_vram_mb: { min: 0, max: 1e7 },
+  mfu_percent: { min: 0, max: 1e3 },
+  total_tokens_M: { min: 0, max: 1e9 },
+  num_steps: { min: 0, max: 1e9 },
+  num_params_M: { min: 0, max: 1e7 },
+  depth: { min: 0, max: 1e4 }
+};
+var MEMORY_GB_RANGE = { min: 0, max: SUMMARY_RANGES.peak_vram_mb.max / 1024 };
+function rangeText(range) {
+  const [open5, close] = range.exclusive ? ["(", ")"] : ["[", "]"];
+  return `${open5}${range.min}, ${range.max}${close}`;
+}
+function numberIn(range) {
+  const message = `must be a number in ${rangeText(range)}`;
+  const number4 = external_exports.number({ error: message });
+  return range.exclusive ? number4.gt(range.min, message).lt(range.max, message) : number4.min(range.min, message).max(range.max, message);
+}
+
 // src/core/summary.ts
-var measured = external_exports.number().nullable().catch(null);
+var measured = (range) => numberIn(range).nullable();
 var SummarySchema = external_exports.object({
-  val_bpb: external_exports.number().positive(),
-  training_seconds: measured,
-  total_seconds: measured,
-  peak_vram_mb: measured,
-  mfu_percent: measured,
-  total_tokens_M: measured,
-  num_steps: measured,
-  num_params_M: measured,
-  depth: measured
+  val_bpb: numberIn(SUMMARY_RANGES.val_bpb),
+  training_seconds: measured(SUMMARY_RANGES.training_seconds),
+  total_seconds: measured(SUMMARY_RANGES.total_seconds),
+  peak_vram_mb: measured(SUMMARY_RANGES.peak_vram_mb),
+  mfu_percent: measured(SUMMARY_RANGES.mfu_percent),
+  total_tokens_M: measured(SUMMARY_RANGES.total_tokens_M),
+  num_steps: measured(SUMMARY_RANGES.num_steps),
+  num_params_M: measured(SUMMARY_RANGES.num_params_M),
+  depth: measured(SUMMARY_RANGES.depth)
 });
 var SUMMARY_KEYS = Object.keys(SummarySchema.shape);
 function visibleLines(tail) {
@@ -50134,13 +50157,14 @@ function fieldOf(line, re) {
   const match = re.exec(line);
   if (!match) return null;
   const value = pythonNumber(match[1].replaceAll(",", ""));
-  return Number.isFinite(value) ? value : null;
+  return value !== null && Number.isFinite(value) ? value : null;
 }
 function pythonNumber(text) {
   const t = text.trim().toLowerCase();
   if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) return Number(t);
   if (/^[+-]?inf(inity)?$/.test(t)) return t.startsWith("-") ? -Infinity : Infinity;
-  return Number.NaN;
+  if (/^[+-]?nan$/.test(t)) return Number.NaN;
+  return null;
 }
 var KEY_VALUE_RE = /^\s*([A-Za-z_]\w*)\s*:\s*(.*?)\s*$/;
 function parseSummary(tail) {
@@ -50153,18 +50177,20 @@ function parseSummary(tail) {
   if (raw.val_bpb === void 0) {
     return { ok: false, reason: "no-summary", detail: "no `val_bpb:` line after the last `---`" };
   }
-  const input2 = Object.fromEntries(
-    SUMMARY_KEYS.map((key) => [key, raw[key] === void 0 ? null : pythonNumber(raw[key])])
-  );
+  const input2 = Object.fromEntries(SUMMARY_KEYS.map((key) => [key, summaryValue(key, raw[key])]));
   const parsed = SummarySchema.safeParse(input2);
   if (!parsed.success) {
-    return {
-      ok: false,
-      reason: "invalid-summary",
-      detail: `val_bpb is "${raw.val_bpb}", not a positive finite number`
-    };
+    const fields = [...new Set(parsed.error.issues.map((issue3) => issue3.path[0]))];
+    const detail = fields.map((key) => `${key} is "${raw[key]}", not a number in ${rangeText(SUMMARY_RANGES[key])}`).join("; ");
+    return { ok: false, reason: "invalid-summary", detail };
   }
   return { ok: true, summary: parsed.data };
+}
+function summaryValue(key, text) {
+  if (text === void 0) return null;
+  const value = pythonNumber(text);
+  if (value === null) return key === "val_bpb" ? Number.NaN : null;
+  return value;
 }
 function keyValues(lines) {
   const values = {};
@@ -50408,23 +50434,24 @@ var CRASH_REASONS = [
 var INFRA_REASONS = ["missing-data", "runner-error"];
 var REJECT_REASONS = ["path-violation", "bad-ref"];
 var TrainStatus = external_exports.enum(["ok", "crash", "infra", "rejected"]);
-var num = external_exports.number().finite().nullable();
+var num = (field) => numberIn(SUMMARY_RANGES[field]).nullable();
 var TrainResultSchema = external_exports.object({
   v: external_exports.literal(1),
   status: TrainStatus,
   crash_reason: external_exports.enum([...CRASH_REASONS, ...INFRA_REASONS, ...REJECT_REASONS]).nullable(),
   /** One human sentence: what happened and what to do. */
   message: external_exports.string(),
-  val_bpb: external_exports.number().finite().nonnegative(),
-  memory_gb: external_exports.number().finite().nonnegative(),
-  peak_vram_mb: num,
-  training_seconds: num,
-  total_seconds: num,
-  mfu_percent: num,
-  total_tokens_M: num,
-  num_steps: num,
-  num_params_M: num,
-  depth: num,
+  /** 0 when there is no result (crash, infra, rejected). */
+  val_bpb: numberIn({ ...SUMMARY_RANGES.val_bpb, exclusive: false }),
+  memory_gb: numberIn(MEMORY_GB_RANGE),
+  peak_vram_mb: num("peak_vram_mb"),
+  training_seconds: num("training_seconds"),
+  total_seconds: num("total_seconds"),
+  mfu_percent: num("mfu_percent"),
+  total_tokens_M: num("total_tokens_M"),
+  num_steps: num("num_steps"),
+  num_params_M: num("num_params_M"),
+  depth: num("depth"),
   anomalous: external_exports.boolean(),
   pr: external_exports.number().int().positive().nullable(),
   head_sha: external_exports.string(),
@@ -50626,17 +50653,33 @@ function ledgerRow(input2) {
     description: cleanDescription(input2.description)
   };
 }
+var MAX_LEDGER_DESCRIPTION = 200;
+var UNKNOWN_COMMIT = "0000000";
+var CONTROL_RE = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
+var LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 function cleanDescription(text) {
-  return text.replace(/\s+/g, " ").trim();
+  return text.replace(LONE_SURROGATE_RE, "\uFFFD").replace(CONTROL_RE, " ").replace(/\s+/g, " ").trim();
 }
 function formatRow(row) {
+  const crashed = row.status === "crash";
   return [
-    row.commit.slice(0, 7),
-    row.valBpb.toFixed(6),
-    row.memoryGb.toFixed(1),
+    ledgerCommit(row.commit),
+    (crashed ? 0 : clamp(row.valBpb, 0, SUMMARY_RANGES.val_bpb.max)).toFixed(6),
+    (crashed ? 0 : clamp(row.memoryGb, 0, MEMORY_GB_RANGE.max)).toFixed(1),
     row.status,
-    cleanDescription(row.description)
+    cut2(cleanDescription(row.description), MAX_LEDGER_DESCRIPTION)
   ].join("	");
+}
+function ledgerCommit(sha) {
+  const commit = sha.slice(0, 7).toLowerCase();
+  return /^[0-9a-f]{7}$/.test(commit) ? commit : UNKNOWN_COMMIT;
+}
+function clamp(value, min, max) {
+  return Number.isNaN(value) ? min : Math.min(max, Math.max(min, value));
+}
+function cut2(text, max) {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("").trimEnd()}\u2026`;
 }
 function serializeResults(rows) {
   return `${[RESULTS_HEADER.join("	"), ...rows.map(formatRow)].join("\n")}
@@ -50776,8 +50819,8 @@ function patchText(files) {
 }
 function cutPatch(patch, pr) {
   if (patch.length <= MAX_PATCH_CHARS) return patch;
-  const cut2 = patch.slice(0, patch.lastIndexOf("\n", MAX_PATCH_CHARS) + 1 || MAX_PATCH_CHARS);
-  return `${cut2}\u2026 (diff cut at ${MAX_PATCH_CHARS} characters: the whole change is PR #${pr})`;
+  const cut3 = patch.slice(0, patch.lastIndexOf("\n", MAX_PATCH_CHARS) + 1 || MAX_PATCH_CHARS);
+  return `${cut3}\u2026 (diff cut at ${MAX_PATCH_CHARS} characters: the whole change is PR #${pr})`;
 }
 
 // src/core/diff-stats.ts
@@ -50869,6 +50912,43 @@ function branchOfExperiment(branches, tag, n2) {
   }) ?? null;
 }
 
+// src/core/block-seal.ts
+var experimentScope = (repository, headRef) => `experiment ${repository.toLowerCase()} ${headRef}`;
+
+// src/core/hidden-block.ts
+function hiddenBlock(name, schema) {
+  const re = new RegExp(`<!-- autoresearch:${name} (\\{.*?\\}) -->`, "s");
+  const render3 = (value, mac3) => {
+    const json2 = JSON.stringify(mac3 === null ? value : { ...value, mac: mac3 });
+    return `<!-- autoresearch:${name} ${json2.replaceAll("--", "-\\u002d")} -->`;
+  };
+  return {
+    render: render3,
+    read(body) {
+      const match = body ? re.exec(body) : null;
+      if (!match) return null;
+      let json2;
+      try {
+        json2 = JSON.parse(match[1]);
+      } catch {
+        return null;
+      }
+      if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) return null;
+      const { mac: mac3, ...payload } = json2;
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) return null;
+      return { value: parsed.data, payload, mac: typeof mac3 === "string" ? mac3 : null };
+    },
+    replace(body, value, mac3) {
+      const block = render3(value, mac3);
+      return re.test(body) ? body.replace(re, () => block) : `${body.trimEnd()}
+
+${block}
+`;
+    }
+  };
+}
+
 // src/core/state-block.ts
 var Phase = external_exports.enum(["queued", "training", "decided", "rejected"]);
 var VerdictStatus = external_exports.enum(["keep", "discard", "crash", "remeasure"]);
@@ -50903,6 +50983,8 @@ var ExperimentStateSchema = external_exports.object({
   infra_failures: external_exports.number().int().nonnegative(),
   /** ISO time of the last dispatch, for the heartbeat. */
   dispatched_at: external_exports.string().nullable(),
+  /** The workflow run the app's last dispatch started: only its result counts. */
+  run_id: external_exports.number().int().nullish(),
   result: TrainResultSchema.nullable(),
   verdict: VerdictSchema.nullable(),
   /** The proposer's identity of this variant (sweep: `NAME=value`), so it is never proposed twice. */
@@ -50916,16 +50998,40 @@ var ExperimentStateSchema = external_exports.object({
   /** Why it never trained (rejected) or was closed without a verdict (superseded, stopped). */
   note: external_exports.string().nullish()
 });
-var STATE_RE = /<!-- autoresearch:state (\{.*?\}) -->/s;
-function readStateBlock(body) {
-  const match = body ? STATE_RE.exec(body) : null;
-  if (!match) return null;
-  try {
-    const parsed = ExperimentStateSchema.safeParse(JSON.parse(match[1]));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
+var stateBlock = hiddenBlock("state", ExperimentStateSchema);
+
+// src/core/trust.ts
+function trustExperimentPull(root, pull, block) {
+  if (!block) return { kind: "none" };
+  if (!sameRepository(pull.headRepository, root.repository)) {
+    return {
+      kind: "untrusted",
+      reason: `#${pull.number} comes from ${pull.headRepository ?? "a deleted fork"}: its state block is ignored`
+    };
   }
+  const authorship = authoredByApp(root, pull);
+  if (authorship) return { kind: "untrusted", reason: `#${pull.number} ${authorship}` };
+  return sealed(root, experimentScope(root.repository, pull.headRef), block, `#${pull.number}`);
+}
+function sealed(root, scope, block, what) {
+  if (!root.sealer) return { kind: "trusted", value: block.value, reseal: false };
+  const check2 = root.sealer.check(scope, block.payload, block.mac);
+  if (check2 === "current" || check2 === "previous") {
+    return { kind: "trusted", value: block.value, reseal: check2 === "previous" };
+  }
+  return {
+    kind: "untrusted",
+    reason: check2 === "missing" ? `${what} carries a state block without the app's signature: it is ignored` : `${what} carries a state block the app did not sign (edited by hand, or copied from elsewhere): it is ignored`
+  };
+}
+function authoredByApp(root, item) {
+  if (root.appLogin === null) {
+    return item.authorType === "Bot" ? null : `was opened by @${item.author}, not by the app`;
+  }
+  return item.author === root.appLogin ? null : `was opened by @${item.author}, not by the app`;
+}
+function sameRepository(a2, b) {
+  return a2 !== null && a2.toLowerCase() === b.toLowerCase();
 }
 
 // src/github/repo.ts
@@ -50950,7 +51056,7 @@ async function containsCommit(gh, base, head) {
 }
 
 // src/github/experiment-pulls.ts
-async function listRunPulls(gh, runBranch2) {
+async function listRunPulls(gh, runBranch2, root) {
   const pulls = await gh.octokit.paginate(gh.octokit.rest.pulls.list, {
     ...repoOf(gh),
     base: runBranch2,
@@ -50959,20 +51065,36 @@ async function listRunPulls(gh, runBranch2) {
     direction: "asc",
     per_page: 100
   });
-  return pulls.map((p) => ({
-    number: p.number,
-    title: p.title,
-    body: p.body ?? "",
-    state: p.state === "open" ? "open" : "closed",
-    merged: p.merged_at !== null,
-    headRef: p.head.ref,
-    headSha: p.head.sha,
-    headRepository: p.head.repo?.full_name ?? null,
-    baseSha: p.base.sha,
-    labels: p.labels.map((l) => l.name),
-    author: p.user?.login ?? "",
-    experiment: readStateBlock(p.body)
-  }));
+  return pulls.map((p) => {
+    const headRepository = p.head.repo?.full_name ?? null;
+    const trust = trustExperimentPull(
+      root,
+      {
+        number: p.number,
+        author: p.user?.login ?? "",
+        authorType: p.user?.type ?? "",
+        headRef: p.head.ref,
+        headRepository
+      },
+      stateBlock.read(p.body)
+    );
+    return {
+      number: p.number,
+      title: p.title,
+      body: p.body ?? "",
+      state: p.state === "open" ? "open" : "closed",
+      merged: p.merged_at !== null,
+      headRef: p.head.ref,
+      headSha: p.head.sha,
+      headRepository,
+      baseSha: p.base.sha,
+      labels: p.labels.map((l) => l.name),
+      author: p.user?.login ?? "",
+      experiment: trust.kind === "trusted" ? trust.value : null,
+      distrust: trust.kind === "untrusted" ? trust.reason : null,
+      reseal: trust.kind === "trusted" && trust.reseal
+    };
+  });
 }
 
 // src/templates/agent-prompt.hbs
@@ -58403,9 +58525,9 @@ function stripMarkdown(line) {
 }
 function shorten(line) {
   if (line.length <= MAX_DESCRIPTION) return line;
-  const cut2 = line.slice(0, MAX_DESCRIPTION - 1);
-  const space = cut2.lastIndexOf(" ");
-  return `${space > MAX_DESCRIPTION / 2 ? cut2.slice(0, space) : cut2}\u2026`;
+  const cut3 = line.slice(0, MAX_DESCRIPTION - 1);
+  const space = cut3.lastIndexOf(" ");
+  return `${space > MAX_DESCRIPTION / 2 ? cut3.slice(0, space) : cut3}\u2026`;
 }
 
 // src/action/propose/validate-proposal.ts
@@ -58485,7 +58607,11 @@ async function propose(job) {
   });
   const { baseSha, runHeadSha } = await findProposalBase(gh, inputs.tag, await worktree.head());
   await assertClean(job);
-  const pulls = await listRunPulls(gh, runBranch(inputs.tag));
+  const pulls = await listRunPulls(gh, runBranch(inputs.tag), {
+    repository: `${gh.owner}/${gh.repo}`,
+    appLogin: null,
+    sealer: null
+  });
   const taken = await findExperimentBranch(gh, pulls, inputs.tag, inputs.experiment);
   if (taken !== null) {
     return outcome({

@@ -53,6 +53,7 @@ export async function findTrainingFacts(
       status: run.status,
       conclusion: run.conclusion,
       startedAt: run.startedAt,
+      updatedAt: run.updatedAt,
     },
     result,
     rejections,

@@ -132,7 +132,9 @@ export const ConfigSchema = z
       .number()
       .positive()
       .default(10)
-      .describe("An experiment still training after this long is failed as a crash (timeout)."),
+      .describe(
+        "An experiment whose run has been on a runner this long (plus 5 minutes of grace) is cancelled and failed as a crash (timeout). Time spent waiting for a runner does not count.",
+      ),
     anomalySeconds: z
       .number()
       .positive()
@@ -142,7 +144,9 @@ export const ConfigSchema = z
       .number()
       .positive()
       .default(30)
-      .describe("An experiment waiting this long for a runner is reported on the dashboard."),
+      .describe(
+        "An experiment waiting this long for a runner is reported on the dashboard; it keeps waiting and is never cancelled for it.",
+      ),
     maxInfraRetries: z
       .number()
       .int()

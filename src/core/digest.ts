@@ -46,8 +46,34 @@ function outcome(input: DigestInput): string {
 // Discord rejects messages over 2,000 characters; Slack accepts far more.
 const CHAT_LIMIT = 2000;
 
-/** One body that both Slack (`text`) and Discord (`content`) incoming webhooks accept. */
-export function chatPayload(text: string): { text: string; content: string } {
-  const fitted = text.length <= CHAT_LIMIT ? text : `${text.slice(0, CHAT_LIMIT - 1)}…`;
-  return { text: fitted, content: fitted };
+/** One webhook body for both chats; each reads its own field and ignores the other's. */
+export interface ChatPayload {
+  /** Slack: the text with `&`, `<`, `>` escaped, so it cannot form `<!channel>`, `<@U…>` or `<url|label>`. */
+  text: string;
+  /** Discord: the text as is, which Discord does not parse for entities. */
+  content: string;
+  /** Discord: ping no one, whatever `@everyone`, `@here`, `<@id>` or `<@&role>` the text holds. */
+  allowed_mentions: { parse: [] };
+}
+
+/**
+ * The body for a Slack or Discord incoming webhook. The text carries PR titles,
+ * which anyone who can open a PR writes, so neither chat may read it as a
+ * mention or a disguised link.
+ */
+export function chatPayload(text: string): ChatPayload {
+  const fitted = shorten(text, CHAT_LIMIT);
+  return { text: escapeSlack(fitted), content: fitted, allowed_mentions: { parse: [] } };
+}
+
+/** Slack's "escaping text" rule: these three characters, and only these, become entities. */
+export function escapeSlack(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
+/** At most `max` UTF-16 units, never ending in half an emoji. */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = text.slice(0, max - 1);
+  return `${/[\ud800-\udbff]$/.test(head) ? head.slice(0, -1) : head}…`;
 }

@@ -1,4 +1,12 @@
 import { z } from "zod";
+import {
+  inRange,
+  MEMORY_GB_RANGE,
+  numberIn,
+  rangeText,
+  SUMMARY_RANGES,
+  type SummaryField,
+} from "./summary-bounds.js";
 
 /** Why a training run produced no usable val_bpb. */
 export const CRASH_REASONS = [
@@ -18,7 +26,8 @@ export const REJECT_REASONS = ["path-violation", "bad-ref"] as const;
 export const TrainStatus = z.enum(["ok", "crash", "infra", "rejected"]);
 export type TrainStatus = z.infer<typeof TrainStatus>;
 
-const num = z.number().finite().nullable();
+/** A summary number as the runner may report it: within SUMMARY_RANGES, or null when not printed. */
+const num = (field: SummaryField) => numberIn(SUMMARY_RANGES[field]).nullable();
 
 /**
  * What the runner action measured for one PR head: the contract between the
@@ -31,16 +40,17 @@ export const TrainResultSchema = z.object({
   crash_reason: z.enum([...CRASH_REASONS, ...INFRA_REASONS, ...REJECT_REASONS]).nullable(),
   /** One human sentence: what happened and what to do. */
   message: z.string(),
-  val_bpb: z.number().finite().nonnegative(),
-  memory_gb: z.number().finite().nonnegative(),
-  peak_vram_mb: num,
-  training_seconds: num,
-  total_seconds: num,
-  mfu_percent: num,
-  total_tokens_M: num,
-  num_steps: num,
-  num_params_M: num,
-  depth: num,
+  /** 0 when there is no result (crash, infra, rejected). */
+  val_bpb: numberIn({ ...SUMMARY_RANGES.val_bpb, exclusive: false }),
+  memory_gb: numberIn(MEMORY_GB_RANGE),
+  peak_vram_mb: num("peak_vram_mb"),
+  training_seconds: num("training_seconds"),
+  total_seconds: num("total_seconds"),
+  mfu_percent: num("mfu_percent"),
+  total_tokens_M: num("total_tokens_M"),
+  num_steps: num("num_steps"),
+  num_params_M: num("num_params_M"),
+  depth: num("depth"),
   anomalous: z.boolean(),
   pr: z.number().int().positive().nullable(),
   head_sha: z.string(),
@@ -82,6 +92,15 @@ export function readResultMarker(body: string): MarkerRead {
       (i) => `${i.path.join(".") || "(root)"}: ${i.message}`,
     );
     return { found: true, ok: false, error: `result marker is invalid: ${problems.join("; ")}` };
+  }
+  // 0 stands for "no result"; an ok result is a val_bpb the runner could have read.
+  if (parsed.data.status === "ok" && !inRange(parsed.data.val_bpb, SUMMARY_RANGES.val_bpb)) {
+    const range = rangeText(SUMMARY_RANGES.val_bpb);
+    return {
+      found: true,
+      ok: false,
+      error: `result marker is invalid: val_bpb: must be a number in ${range} when status is ok`,
+    };
   }
   return { found: true, ok: true, result: parsed.data };
 }

@@ -1,6 +1,10 @@
+import { MEMORY_GB_RANGE, SUMMARY_RANGES } from "./summary-bounds.js";
+
 /**
  * results.tsv, exactly as the autoresearch loop writes it: a header and one
- * tab-separated row per experiment.
+ * tab-separated row per experiment. The writer never emits a cell its own
+ * parser refuses, whatever the row holds: a ledger that cannot be read back
+ * would stop every later pass.
  */
 export const RESULTS_HEADER = ["commit", "val_bpb", "memory_gb", "status", "description"] as const;
 export const LEDGER_STATUSES = ["keep", "discard", "crash"] as const;
@@ -45,19 +49,64 @@ export function ledgerRow(input: {
   };
 }
 
-/** Tabs and newlines would break the format: fold them, and runs of spaces, to one space. */
+/** A description is "short plain text"; a PR title can be 256 characters, a commit subject more. */
+export const MAX_LEDGER_DESCRIPTION = 200;
+/** Written when a row's commit is not a hash at all, so the row still parses (never in practice). */
+export const UNKNOWN_COMMIT = "0000000";
+
+// Control characters (C0, DEL, C1: \x85 is a line break to some readers) and bidi overrides that reorder what is shown.
+const CONTROL_RE = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
+const LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Tabs, newlines and other control characters would break the format or what
+ * readers see: fold them, and runs of spaces, to one space. A broken UTF-16
+ * half becomes U+FFFD, as it would on its way to the gist anyway.
+ */
 export function cleanDescription(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+  return text
+    .replace(LONE_SURROGATE_RE, "\ufffd")
+    .replace(CONTROL_RE, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
+/**
+ * One line of the file. Values the parser would refuse are clamped rather than
+ * written: the commit to 7 lowercase hex digits, val_bpb and memory_gb into
+ * their summary ranges (NaN to 0), a crash to its fixed zeros, the
+ * description cleaned and cut to MAX_LEDGER_DESCRIPTION characters.
+ */
 export function formatRow(row: LedgerRow): string {
+  const crashed = row.status === "crash";
   return [
-    row.commit.slice(0, 7),
-    row.valBpb.toFixed(6),
-    row.memoryGb.toFixed(1),
+    ledgerCommit(row.commit),
+    (crashed ? 0 : clamp(row.valBpb, 0, SUMMARY_RANGES.val_bpb.max)).toFixed(6),
+    (crashed ? 0 : clamp(row.memoryGb, 0, MEMORY_GB_RANGE.max)).toFixed(1),
     row.status,
-    cleanDescription(row.description),
+    cut(cleanDescription(row.description), MAX_LEDGER_DESCRIPTION),
   ].join("\t");
+}
+
+function ledgerCommit(sha: string): string {
+  const commit = sha.slice(0, 7).toLowerCase();
+  return /^[0-9a-f]{7}$/.test(commit) ? commit : UNKNOWN_COMMIT;
+}
+
+/** NaN is 0: a measurement that is not a number is no measurement. */
+function clamp(value: number, min: number, max: number): number {
+  return Number.isNaN(value) ? min : Math.min(max, Math.max(min, value));
+}
+
+/** At most `max` characters, counting code points so an emoji is never halved. */
+function cut(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max
+    ? text
+    : `${chars
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`;
 }
 
 export function serializeResults(rows: readonly LedgerRow[]): string {

@@ -9,9 +9,17 @@ export interface TrainingFacts {
   runsTotal: number;
   latest: {
     id: number;
+    /** queued, waiting, requested, pending: not on a runner yet; in_progress; completed. */
     status: string;
     conclusion: string | null;
+    /**
+     * GitHub's run_started_at: when this attempt of the run was created or re-run.
+     * For a first attempt it equals created_at even while the run still waits in
+     * the queue, so it is not when a runner took the run.
+     */
     startedAt: string | null;
+    /** GitHub's updated_at: bumped when the run's status changes, e.g. queued → in_progress. */
+    updatedAt?: string | null;
   } | null;
   /** The result marker written for `latest` by a trusted author, if any. */
   result: TrainResult | null;
@@ -63,13 +71,16 @@ export function experimentStep(input: StepInput): Step {
       : { kind: "training", waitingMinutes: waited };
   }
   const run = training.latest;
-  if (run.status !== "completed") {
-    const running = minutesBetween(run.startedAt, input.now);
-    if (running !== null && running > input.timeoutMinutes + TIMEOUT_MARGIN_MINUTES) {
-      return { kind: "timed-out", runId: run.id, minutes: running };
-    }
-    if (run.status === "queued" && waited !== null && waited >= input.queuedAlertMinutes) {
-      return { kind: "stuck", waitingMinutes: waited };
+  if (run.status !== "completed" && run.status !== "in_progress") {
+    // Waiting for a runner (or an approval) costs no GPU time: alert, never time out.
+    return waited !== null && waited >= input.queuedAlertMinutes
+      ? { kind: "stuck", waitingMinutes: waited }
+      : { kind: "training", waitingMinutes: waited };
+  }
+  if (run.status === "in_progress") {
+    const working = minutesBetween(workStartedAt(run), input.now);
+    if (working !== null && working > input.timeoutMinutes + TIMEOUT_MARGIN_MINUTES) {
+      return { kind: "timed-out", runId: run.id, minutes: working };
     }
     return { kind: "training", waitingMinutes: waited };
   }
@@ -135,6 +146,18 @@ export function decidedInOrder(experiments: readonly DecidedExperiment[]): Decid
 export function bestKept(experiments: readonly DecidedExperiment[]): DecidedExperiment | null {
   const kept = decidedInOrder(experiments).filter((e) => e.state.verdict!.status === "keep");
   return kept.at(-1) ?? null;
+}
+
+/**
+ * The latest sign of when an in-progress run began work. run_started_at alone
+ * would count a long queue as training time; updated_at moved when the run
+ * left the queue, and later updates only push the start (and so a timeout)
+ * later, never earlier.
+ */
+function workStartedAt(run: NonNullable<TrainingFacts["latest"]>): string | null {
+  const times = [run.startedAt, run.updatedAt].filter((t): t is string => !!t);
+  if (times.length === 0) return null;
+  return times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
 }
 
 function minutesBetween(from: string | null | undefined, to: string): number | null {

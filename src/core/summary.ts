@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { numberIn, rangeText, SUMMARY_RANGES } from "./summary-bounds.js";
 
 /**
  * Reading train.py's run.log: the live progress line, the final summary block,
@@ -6,20 +7,24 @@ import { z } from "zod";
  * begin in the middle of a line.
  */
 
-/** A measurement train.py may leave out (forks print fewer keys): unreadable counts as absent. */
-const measured = z.number().nullable().catch(null);
+/** A measurement train.py may leave out (forks print fewer keys). */
+const measured = (range: (typeof SUMMARY_RANGES)[keyof typeof SUMMARY_RANGES]) =>
+  numberIn(range).nullable();
 
-/** The block train.py prints after its last `---` line; zod numbers reject NaN and ±Infinity. */
+/**
+ * The block train.py prints after its last `---` line, each number within
+ * SUMMARY_RANGES (NaN and ±Infinity never are).
+ */
 export const SummarySchema = z.object({
-  val_bpb: z.number().positive(),
-  training_seconds: measured,
-  total_seconds: measured,
-  peak_vram_mb: measured,
-  mfu_percent: measured,
-  total_tokens_M: measured,
-  num_steps: measured,
-  num_params_M: measured,
-  depth: measured,
+  val_bpb: numberIn(SUMMARY_RANGES.val_bpb),
+  training_seconds: measured(SUMMARY_RANGES.training_seconds),
+  total_seconds: measured(SUMMARY_RANGES.total_seconds),
+  peak_vram_mb: measured(SUMMARY_RANGES.peak_vram_mb),
+  mfu_percent: measured(SUMMARY_RANGES.mfu_percent),
+  total_tokens_M: measured(SUMMARY_RANGES.total_tokens_M),
+  num_steps: measured(SUMMARY_RANGES.num_steps),
+  num_params_M: measured(SUMMARY_RANGES.num_params_M),
+  depth: measured(SUMMARY_RANGES.depth),
 });
 export type Summary = z.infer<typeof SummarySchema>;
 
@@ -92,15 +97,16 @@ function fieldOf(line: string, re: RegExp): number | null {
   const match = re.exec(line);
   if (!match) return null;
   const value = pythonNumber(match[1].replaceAll(",", ""));
-  return Number.isFinite(value) ? value : null;
+  return value !== null && Number.isFinite(value) ? value : null;
 }
 
-/** Python's float formatting: digits, or nan / inf / -inf. Anything else is NaN. */
-function pythonNumber(text: string): number {
+/** Python's float formatting: digits, or nan / inf / -inf. Anything else (hex, text, empty) is null. */
+function pythonNumber(text: string): number | null {
   const t = text.trim().toLowerCase();
   if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) return Number(t);
   if (/^[+-]?inf(inity)?$/.test(t)) return t.startsWith("-") ? -Infinity : Infinity;
-  return Number.NaN;
+  if (/^[+-]?nan$/.test(t)) return Number.NaN;
+  return null;
 }
 
 // ----------------------------------------------------------------- summary
@@ -117,18 +123,24 @@ export function parseSummary(tail: string): SummaryRead {
   if (raw.val_bpb === undefined) {
     return { ok: false, reason: "no-summary", detail: "no `val_bpb:` line after the last `---`" };
   }
-  const input = Object.fromEntries(
-    SUMMARY_KEYS.map((key) => [key, raw[key] === undefined ? null : pythonNumber(raw[key])]),
-  );
+  const input = Object.fromEntries(SUMMARY_KEYS.map((key) => [key, summaryValue(key, raw[key])]));
   const parsed = SummarySchema.safeParse(input);
   if (!parsed.success) {
-    return {
-      ok: false,
-      reason: "invalid-summary",
-      detail: `val_bpb is "${raw.val_bpb}", not a positive finite number`,
-    };
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path[0] as keyof Summary))];
+    const detail = fields
+      .map((key) => `${key} is "${raw[key]}", not a number in ${rangeText(SUMMARY_RANGES[key])}`)
+      .join("; ");
+    return { ok: false, reason: "invalid-summary", detail };
   }
   return { ok: true, summary: parsed.data };
+}
+
+/** A key train.py left out is null, and so is an optional one printed as text (a fork's "n/a"). */
+function summaryValue(key: keyof Summary, text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const value = pythonNumber(text);
+  if (value === null) return key === "val_bpb" ? Number.NaN : null;
+  return value;
 }
 
 /** First value of each `key: value` line; other lines (warnings, blank lines) are ignored. */

@@ -45,10 +45,25 @@ export async function readTextFile(
   path: string,
   ref?: string,
 ): Promise<string | null> {
+  const file = await readRepoText(gh, path, ref);
+  if (file === null) return null;
+  return "text" in file ? file.text : "";
+}
+
+/** A file's text, or only its size when GitHub serves it without content (over 1 MB). */
+export type RepoText = { text: string } | { tooLargeBytes: number };
+
+/** Like readTextFile, but says when the file was too large to read instead of returning "". */
+export async function readRepoText(
+  gh: RepoClient,
+  path: string,
+  ref?: string,
+): Promise<RepoText | null> {
   try {
     const { data } = await gh.octokit.rest.repos.getContent({ ...repoOf(gh), path, ref });
     if (Array.isArray(data) || data.type !== "file") return null;
-    return Buffer.from(data.content, "base64").toString("utf8");
+    if (data.encoding === "none") return { tooLargeBytes: data.size };
+    return { text: Buffer.from(data.content, "base64").toString("utf8") };
   } catch (error) {
     if (isStatus(error, 404)) return null;
     throw error;

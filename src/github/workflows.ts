@@ -8,6 +8,7 @@ export interface WorkflowRunFacts {
   headSha: string;
   createdAt: string;
   startedAt: string | null;
+  updatedAt: string;
   htmlUrl: string;
   /** The workflow file, as GitHub gives it (`.github/workflows/x.yml`, maybe with owner/repo and @ref). */
   path: string;
@@ -58,6 +59,7 @@ function runFacts(r: RunData): WorkflowRunFacts {
     headSha: r.head_sha,
     createdAt: r.created_at,
     startedAt: r.run_started_at ?? null,
+    updatedAt: r.updated_at,
     htmlUrl: r.html_url,
     path: r.path,
     event: r.event,

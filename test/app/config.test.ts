@@ -105,4 +105,29 @@ describe("invalid config", { timeout: 150_000 }, () => {
     expect(s.runsFor(WAITING)).toHaveLength(1);
     expect(decided.state.verdict).not.toBeNull();
   });
+
+  it("turns an alias bomb into a problem on the file, without crashing the pass", async () => {
+    const { sandbox } = s;
+    // Each level lists the one before nine times: 9^10 strings once expanded.
+    const nine = (item: string) => Array(9).fill(item).join(", ");
+    const levels = [`l0: &l0 [${nine('"lol"')}]`];
+    for (let i = 1; i <= 9; i++) levels.push(`l${i}: &l${i} [${nine(`*l${i - 1}`)}]`);
+    const runs = sandbox.state.runs().length;
+    await sandbox.human.push(
+      "main",
+      { [CONFIG_FILE]: `${tinyConfigYaml({ proposer: "none" })}${levels.join("\n")}\n` },
+      "Laugh",
+    );
+    await heartbeat();
+    // settle() watches the API, not the app: parsing may outlast its quiet period on a busy machine.
+    await s.app().idle();
+    await sandbox.settle();
+
+    const open = configIssues().filter((i) => i.state === "open");
+    expect(open).toHaveLength(1);
+    expect(open[0].body).toContain(
+      "- **the file**: the file expands YAML aliases more than 100 times (an alias bomb?)",
+    );
+    expect(sandbox.state.runs()).toHaveLength(runs);
+  });
 });

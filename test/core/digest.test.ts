@@ -58,16 +58,44 @@ describe("formatDelta", () => {
 });
 
 describe("chatPayload", () => {
-  it("sends the same text as Slack's text and Discord's content", () => {
+  it("sends the text as Slack's text and Discord's content, pinging no one on Discord", () => {
     expect(chatPayload("Experiment #1: x")).toEqual({
       text: "Experiment #1: x",
       content: "Experiment #1: x",
+      allowed_mentions: { parse: [] },
     });
+  });
+
+  it.each([
+    ["a channel ping", "<!channel> lr up", "&lt;!channel&gt; lr up"],
+    ["a here ping", "lr <!here|here> up", "lr &lt;!here|here&gt; up"],
+    ["a user mention", "ask <@U123ABC>", "ask &lt;@U123ABC&gt;"],
+    ["a user group", "<!subteam^S123|@team>", "&lt;!subteam^S123|@team&gt;"],
+    ["a disguised link", "<http://evil.example|lr up>", "&lt;http://evil.example|lr up&gt;"],
+    ["an ampersand", "Q&A: K&V cache", "Q&amp;A: K&amp;V cache"],
+    ["an entity already written", "a &lt; b", "a &amp;lt; b"],
+    ["a → in the digest", "val_bpb: 0.997900 → 0.993200", "val_bpb: 0.997900 → 0.993200"],
+    [
+      "Discord mentions (plain text to Slack)",
+      "@everyone @here <@&123>",
+      "@everyone @here &lt;@&amp;123&gt;",
+    ],
+  ])("escapes %s for Slack and keeps it verbatim for Discord", (_name, text, slack) => {
+    const payload = chatPayload(text);
+    expect(payload.text).toBe(slack);
+    expect(payload.content).toBe(text);
+    expect(payload.allowed_mentions).toEqual({ parse: [] });
   });
 
   it("fits Discord's 2,000-character message limit", () => {
     const payload = chatPayload("x".repeat(5000));
     expect(payload.content).toHaveLength(2000);
     expect(payload.content.endsWith("…")).toBe(true);
+  });
+
+  it("cuts before escaping, so Slack never gets half an entity, and never halves an emoji", () => {
+    expect(chatPayload(`${"x".repeat(1998)}<<<`).text).toBe(`${"x".repeat(1998)}&lt;…`);
+    const emoji = chatPayload(`${"x".repeat(1998)}🚀🚀`).content;
+    expect(emoji).toBe(`${"x".repeat(1998)}…`);
   });
 });

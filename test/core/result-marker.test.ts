@@ -84,11 +84,39 @@ describe("readResultMarker on comments it did not write", () => {
     ["no head_sha", { head_sha: undefined }, "head_sha"],
     ["a fractional PR number", { pr: 7.5 }, "pr"],
     ["anomalous as text", { anomalous: "no" }, "anomalous"],
+    ["val_bpb over 100", { val_bpb: 100.5 }, "val_bpb"],
+    ["val_bpb 100 on an ok result", { val_bpb: 100 }, "val_bpb"],
+    ["val_bpb 0 on an ok result", { val_bpb: 0 }, "val_bpb"],
+    ["a negative val_bpb", { val_bpb: -0.5 }, "val_bpb"],
+    ["a negative peak_vram_mb", { peak_vram_mb: -5 }, "peak_vram_mb"],
+    ["an absurd peak_vram_mb", { peak_vram_mb: 1e12 }, "peak_vram_mb"],
+    ["an absurd memory_gb", { memory_gb: 1e9 }, "memory_gb"],
+    ["training_seconds over 1e6", { training_seconds: 2e6 }, "training_seconds"],
+    ["a negative num_steps", { num_steps: -1 }, "num_steps"],
+    ["mfu_percent over 1000", { mfu_percent: 5000 }, "mfu_percent"],
   ])("reports %s as found but invalid, naming the field", (_name, patch, field) => {
     const read = readResultMarker(inComment(forged(patch)));
     expect(read).toMatchObject({ found: true, ok: false });
     if (!read.found || read.ok) throw new Error("expected an invalid marker");
     expect(read.error).toMatch(new RegExp(`^result marker is invalid: (.*; )?${field}: `));
+  });
+
+  it.each([
+    ["val_bpb", "1e999", "[0, 100]"],
+    ["peak_vram_mb", "-1e999", "[0, 10000000]"],
+  ])("names the range when JSON overflows %s to Infinity (%s)", (field, number, range) => {
+    const json = JSON.stringify({ ...OK, [field]: 1 }).replace(
+      `"${field}":1`,
+      `"${field}":${number}`,
+    );
+    const read = readResultMarker(`<!-- autoresearch:result ${json} -->`);
+    if (!read.found || read.ok) throw new Error("expected an invalid marker");
+    expect(read.error).toBe(`result marker is invalid: ${field}: must be a number in ${range}`);
+  });
+
+  it("reads a crash's val_bpb 0 as no result", () => {
+    expect(readResultMarker(renderResultMarker(CRASH))).toMatchObject({ ok: true });
+    expect(CRASH.val_bpb).toBe(0);
   });
 
   it("reports a marker that is not JSON", () => {

@@ -2,11 +2,14 @@ import { describe, expect, it } from "vitest";
 import {
   cleanDescription,
   formatRow,
+  LEDGER_STATUSES,
   type LedgerRow,
   ledgerRow,
+  MAX_LEDGER_DESCRIPTION,
   parseResults,
   ResultsFormatError,
   serializeResults,
+  UNKNOWN_COMMIT,
 } from "../../src/core/results-tsv.js";
 
 /** The example from the autoresearch program, character for character. */
@@ -215,5 +218,152 @@ describe("parseResults rejects a file it cannot trust, naming the line", () => {
     );
     expect(() => parseResults(text)).toThrow(ResultsFormatError);
     expect(parseFailure(text).line).toBe(5);
+  });
+});
+
+describe("the writer never writes what the parser refuses", () => {
+  const row = (patch: Partial<LedgerRow>): LedgerRow => ({
+    commit: "a1b2c3d",
+    valBpb: 0.9979,
+    memoryGb: 44,
+    status: "keep",
+    description: "lr up",
+    ...patch,
+  });
+
+  it.each([
+    ["val_bpb NaN", { valBpb: Number.NaN }, "a1b2c3d\t0.000000\t44.0\tkeep\tlr up"],
+    ["val_bpb Infinity", { valBpb: Infinity }, "a1b2c3d\t100.000000\t44.0\tkeep\tlr up"],
+    [
+      "val_bpb 1e21 (toFixed writes 1e+21)",
+      { valBpb: 1e21 },
+      "a1b2c3d\t100.000000\t44.0\tkeep\tlr up",
+    ],
+    ["val_bpb just below 0", { valBpb: -1e-9 }, "a1b2c3d\t0.000000\t44.0\tkeep\tlr up"],
+    ["negative memory", { memoryGb: -5 }, "a1b2c3d\t0.997900\t0.0\tkeep\tlr up"],
+    ["memory -Infinity", { memoryGb: -Infinity }, "a1b2c3d\t0.997900\t0.0\tkeep\tlr up"],
+    ["absurd memory", { memoryGb: 1e12 }, "a1b2c3d\t0.997900\t9765.6\tkeep\tlr up"],
+    [
+      "a crash with numbers",
+      { status: "crash", valBpb: 0.9 },
+      "a1b2c3d\t0.000000\t0.0\tcrash\tlr up",
+    ],
+    ["an upper-case sha", { commit: "A1B2C3D4E5" }, "a1b2c3d\t0.997900\t44.0\tkeep\tlr up"],
+    ["a short sha", { commit: "a1b2" }, `${UNKNOWN_COMMIT}\t0.997900\t44.0\tkeep\tlr up`],
+    [
+      "a commit that is not hex",
+      { commit: "main" },
+      `${UNKNOWN_COMMIT}\t0.997900\t44.0\tkeep\tlr up`,
+    ],
+    ["an empty description", { description: "" }, "a1b2c3d\t0.997900\t44.0\tkeep\t"],
+  ] as const)("%s", (_name, patch, line) => {
+    const written = formatRow(row(patch));
+    expect(written).toBe(line);
+    expect(parseResults(file(HEADER, written))).toHaveLength(1);
+  });
+
+  it.each([
+    ["NUL and ESC", "lr\u0000 up\u001b[31m", "lr up [31m"],
+    ["NEL and the Unicode line separators", "lr\u0085up\u2028to\u20290.04", "lr up to 0.04"],
+    ["a vertical tab and form feed", "lr\vup\fnow", "lr up now"],
+    ["a bidi override", "lr \u202egnp.exe\u202c up", "lr gnp.exe up"],
+    ["a lone surrogate", "lr \ud83d up", "lr \ufffd up"],
+    ["an emoji (kept)", "lr 🚀 up", "lr 🚀 up"],
+  ])("cleans a description with %s", (_name, description, cleaned) => {
+    expect(cleanDescription(description)).toBe(cleaned);
+  });
+
+  it("cuts a long description to MAX_LEDGER_DESCRIPTION characters without halving an emoji", () => {
+    const description = "🚀".repeat(MAX_LEDGER_DESCRIPTION + 50);
+    const [parsed] = parseResults(file(HEADER, formatRow(row({ description }))));
+    expect(Array.from(parsed.description)).toHaveLength(MAX_LEDGER_DESCRIPTION);
+    expect(parsed.description).toBe(`${"🚀".repeat(MAX_LEDGER_DESCRIPTION - 1)}…`);
+  });
+
+  /** mulberry32: the same hostile rows on every run, so a failure can be replayed. */
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it("parses back 2,000 generated hostile rows", () => {
+    const next = random(20241126);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+    const numbers = [
+      Number.NaN,
+      Infinity,
+      -Infinity,
+      -0,
+      0,
+      -1e-9,
+      5e-7,
+      0.9979,
+      99.9999995,
+      100,
+      1e20,
+      1e21,
+      Number.MAX_VALUE,
+      -Number.MAX_VALUE,
+      Number.MIN_VALUE,
+      9765.66,
+    ];
+    const number = () => (next() < 0.5 ? pick(numbers) : (next() - 0.3) * 10 ** (next() * 30));
+    const pieces = [
+      "a",
+      "lr",
+      " ",
+      "\t",
+      "\n",
+      "\r",
+      "\r\n",
+      "\u0000",
+      "\u001b",
+      "\u007f",
+      "\u0085",
+      "\u00a0",
+      "\u2028",
+      "\u202e",
+      "\u2066",
+      "\ufeff",
+      "\ud83d",
+      "\ude80",
+      "🚀",
+      "é",
+      ",",
+      '"',
+      "<!channel>",
+      "commit\tval_bpb",
+      "-->",
+      "0.000000",
+    ];
+    const text = (max: number) =>
+      Array.from({ length: Math.floor(next() * max) }, () => pick(pieces)).join("");
+    const commits = ["a1b2c3d", "A1B2C3D", "a1b2c3d4e5f6", "", "xyz", "a1b2c3", "ⓐ1b2c3d4", "\t\n"];
+    const commit = () =>
+      next() < 0.5
+        ? pick(commits)
+        : Math.floor(next() * 2 ** 52).toString(16 + Math.floor(next() * 20));
+
+    const rows: LedgerRow[] = Array.from({ length: 2000 }, () => ({
+      commit: commit(),
+      valBpb: number(),
+      memoryGb: number(),
+      status: pick(LEDGER_STATUSES),
+      description: text(next() < 0.05 ? 400 : 12),
+    }));
+    const parsed = parseResults(serializeResults(rows));
+
+    expect(parsed).toHaveLength(rows.length);
+    parsed.forEach((read, i) => {
+      expect(read.status).toBe(rows[i].status);
+      expect(read.description).toBe(formatRow(rows[i]).split("\t")[4]);
+      expect(Array.from(read.description).length).toBeLessThanOrEqual(MAX_LEDGER_DESCRIPTION);
+      expect(read.description).not.toMatch(/[\p{Cc}\u2028\u2029\u202e]/u);
+    });
   });
 });

@@ -287,6 +287,74 @@ describe("experimentStep", () => {
       },
       { kind: "training", waitingMinutes: TIMEOUT + 3 },
     ],
+    // A run waiting for a runner has used no GPU time: run_started_at (set when the run
+    // was created) says nothing about training, so a long queue is an alert, never a timeout.
+    [
+      "run queued for 3 hours, run_started_at 3 hours ago → stuck, not timed-out",
+      {
+        experiment: { dispatched_at: minutesAgo(180) },
+        training: facts({
+          latest: run({ status: "queued", startedAt: minutesAgo(180), updatedAt: minutesAgo(180) }),
+        }),
+      },
+      { kind: "stuck", waitingMinutes: 180 },
+    ],
+    [
+      "run waiting for an environment approval for 3 hours → stuck, not timed-out",
+      {
+        experiment: { dispatched_at: minutesAgo(180) },
+        training: facts({ latest: run({ status: "waiting", startedAt: minutesAgo(180) }) }),
+      },
+      { kind: "stuck", waitingMinutes: 180 },
+    ],
+    [
+      "run pending behind a concurrency group past the timeout, under the alert → training",
+      {
+        experiment: { dispatched_at: minutesAgo(QUEUED_ALERT - 1) },
+        training: facts({
+          latest: run({ status: "pending", startedAt: minutesAgo(QUEUED_ALERT - 1) }),
+        }),
+      },
+      { kind: "training", waitingMinutes: QUEUED_ALERT - 1 },
+    ],
+    [
+      "in progress for 2 minutes after 3 hours in the queue → training",
+      {
+        experiment: { dispatched_at: minutesAgo(182) },
+        training: facts({ latest: run({ startedAt: minutesAgo(182), updatedAt: minutesAgo(2) }) }),
+      },
+      { kind: "training", waitingMinutes: 182 },
+    ],
+    [
+      "in progress just under timeout + margin after a long queue → training",
+      {
+        experiment: { dispatched_at: minutesAgo(180) },
+        training: facts({
+          latest: run({ startedAt: minutesAgo(180), updatedAt: minutesAgo(limit) }),
+        }),
+      },
+      { kind: "training", waitingMinutes: 180 },
+    ],
+    [
+      "in progress past timeout + margin after a long queue → timed-out, counted from leaving it",
+      {
+        experiment: { dispatched_at: minutesAgo(180) },
+        training: facts({
+          latest: run({ id: 78, startedAt: minutesAgo(180), updatedAt: minutesAgo(limit + 1) }),
+        }),
+      },
+      { kind: "timed-out", runId: 78, minutes: limit + 1 },
+    ],
+    [
+      "in progress, a re-run attempt started after the last update → counts from run_started_at",
+      {
+        experiment: { dispatched_at: minutesAgo(180) },
+        training: facts({
+          latest: run({ startedAt: minutesAgo(3), updatedAt: minutesAgo(limit + 30) }),
+        }),
+      },
+      { kind: "training", waitingMinutes: 180 },
+    ],
     // The run finished.
     [
       "completed with the marker for this run → result",

@@ -183,7 +183,7 @@ describe("classifyRun", () => {
         "oom: CUDA ran out of memory: reduce DEVICE_BATCH_SIZE or the model size.",
         "traceback: train.py crashed (RuntimeError: shape mismatch: value tensor of shape [8192, 768] cannot be broadcast to indexing result of shape [8192, 512]): fix the error shown in the log tail.",
         "killed: Training was killed by SIGKILL from outside the action (not the timeout): check the runner for the kernel OOM killer or a cancelled job, then re-run.",
-        "invalid-summary: train.py printed a summary but val_bpb is "nan", not a positive finite number: look for numerical problems (NaN, overflow) in the change.",
+        "invalid-summary: train.py printed a summary but val_bpb is "nan", not a number in (0, 100): look for numerical problems (NaN, overflow) in the change.",
         "no-summary: train.py exited successfully without printing a val_bpb summary: check the log tail and keep the final summary block in train.py.",
         "no-summary: train.py exited with code 2 without printing a val_bpb summary: check the log tail and keep the final summary block in train.py.",
         "traceback: train.py printed its summary but exited with code 1: check the end of the log for the error.",
@@ -233,6 +233,58 @@ describe("parseSummary", () => {
       expect(!read.ok && read.detail).toContain(`"${value}"`);
     },
   );
+
+  it.each([
+    ["val_bpb", "1e21", "(0, 100)"],
+    ["val_bpb", "100", "(0, 100)"],
+    ["val_bpb", "1e-400", "(0, 100)"],
+    ["val_bpb", "0x1.0p-1", "(0, 100)"],
+    ["val_bpb", "   ", "(0, 100)"],
+    ["peak_vram_mb", "-5", "[0, 10000000]"],
+    ["peak_vram_mb", "1e12", "[0, 10000000]"],
+    ["peak_vram_mb", "inf", "[0, 10000000]"],
+    ["peak_vram_mb", "nan", "[0, 10000000]"],
+    ["training_seconds", "-0.1", "[0, 1000000]"],
+    ["total_seconds", "2e6", "[0, 1000000]"],
+    ["mfu_percent", "1001", "[0, 1000]"],
+    ["total_tokens_M", "1e10", "[0, 1000000000]"],
+    ["num_steps", "-1", "[0, 1000000000]"],
+    ["num_params_M", "1e8", "[0, 10000000]"],
+    ["depth", "-inf", "[0, 10000]"],
+  ])("rejects %s %j as invalid-summary, naming the range %s", (key, value, range) => {
+    const tail = EXAMPLE_SUMMARY.replace(new RegExp(`^${key}:.*$`, "m"), `${key}: ${value}`);
+    expect(parseSummary(tail)).toEqual({
+      ok: false,
+      reason: "invalid-summary",
+      detail: `${key} is "${value.trim()}", not a number in ${range}`,
+    });
+  });
+
+  it.each([
+    ["val_bpb", "99.999", 99.999],
+    ["val_bpb", "1e-9", 1e-9],
+    ["peak_vram_mb", "0", 0],
+    ["peak_vram_mb", "10000000", 1e7],
+    ["training_seconds", "1e6", 1e6],
+    // train.py's peak-FLOPs constant is an H100's: newer GPUs can show more than 100%
+    ["mfu_percent", "180.5", 180.5],
+    ["num_params_M", "1e-400", 0],
+  ])("accepts %s %j at the edge of its range", (key, value, expected) => {
+    const tail = EXAMPLE_SUMMARY.replace(new RegExp(`^${key}:.*$`, "m"), `${key}: ${value}`);
+    const read = parseSummary(tail);
+    expect(read.ok && read.summary[key as keyof typeof EXAMPLE_VALUES]).toBe(expected);
+  });
+
+  it("names every field out of range, and says so in the crash message", () => {
+    const tail = EXAMPLE_SUMMARY.replace("45060.2", "-5").replace("953", "1e12");
+    expect(classifyRun(tail, exited(0), ANOMALY_SECONDS)).toEqual({
+      status: "crash",
+      reason: "invalid-summary",
+      message:
+        'train.py printed a summary but peak_vram_mb is "-5", not a number in [0, 10000000]; num_steps is "1e12", not a number in [0, 1000000000]: look for numerical problems (NaN, overflow) in the change.',
+      summary: null,
+    });
+  });
 
   it.each([
     ["an empty tail", ""],
