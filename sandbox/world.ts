@@ -56,6 +56,13 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Where the sandbox stores forks' branches inside its one bare repository
+ * (`refs/sandbox/forks/<owner>/heads/<branch>`). GitHub keeps a fork's refs in the fork; the base
+ * repository's API never shows, resolves by name or writes anything under this prefix.
+ */
+export const FORKS_NAMESPACE = "refs/sandbox/forks/";
+
 export const notFound = () => new ApiError(404, "Not Found");
 export const validationFailed = (message: string, errors?: Obj[]) =>
   new ApiError(422, message, errors);
