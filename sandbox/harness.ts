@@ -153,6 +153,14 @@ export interface SandboxHandle {
     addLabel(issueNumber: number, label: string, as?: AsUser): Promise<void>;
     removeLabel(issueNumber: number, label: string, as?: AsUser): Promise<void>;
     openIssue(title: string, body?: string, as?: AsUser): Promise<number>;
+    /**
+     * Edits the opening post of an issue or PR as a person does in the UI (pulls/update for a PR,
+     * issues/update for an issue): sends `issues.edited` / `pull_request.edited` with
+     * `changes.body.from`. Throws the API's 403 when `as` may not (see "Roles" in the README).
+     */
+    editBody(number: number, body: string, as?: AsUser): Promise<void>;
+    /** Edits an issue or PR comment (issue_comment.edited); others' comments need write. */
+    editComment(commentId: number, body: string, as?: AsUser): Promise<void>;
     /** Commits files (null deletes) on top of `branch` (created from main when missing) and moves it. */
     push(
       branch: string,
@@ -468,6 +476,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
       async openIssue(title, body, as) {
         const { data } = await octokit(as).issues.create({ owner: o, repo: r, title, body });
         return data.number;
+      },
+      async editBody(number, body, as) {
+        if (world.issue(number).pull_request)
+          await octokit(as).pulls.update({ owner: o, repo: r, pull_number: number, body });
+        else await octokit(as).issues.update({ owner: o, repo: r, issue_number: number, body });
+      },
+      async editComment(commentId, body, as) {
+        await octokit(as).issues.updateComment({ owner: o, repo: r, comment_id: commentId, body });
       },
       async push(branch, files, message, as) {
         const ok = octokit(as);

@@ -1,6 +1,6 @@
 /** Pull requests: open, list, read, edit, close/reopen, merge, update-branch, files, commits. */
 
-import { actorApp } from "../auth.js";
+import { actorApp, authorizeEdit } from "../auth.js";
 import type { Account, IssueRecord } from "../model.js";
 import { commitObject, diffEntryObject } from "../rest-objects.js";
 import { ApiError, notFound, validationFailed, type World } from "../world.js";
@@ -283,8 +283,10 @@ async function changedFiles(world: World, issue: IssueRecord) {
 }
 
 export const pullRoutes: Routes = {
+  // Anyone who can read may open a pull request ("Send pull requests from forks": read, in the
+  // roles table), from a fork or between the repository's own branches.
   "pulls/create": {
-    access: { scope: "repo", perm: "pull_requests", level: "write" },
+    access: { scope: "repo", perm: "pull_requests", level: "write", userRole: "read" },
     async handle(ctx) {
       const issue = await ctx.world.exclusive(() => openPull(ctx.world, ctx, who(ctx), ctx.body));
       return ok(await ctx.world.pullJson(issue), 201);
@@ -305,8 +307,10 @@ export const pullRoutes: Routes = {
     },
   },
 
+  // The author may edit their own PR (title, body, base) and close it; others need write to edit
+  // and triage to close or reopen (see authorizeEdit).
   "pulls/update": {
-    access: { scope: "repo", perm: "pull_requests", level: "write" },
+    access: { scope: "repo", perm: "pull_requests", level: "write", userRole: "read" },
     async handle(ctx) {
       const world = ctx.world;
       const issue = world.pull(intParam(ctx, "pull_number"));
@@ -318,6 +322,21 @@ export const pullRoutes: Routes = {
         maintainer_can_modify?: boolean;
       };
       const actor = who(ctx);
+      if (
+        body.title !== undefined ||
+        body.body !== undefined ||
+        body.base !== undefined ||
+        body.maintainer_can_modify !== undefined
+      )
+        authorizeEdit(world, ctx.actor, issue.user, "text");
+      if (body.state && body.state !== issue.state)
+        authorizeEdit(
+          world,
+          ctx.actor,
+          issue.user,
+          body.state === "closed" ? "close" : "reopen",
+          issue.closed_by,
+        );
       await world.exclusive(async () => {
         const changes: Record<string, unknown> = {};
         if (body.title !== undefined && body.title !== issue.title) {
