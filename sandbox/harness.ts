@@ -14,6 +14,8 @@ import { fileURLToPath } from "node:url";
 import { Octokit } from "@octokit/rest";
 import { type ApplicationFunction, createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { rerequestCheckRun } from "./api/checks.js";
+import { personFor } from "./api/git.js";
+import { moveForkBranch } from "./api/pulls.js";
 import { Auth } from "./auth.js";
 import { Faults } from "./faults.js";
 import type {
@@ -89,6 +91,11 @@ export interface SandboxOptions {
   appPermissions?: Permissions;
   /** Extra users beyond octocat (admin) and mallory (read). */
   users?: { login: string; role: RepoRole; scopes?: string[] }[];
+  /**
+   * A fork of the repository owned by a sandbox user (default `{ owner: "mallory" }`, i.e.
+   * `mallory/research`); `false` for none. See `sb.fork` and `sb.human.openPull`.
+   */
+  fork?: { owner: string; name?: string } | false;
   runners?: Partial<Omit<RunnerOptions, "workRoot" | "gitDir">>;
   /** Seed for every fault decision. */
   seed?: number;
@@ -133,6 +140,22 @@ export interface Notification {
 
 type AsUser = string;
 
+/** The fork (`sb.fork`): its branches live only in the fork; the base repo has none of them. */
+export interface SandboxFork {
+  owner: string;
+  name: string;
+  fullName: string;
+  /**
+   * Commits `files` (null deletes) as the fork owner on top of the fork's `branch` (created from
+   * the base repository's default branch when missing) and moves it. The base repository hears
+   * of it only through `pull_request.synchronize` of PRs from that branch (no push webhook:
+   * the app is installed on the base repository only). Returns the commit sha.
+   */
+  push(branch: string, files: Record<string, string | null>, message: string): Promise<string>;
+  /** The tip of a fork branch, or null. */
+  sha(branch: string): Promise<string | null>;
+}
+
 export interface SandboxHandle {
   url: string;
   repo: { owner: string; name: string; fullName: string };
@@ -146,6 +169,8 @@ export interface SandboxHandle {
   };
   /** Personal access tokens: octocat (admin, repo+gist), mallory (read). */
   tokens: Record<string, string>;
+  /** The fork (default mallory/research); using it throws when started with `fork: false`. */
+  fork: SandboxFork;
   /** An Octokit for a sandbox user (default octocat), for tests and the demo. */
   octokit(as?: AsUser): Octokit;
   human: {
@@ -153,6 +178,21 @@ export interface SandboxHandle {
     addLabel(issueNumber: number, label: string, as?: AsUser): Promise<void>;
     removeLabel(issueNumber: number, label: string, as?: AsUser): Promise<void>;
     openIssue(title: string, body?: string, as?: AsUser): Promise<number>;
+    /**
+     * Opens a pull request (pulls/create) as `as` (default octocat): `head` is "branch" (a base
+     * branch) or "owner:branch" (a fork's branch; only the fork owner can propose it). → number
+     */
+    openPull(
+      input: {
+        head: string;
+        base: string;
+        title: string;
+        body?: string;
+        draft?: boolean;
+        maintainer_can_modify?: boolean;
+      },
+      as?: AsUser,
+    ): Promise<number>;
     /**
      * Edits the opening post of an issue or PR as a person does in the UI (pulls/update for a PR,
      * issues/update for an issue): sends `issues.edited` / `pull_request.edited` with
@@ -253,6 +293,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     users,
   });
   await world.git.seed(opts.seedDir);
+  const forkOption = opts.fork === undefined ? { owner: "mallory" } : opts.fork;
+  const forkRecord = forkOption ? world.createFork(forkOption.owner, forkOption.name) : null;
   for (const [name, color, description] of GITHUB_DEFAULT_LABELS)
     world.labels.push({ id: world.nextId("label"), name, color, description, default: true });
   for (const l of opts.labels ?? [])
@@ -434,6 +476,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
 
   const full = `${owner.login}/${world.repo.name}`;
   const [o, r] = [owner.login, world.repo.name];
+  const needFork = () => {
+    if (!forkRecord) throw new Error("this sandbox was started with `fork: false`");
+    return forkRecord;
+  };
   const handle: SandboxHandle = {
     url,
     repo: { owner: o, name: r, fullName: full },
@@ -447,7 +493,49 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     },
     tokens,
     octokit,
+    fork: {
+      get owner() {
+        return needFork().owner.login;
+      },
+      get name() {
+        return needFork().name;
+      },
+      get fullName() {
+        return `${needFork().owner.login}/${needFork().name}`;
+      },
+      push: (branch, files, message) =>
+        world.exclusive(async () => {
+          const fork = needFork();
+          const owner = world.user(fork.owner.login);
+          const current = await world.git.getRef(world.forkBranchRef(owner.login, branch));
+          const parent =
+            current ?? (await world.git.getRef(`refs/heads/${world.repo.default_branch}`))!;
+          const tree = await world.git.writeTree(
+            await world.git.treeOf(parent),
+            Object.entries(files).map(([path, content]) =>
+              content === null
+                ? { path, mode: "100644", type: "blob" as const, sha: null }
+                : { path, mode: "100644", type: "blob" as const, content },
+            ),
+          );
+          const at = world.now();
+          const sha = await world.git.writeCommit({
+            message,
+            tree,
+            parents: [parent],
+            author: personFor(owner, at),
+            committer: personFor(owner, at),
+          });
+          await moveForkBranch(world, owner, owner.login, branch, sha);
+          return sha;
+        }),
+      sha: (branch) => world.git.getRef(world.forkBranchRef(needFork().owner.login, branch)),
+    },
     human: {
+      async openPull(input, as) {
+        const { data } = await octokit(as).pulls.create({ owner: o, repo: r, ...input });
+        return data.number;
+      },
       async comment(issueNumber, body, as) {
         const { data } = await octokit(as).issues.createComment({
           owner: o,
