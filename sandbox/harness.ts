@@ -17,7 +17,7 @@ import { rerequestCheckRun } from "./api/checks.js";
 import { personFor } from "./api/git.js";
 import { moveForkBranch } from "./api/pulls.js";
 import { Auth } from "./auth.js";
-import { Faults } from "./faults.js";
+import { Faults, seededRandom } from "./faults.js";
 import type {
   CheckRunRecord,
   CommentRecord,
@@ -113,8 +113,20 @@ export interface SandboxOptions {
    * Tests may pass `fastProbotOctokit()` to keep the same plugins with short waits.
    */
   probotOctokit?: typeof ProbotOctokit;
-  /** Whether the app still works on something after answering its webhooks (settle() waits for it). */
+  /**
+   * Whether the app still works on something after answering its webhooks (settle() waits for
+   * it). One callback for all instances: with `appInstances` > 1 the caller aggregates (the app
+   * function runs once per instance start, so collect every handle it hands out and answer
+   * whether any is busy).
+   */
   appBusy?: () => boolean;
+  /**
+   * How many instances of the app run behind one webhook URL (default 1): replicas behind a load
+   * balancer, or a rolling deploy. Each is its own Probot server built from `app` (its own
+   * memory), with the same id, key and secret. Each delivery reaches ONE running instance,
+   * picked by a generator seeded from `seed`; with none running it fails as for a stopped app.
+   */
+  appInstances?: number;
   /**
    * Refuse installation tokens on operations the OpenAPI marks `enabledForGitHubApps: false`
    * (default true). Gists stay refused to installation tokens either way.
@@ -240,12 +252,16 @@ export interface SandboxHandle {
   clearViolations(): void;
   /** An installation-token Octokit obtained the way the app does (JWT → access token). */
   installationOctokit(): Promise<ProbotOctokit>;
-  /** Waits until deliveries, runners, the API and the app are all quiet. */
+  /** Waits until deliveries, runners, the API and every app instance are all quiet. */
   settle(options?: { timeoutMs?: number; quietMs?: number }): Promise<void>;
-  startApp(): Promise<void>;
-  stopApp(): Promise<void>;
-  /** Stops the app's server and starts a fresh instance (new memory) on the same port. */
-  restartApp(): Promise<void>;
+  /** Starts app instance `instance` (0-based), or every stopped one. */
+  startApp(instance?: number): Promise<void>;
+  /** Stops app instance `instance`, or all (deliveries to a stopped instance are not sent to it). */
+  stopApp(instance?: number): Promise<void>;
+  /** Stops and starts an instance (or all) afresh: new memory, same port. */
+  restartApp(instance?: number): Promise<void>;
+  /** The app instances: index, whether running, and webhook URL (what `deliveries[].url` shows). */
+  appInstances(): { index: number; running: boolean; url: string }[];
   /** Redelivers a webhook with its original X-GitHub-Delivery id (GitHub's "Redeliver"). */
   redeliver(deliveryId: string): void;
   stop(): Promise<void>;
@@ -331,10 +347,28 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   const url = await server.start();
   world.urls = { api: url, html: url };
 
-  let appUrl: string | null = null;
+  interface AppInstance {
+    server: Server | null;
+    port: number;
+    /** The webhook URL once it first listened (kept while stopped: same port on restart). */
+    url: string;
+    inFlight: number;
+  }
+  const instances: AppInstance[] = Array.from(
+    { length: Math.max(1, Math.floor(opts.appInstances ?? 1)) },
+    () => ({ server: null, port: 0, url: "", inFlight: 0 }),
+  );
+  // Its own generator, so that one instance (the default) draws nothing and fault schedules are
+  // the same whatever the number of instances.
+  const balancer = seededRandom(((opts.seed ?? 1) ^ 0x9e3779b9) >>> 0);
+  const pickInstance = (): string | null => {
+    const live = instances.filter((i) => i.server);
+    if (live.length <= 1) return live[0]?.url ?? null;
+    return live[Math.floor(balancer() * live.length)].url;
+  };
   const deliverer = new WebhookDeliverer({
     secret: webhookSecret,
-    target: () => appUrl,
+    target: pickInstance,
     events,
     appId: world.app.id,
     faults,
@@ -406,11 +440,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     savedEnv.set(k, process.env[k]);
     process.env[k] = v;
   }
-  let appServer: Server | null = null;
-  let appPort = 0;
-  let appInFlight = 0;
-  const startApp = async () => {
-    if (appServer) return;
+  const instanceOf = (index: number): AppInstance => {
+    const inst = instances[index];
+    if (!inst) throw new Error(`no app instance ${index} (have ${instances.length})`);
+    return inst;
+  };
+  const startOne = async (index: number) => {
+    const inst = instanceOf(index);
+    if (inst.server) return;
     const ProbotWithDefaults = Probot.defaults({
       appId: world.app.id,
       privateKey,
@@ -422,28 +459,34 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     const probot = new ProbotWithDefaults();
     const middleware = await createNodeMiddleware(opts.app, { probot, webhooksPath: WEBHOOK_PATH });
     const started = await listen(async (req, res) => {
-      appInFlight++;
+      inst.inFlight++;
       try {
         await middleware(req, res, () => {
           if (!res.headersSent) res.writeHead(404).end();
         });
       } finally {
-        appInFlight--;
+        inst.inFlight--;
       }
-    }, appPort);
-    appServer = started.server;
-    appPort = started.port;
-    appUrl = `${started.url}${WEBHOOK_PATH}`;
+    }, inst.port);
+    inst.server = started.server;
+    inst.port = started.port;
+    inst.url = `${started.url}${WEBHOOK_PATH}`;
     deliverer.resume();
   };
-  const stopApp = async () => {
-    const s = appServer;
-    appServer = null;
-    appUrl = null;
+  const stopOne = async (index: number) => {
+    const inst = instanceOf(index);
+    const s = inst.server;
+    inst.server = null;
     if (!s) return;
     s.closeAllConnections();
     await new Promise<void>((resolve) => s.close(() => resolve()));
   };
+  const each = async (instance: number | undefined, fn: (index: number) => Promise<void>) => {
+    if (instance !== undefined) return fn(instance);
+    for (let i = 0; i < instances.length; i++) await fn(i);
+  };
+  const startApp = (instance?: number) => each(instance, startOne);
+  const stopApp = (instance?: number) => each(instance, stopOne);
   await startApp();
 
   const settle = async (options: { timeoutMs?: number; quietMs?: number } = {}) => {
@@ -461,7 +504,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
         busy.push(`${activity.inFlight} API request(s) in flight (${activity.serving.join(", ")})`);
       if (world.background.size > 0)
         busy.push(`${world.background.size} background job(s) (update-branch)`);
-      if (appInFlight > 0) busy.push(`${appInFlight} webhook(s) being handled by the app`);
+      instances.forEach((inst, i) => {
+        if (inst.inFlight > 0)
+          busy.push(
+            `${inst.inFlight} webhook(s) being handled by the app${instances.length > 1 ? ` (instance ${i})` : ""}`,
+          );
+      });
       if (opts.appBusy?.()) busy.push("the app is still working after answering its webhooks");
       if (busy.length > 0 || Date.now() - activity.lastActivity < quietMs) quietSince = Date.now();
       if (busy.length === 0 && Date.now() - quietSince >= quietMs) return;
@@ -487,7 +535,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
       id: world.app.id,
       slug,
       installationId: world.installation.id,
-      webhookUrl: appUrl ?? "",
+      webhookUrl: "",
       privateKey,
       webhookSecret,
     },
@@ -692,10 +740,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     settle,
     startApp,
     stopApp,
-    async restartApp() {
-      await stopApp();
-      await startApp();
+    async restartApp(instance) {
+      await stopApp(instance);
+      await startApp(instance);
     },
+    appInstances: () =>
+      instances.map((inst, index) => ({ index, running: inst.server !== null, url: inst.url })),
     redeliver: (id) => deliverer.redeliver(id),
     async stop() {
       await runners.stop();
@@ -712,7 +762,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     world,
     runners,
   };
-  Object.defineProperty(handle.app, "webhookUrl", { get: () => appUrl ?? "" });
+  // The URL of the first running instance ("" when none runs), as before instances existed.
+  Object.defineProperty(handle.app, "webhookUrl", {
+    get: () => instances.find((i) => i.server)?.url ?? "",
+  });
   return handle;
 }
 
