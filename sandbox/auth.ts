@@ -45,7 +45,7 @@ interface TokenRecord {
   revoked: boolean;
 }
 
-const ROLE_RANK: Record<RepoRole, number> = {
+export const ROLE_RANK: Record<RepoRole, number> = {
   none: 0,
   read: 1,
   triage: 2,
@@ -258,6 +258,47 @@ export class Auth {
 
 function allows(have: PermissionLevel | undefined, need: PermissionLevel): boolean {
   return have === "write" || (have === "read" && need === "read");
+}
+
+/**
+ * Whether the caller holds at least `role` on the repository. Roles are for people: an app's
+ * installation token or a GITHUB_TOKEN is held to its permissions instead (checked by authorize).
+ */
+export function hasRole(world: World, actor: Actor, role: RepoRole): boolean {
+  if (actor.kind !== "user") return true;
+  return ROLE_RANK[world.roleOf(actor.account.login)] >= ROLE_RANK[role];
+}
+
+/**
+ * GitHub's rules for people editing issues and pull requests ("Repository roles for an
+ * organization", docs.github.com/en/organizations/managing-user-access-to-your-organizations-repositories/managing-repository-roles/repository-roles-for-an-organization):
+ * anyone who can read may edit their own comments and close the issues they opened and reopen
+ * those they closed; triage may "close, reopen, and assign all issues and pull requests" and
+ * "apply/dismiss labels"; only write may "edit and delete anyone's comments" — the opening
+ * post (title and body) included: triage cannot (python/core-workflow#418 "Triage team members
+ * cannot edit PR title", rust-lang/release-team#5). Throws 403 when the change is not allowed.
+ */
+export function authorizeEdit(
+  world: World,
+  actor: Actor,
+  author: Account,
+  change: "text" | "close" | "reopen",
+  closedBy?: Account | null,
+): void {
+  if (actor.kind !== "user") return;
+  const own = actor.account.login === author.login;
+  const allowed =
+    change === "text"
+      ? own || hasRole(world, actor, "write")
+      : hasRole(world, actor, "triage") ||
+        (own && (change === "close" || closedBy?.login === actor.account.login));
+  if (!allowed)
+    throw new ApiError(
+      403,
+      change === "text"
+        ? "Must have write access to edit what other users wrote"
+        : "Must have triage access to close or reopen issues opened by others",
+    );
 }
 
 export function actorAccount(actor: Actor): Account | null {

@@ -324,8 +324,12 @@ export class GitStore {
 
   // ---- refs ------------------------------------------------------------------------------
 
-  /** sha of a full ref name ("refs/heads/main"), or null. */
+  /**
+   * sha of a full ref name ("refs/heads/main"), or null. Only a ref name: revision syntax
+   * (`main~1`, `main^`, `@{…}`) is not a ref, as GitHub's refs API does not evaluate it either.
+   */
   async getRef(ref: string): Promise<string | null> {
+    if (!isRefName(ref)) return null;
     const result = await this.git(["rev-parse", "--verify", "--quiet", ref], { reject: false });
     return result.exitCode === 0 ? String(result.stdout).trim() : null;
   }
@@ -508,6 +512,19 @@ function parseNameStatus(out: string): Map<string, { status: FileDiff["status"] 
     i += 1;
   }
   return map;
+}
+
+/** A well-formed full ref name (`git check-ref-format` rules that matter here). */
+export function isRefName(ref: string): boolean {
+  return (
+    ref.startsWith("refs/") &&
+    !/(\.\.|@\{|\/\/|[~^:?*[\\\s])/.test(ref) &&
+    ![...ref].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) &&
+    !ref.endsWith("/") &&
+    !ref.endsWith(".lock") &&
+    !ref.endsWith(".") &&
+    !ref.split("/").some((part) => part.startsWith("."))
+  );
 }
 
 function toUtcIso(date: string): string {

@@ -14,8 +14,10 @@ import { fileURLToPath } from "node:url";
 import { Octokit } from "@octokit/rest";
 import { type ApplicationFunction, createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { rerequestCheckRun } from "./api/checks.js";
+import { personFor } from "./api/git.js";
+import { moveForkBranch } from "./api/pulls.js";
 import { Auth } from "./auth.js";
-import { Faults } from "./faults.js";
+import { Faults, seededRandom } from "./faults.js";
 import type {
   CheckRunRecord,
   CommentRecord,
@@ -89,6 +91,11 @@ export interface SandboxOptions {
   appPermissions?: Permissions;
   /** Extra users beyond octocat (admin) and mallory (read). */
   users?: { login: string; role: RepoRole; scopes?: string[] }[];
+  /**
+   * A fork of the repository owned by a sandbox user (default `{ owner: "mallory" }`, i.e.
+   * `mallory/research`); `false` for none. See `sb.fork` and `sb.human.openPull`.
+   */
+  fork?: { owner: string; name?: string } | false;
   runners?: Partial<Omit<RunnerOptions, "workRoot" | "gitDir">>;
   /** Seed for every fault decision. */
   seed?: number;
@@ -106,8 +113,20 @@ export interface SandboxOptions {
    * Tests may pass `fastProbotOctokit()` to keep the same plugins with short waits.
    */
   probotOctokit?: typeof ProbotOctokit;
-  /** Whether the app still works on something after answering its webhooks (settle() waits for it). */
+  /**
+   * Whether the app still works on something after answering its webhooks (settle() waits for
+   * it). One callback for all instances: with `appInstances` > 1 the caller aggregates (the app
+   * function runs once per instance start, so collect every handle it hands out and answer
+   * whether any is busy).
+   */
   appBusy?: () => boolean;
+  /**
+   * How many instances of the app run behind one webhook URL (default 1): replicas behind a load
+   * balancer, or a rolling deploy. Each is its own Probot server built from `app` (its own
+   * memory), with the same id, key and secret. Each delivery reaches ONE running instance,
+   * picked by a generator seeded from `seed`; with none running it fails as for a stopped app.
+   */
+  appInstances?: number;
   /**
    * Refuse installation tokens on operations the OpenAPI marks `enabledForGitHubApps: false`
    * (default true). Gists stay refused to installation tokens either way.
@@ -133,6 +152,22 @@ export interface Notification {
 
 type AsUser = string;
 
+/** The fork (`sb.fork`): its branches live only in the fork; the base repo has none of them. */
+export interface SandboxFork {
+  owner: string;
+  name: string;
+  fullName: string;
+  /**
+   * Commits `files` (null deletes) as the fork owner on top of the fork's `branch` (created from
+   * the base repository's default branch when missing) and moves it. The base repository hears
+   * of it only through `pull_request.synchronize` of PRs from that branch (no push webhook:
+   * the app is installed on the base repository only). Returns the commit sha.
+   */
+  push(branch: string, files: Record<string, string | null>, message: string): Promise<string>;
+  /** The tip of a fork branch, or null. */
+  sha(branch: string): Promise<string | null>;
+}
+
 export interface SandboxHandle {
   url: string;
   repo: { owner: string; name: string; fullName: string };
@@ -146,6 +181,8 @@ export interface SandboxHandle {
   };
   /** Personal access tokens: octocat (admin, repo+gist), mallory (read). */
   tokens: Record<string, string>;
+  /** The fork (default mallory/research); using it throws when started with `fork: false`. */
+  fork: SandboxFork;
   /** An Octokit for a sandbox user (default octocat), for tests and the demo. */
   octokit(as?: AsUser): Octokit;
   human: {
@@ -153,6 +190,29 @@ export interface SandboxHandle {
     addLabel(issueNumber: number, label: string, as?: AsUser): Promise<void>;
     removeLabel(issueNumber: number, label: string, as?: AsUser): Promise<void>;
     openIssue(title: string, body?: string, as?: AsUser): Promise<number>;
+    /**
+     * Opens a pull request (pulls/create) as `as` (default octocat): `head` is "branch" (a base
+     * branch) or "owner:branch" (a fork's branch; only the fork owner can propose it). → number
+     */
+    openPull(
+      input: {
+        head: string;
+        base: string;
+        title: string;
+        body?: string;
+        draft?: boolean;
+        maintainer_can_modify?: boolean;
+      },
+      as?: AsUser,
+    ): Promise<number>;
+    /**
+     * Edits the opening post of an issue or PR as a person does in the UI (pulls/update for a PR,
+     * issues/update for an issue): sends `issues.edited` / `pull_request.edited` with
+     * `changes.body.from`. Throws the API's 403 when `as` may not (see "Roles" in the README).
+     */
+    editBody(number: number, body: string, as?: AsUser): Promise<void>;
+    /** Edits an issue or PR comment (issue_comment.edited); others' comments need write. */
+    editComment(commentId: number, body: string, as?: AsUser): Promise<void>;
     /** Commits files (null deletes) on top of `branch` (created from main when missing) and moves it. */
     push(
       branch: string,
@@ -192,12 +252,16 @@ export interface SandboxHandle {
   clearViolations(): void;
   /** An installation-token Octokit obtained the way the app does (JWT → access token). */
   installationOctokit(): Promise<ProbotOctokit>;
-  /** Waits until deliveries, runners, the API and the app are all quiet. */
+  /** Waits until deliveries, runners, the API and every app instance are all quiet. */
   settle(options?: { timeoutMs?: number; quietMs?: number }): Promise<void>;
-  startApp(): Promise<void>;
-  stopApp(): Promise<void>;
-  /** Stops the app's server and starts a fresh instance (new memory) on the same port. */
-  restartApp(): Promise<void>;
+  /** Starts app instance `instance` (0-based), or every stopped one. */
+  startApp(instance?: number): Promise<void>;
+  /** Stops app instance `instance`, or all (deliveries to a stopped instance are not sent to it). */
+  stopApp(instance?: number): Promise<void>;
+  /** Stops and starts an instance (or all) afresh: new memory, same port. */
+  restartApp(instance?: number): Promise<void>;
+  /** The app instances: index, whether running, and webhook URL (what `deliveries[].url` shows). */
+  appInstances(): { index: number; running: boolean; url: string }[];
   /** Redelivers a webhook with its original X-GitHub-Delivery id (GitHub's "Redeliver"). */
   redeliver(deliveryId: string): void;
   stop(): Promise<void>;
@@ -245,6 +309,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     users,
   });
   await world.git.seed(opts.seedDir);
+  const forkOption = opts.fork === undefined ? { owner: "mallory" } : opts.fork;
+  const forkRecord = forkOption ? world.createFork(forkOption.owner, forkOption.name) : null;
   for (const [name, color, description] of GITHUB_DEFAULT_LABELS)
     world.labels.push({ id: world.nextId("label"), name, color, description, default: true });
   for (const l of opts.labels ?? [])
@@ -281,10 +347,28 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   const url = await server.start();
   world.urls = { api: url, html: url };
 
-  let appUrl: string | null = null;
+  interface AppInstance {
+    server: Server | null;
+    port: number;
+    /** The webhook URL once it first listened (kept while stopped: same port on restart). */
+    url: string;
+    inFlight: number;
+  }
+  const instances: AppInstance[] = Array.from(
+    { length: Math.max(1, Math.floor(opts.appInstances ?? 1)) },
+    () => ({ server: null, port: 0, url: "", inFlight: 0 }),
+  );
+  // Its own generator, so that one instance (the default) draws nothing and fault schedules are
+  // the same whatever the number of instances.
+  const balancer = seededRandom(((opts.seed ?? 1) ^ 0x9e3779b9) >>> 0);
+  const pickInstance = (): string | null => {
+    const live = instances.filter((i) => i.server);
+    if (live.length <= 1) return live[0]?.url ?? null;
+    return live[Math.floor(balancer() * live.length)].url;
+  };
   const deliverer = new WebhookDeliverer({
     secret: webhookSecret,
-    target: () => appUrl,
+    target: pickInstance,
     events,
     appId: world.app.id,
     faults,
@@ -357,11 +441,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     savedEnv.set(k, process.env[k]);
     process.env[k] = v;
   }
-  let appServer: Server | null = null;
-  let appPort = 0;
-  let appInFlight = 0;
-  const startApp = async () => {
-    if (appServer) return;
+  const instanceOf = (index: number): AppInstance => {
+    const inst = instances[index];
+    if (!inst) throw new Error(`no app instance ${index} (have ${instances.length})`);
+    return inst;
+  };
+  const startOne = async (index: number) => {
+    const inst = instanceOf(index);
+    if (inst.server) return;
     const ProbotWithDefaults = Probot.defaults({
       appId: world.app.id,
       privateKey,
@@ -373,28 +460,34 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     const probot = new ProbotWithDefaults();
     const middleware = await createNodeMiddleware(opts.app, { probot, webhooksPath: WEBHOOK_PATH });
     const started = await listen(async (req, res) => {
-      appInFlight++;
+      inst.inFlight++;
       try {
         await middleware(req, res, () => {
           if (!res.headersSent) res.writeHead(404).end();
         });
       } finally {
-        appInFlight--;
+        inst.inFlight--;
       }
-    }, appPort);
-    appServer = started.server;
-    appPort = started.port;
-    appUrl = `${started.url}${WEBHOOK_PATH}`;
+    }, inst.port);
+    inst.server = started.server;
+    inst.port = started.port;
+    inst.url = `${started.url}${WEBHOOK_PATH}`;
     deliverer.resume();
   };
-  const stopApp = async () => {
-    const s = appServer;
-    appServer = null;
-    appUrl = null;
+  const stopOne = async (index: number) => {
+    const inst = instanceOf(index);
+    const s = inst.server;
+    inst.server = null;
     if (!s) return;
     s.closeAllConnections();
     await new Promise<void>((resolve) => s.close(() => resolve()));
   };
+  const each = async (instance: number | undefined, fn: (index: number) => Promise<void>) => {
+    if (instance !== undefined) return fn(instance);
+    for (let i = 0; i < instances.length; i++) await fn(i);
+  };
+  const startApp = (instance?: number) => each(instance, startOne);
+  const stopApp = (instance?: number) => each(instance, stopOne);
   await startApp();
 
   const settle = async (options: { timeoutMs?: number; quietMs?: number } = {}) => {
@@ -412,7 +505,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
         busy.push(`${activity.inFlight} API request(s) in flight (${activity.serving.join(", ")})`);
       if (world.background.size > 0)
         busy.push(`${world.background.size} background job(s) (update-branch)`);
-      if (appInFlight > 0) busy.push(`${appInFlight} webhook(s) being handled by the app`);
+      instances.forEach((inst, i) => {
+        if (inst.inFlight > 0)
+          busy.push(
+            `${inst.inFlight} webhook(s) being handled by the app${instances.length > 1 ? ` (instance ${i})` : ""}`,
+          );
+      });
       if (opts.appBusy?.()) busy.push("the app is still working after answering its webhooks");
       if (busy.length > 0 || Date.now() - activity.lastActivity < quietMs) quietSince = Date.now();
       if (busy.length === 0 && Date.now() - quietSince >= quietMs) return;
@@ -427,6 +525,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
 
   const full = `${owner.login}/${world.repo.name}`;
   const [o, r] = [owner.login, world.repo.name];
+  const needFork = () => {
+    if (!forkRecord) throw new Error("this sandbox was started with `fork: false`");
+    return forkRecord;
+  };
   const handle: SandboxHandle = {
     url,
     repo: { owner: o, name: r, fullName: full },
@@ -434,13 +536,55 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
       id: world.app.id,
       slug,
       installationId: world.installation.id,
-      webhookUrl: appUrl ?? "",
+      webhookUrl: "",
       privateKey,
       webhookSecret,
     },
     tokens,
     octokit,
+    fork: {
+      get owner() {
+        return needFork().owner.login;
+      },
+      get name() {
+        return needFork().name;
+      },
+      get fullName() {
+        return `${needFork().owner.login}/${needFork().name}`;
+      },
+      push: (branch, files, message) =>
+        world.exclusive(async () => {
+          const fork = needFork();
+          const owner = world.user(fork.owner.login);
+          const current = await world.git.getRef(world.forkBranchRef(owner.login, branch));
+          const parent =
+            current ?? (await world.git.getRef(`refs/heads/${world.repo.default_branch}`))!;
+          const tree = await world.git.writeTree(
+            await world.git.treeOf(parent),
+            Object.entries(files).map(([path, content]) =>
+              content === null
+                ? { path, mode: "100644", type: "blob" as const, sha: null }
+                : { path, mode: "100644", type: "blob" as const, content },
+            ),
+          );
+          const at = world.now();
+          const sha = await world.git.writeCommit({
+            message,
+            tree,
+            parents: [parent],
+            author: personFor(owner, at),
+            committer: personFor(owner, at),
+          });
+          await moveForkBranch(world, owner, owner.login, branch, sha);
+          return sha;
+        }),
+      sha: (branch) => world.git.getRef(world.forkBranchRef(needFork().owner.login, branch)),
+    },
     human: {
+      async openPull(input, as) {
+        const { data } = await octokit(as).pulls.create({ owner: o, repo: r, ...input });
+        return data.number;
+      },
       async comment(issueNumber, body, as) {
         const { data } = await octokit(as).issues.createComment({
           owner: o,
@@ -469,6 +613,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
       async openIssue(title, body, as) {
         const { data } = await octokit(as).issues.create({ owner: o, repo: r, title, body });
         return data.number;
+      },
+      async editBody(number, body, as) {
+        if (world.issue(number).pull_request)
+          await octokit(as).pulls.update({ owner: o, repo: r, pull_number: number, body });
+        else await octokit(as).issues.update({ owner: o, repo: r, issue_number: number, body });
+      },
+      async editComment(commentId, body, as) {
+        await octokit(as).issues.updateComment({ owner: o, repo: r, comment_id: commentId, body });
       },
       async push(branch, files, message, as) {
         const ok = octokit(as);
@@ -589,10 +741,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     settle,
     startApp,
     stopApp,
-    async restartApp() {
-      await stopApp();
-      await startApp();
+    async restartApp(instance) {
+      await stopApp(instance);
+      await startApp(instance);
     },
+    appInstances: () =>
+      instances.map((inst, index) => ({ index, running: inst.server !== null, url: inst.url })),
     redeliver: (id) => deliverer.redeliver(id),
     async stop() {
       await runners.stop();
@@ -609,7 +763,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     world,
     runners,
   };
-  Object.defineProperty(handle.app, "webhookUrl", { get: () => appUrl ?? "" });
+  // The URL of the first running instance ("" when none runs), as before instances existed.
+  Object.defineProperty(handle.app, "webhookUrl", {
+    get: () => instances.find((i) => i.server)?.url ?? "",
+  });
   return handle;
 }
 

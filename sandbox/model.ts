@@ -61,7 +61,11 @@ export interface LabelRecord {
 }
 
 export interface PullFields {
-  head: { ref: string; sha: string };
+  /**
+   * The head branch. `owner` is set when it lives in a fork (the fork owner's login): the
+   * branch is then the fork's, and the base repository has no branch of that name.
+   */
+  head: { ref: string; sha: string; owner?: string };
   /** Base branch name; `sha` is the base tip when the PR was opened or last synchronized. */
   base: { ref: string; sha: string };
   draft: boolean;

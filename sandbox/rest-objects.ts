@@ -82,7 +82,7 @@ export function organizationObject(urls: Urls, account: Account): Obj {
 export function repoObject(
   urls: Urls,
   repo: RepoRecord,
-  extra: { openIssues: number; permissions?: Obj } = { openIssues: 0 },
+  extra: { openIssues: number; permissions?: Obj; fork?: boolean } = { openIssues: 0 },
 ): Obj {
   const full = `${repo.owner.login}/${repo.name}`;
   const api = `${urls.api}/repos/${full}`;
@@ -97,7 +97,7 @@ export function repoObject(
     owner: userObject(urls, repo.owner),
     html_url: html,
     description: repo.description,
-    fork: false,
+    fork: extra.fork ?? false,
     url: api,
     forks_url: `${api}/forks`,
     keys_url: `${api}/keys{/key_id}`,
@@ -329,19 +329,25 @@ export function pullObject(
   urls: Urls,
   repo: RepoRecord,
   issue: IssueRecord,
-  ctx: { labels: LabelRecord[]; stats?: PullStats; repoObj: Obj },
+  ctx: {
+    labels: LabelRecord[];
+    stats?: PullStats;
+    repoObj: Obj;
+    /** The head's repository when it is a fork (a full repository object, `fork: true`). */
+    headRepo?: { owner: Account; obj: Obj };
+  },
 ): Obj {
   const pull = issue.pull_request!;
   const full = `${repo.owner.login}/${repo.name}`;
   const api = `${urls.api}/repos/${full}/pulls/${issue.number}`;
   const html = `${urls.html}/${full}/pull/${issue.number}`;
   const issueApi = `${urls.api}/repos/${full}/issues/${issue.number}`;
-  const side = (s: { ref: string; sha: string }) => ({
-    label: `${repo.owner.login}:${s.ref}`,
+  const side = (s: { ref: string; sha: string }, where?: { owner: Account; obj: Obj }) => ({
+    label: `${(where?.owner ?? repo.owner).login}:${s.ref}`,
     ref: s.ref,
     sha: s.sha,
-    user: userObject(urls, repo.owner),
-    repo: ctx.repoObj,
+    user: userObject(urls, where?.owner ?? repo.owner),
+    repo: where?.obj ?? ctx.repoObj,
   });
   return {
     url: api,
@@ -374,7 +380,7 @@ export function pullObject(
     assignees: [],
     requested_reviewers: [],
     requested_teams: [],
-    head: side(pull.head),
+    head: side(pull.head, ctx.headRepo),
     base: side(pull.base),
     _links: {
       self: { href: api },

@@ -18,6 +18,8 @@ export interface DeliveryRecord {
   payload: Payload;
   /** HTTP status the app answered, or null when it could not be reached. */
   status: number | null;
+  /** The URL it was sent to (which app instance took it), or null when none was running. */
+  url: string | null;
   error?: string;
   /** true for a re-send with the same delivery id (GitHub "Redeliver", or a duplicate fault). */
   redelivery: boolean;
@@ -26,7 +28,10 @@ export interface DeliveryRecord {
 
 export interface DelivererOptions {
   secret: string;
-  /** The app's webhook URL, or null while it is not running. */
+  /**
+   * The webhook URL for the next delivery, or null while no app instance runs. GitHub sends each
+   * delivery to the one URL the app has; behind a load balancer it reaches one instance.
+   */
   target: () => string | null;
   /** Events the app subscribes to (installation events always go out). */
   events: string[];
@@ -87,6 +92,7 @@ export class WebhookDeliverer {
         action: body.action as string | undefined,
         payload: body,
         status: null,
+        url: null,
         error: "dropped by fault knob",
         redelivery: false,
         durationMs: 0,
@@ -166,11 +172,13 @@ export class WebhookDeliverer {
       action: p.payload.action as string | undefined,
       payload: p.payload,
       status: null,
+      url: null,
       redelivery: p.redelivery,
       durationMs: 0,
     };
     try {
       const url = this.options.target();
+      record.url = url;
       if (!url) throw new Error("the app is not running (connection refused)");
       const response = await fetch(url, {
         method: "POST",

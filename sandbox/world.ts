@@ -56,6 +56,13 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Where the sandbox stores forks' branches inside its one bare repository
+ * (`refs/sandbox/forks/<owner>/heads/<branch>`). GitHub keeps a fork's refs in the fork; the base
+ * repository's API never shows, resolves by name or writes anything under this prefix.
+ */
+export const FORKS_NAMESPACE = "refs/sandbox/forks/";
+
 export const notFound = () => new ApiError(404, "Not Found");
 export const validationFailed = (message: string, errors?: Obj[]) =>
   new ApiError(422, message, errors);
@@ -85,6 +92,8 @@ export class World {
   readonly runs = new Map<number, WorkflowRunRecord>();
   readonly gists = new Map<string, GistRecord>();
   readonly pushes: PushRecord[] = [];
+  /** Forks of the repository, by owner login (lower case). */
+  readonly forks = new Map<string, RepoRecord>();
   readonly git: GitStore;
   readonly githubActionsBot: Account;
   /** Work GitHub does after answering (update-branch): settle() waits for it. */
@@ -244,6 +253,46 @@ export class World {
     return this.users.get(login)?.role ?? "none";
   }
 
+  // ---- forks ------------------------------------------------------------------------------
+
+  /** Forks the repository into `login`'s account (a user of the sandbox), like "Fork" does. */
+  createFork(login: string, name = this.repo.name): RepoRecord {
+    const owner = this.user(login);
+    const at = this.now();
+    const fork: RepoRecord = {
+      ...this.repo,
+      id: this.nextId("repo"),
+      owner: { login: owner.login, id: owner.id, type: "User" },
+      name,
+      created_at: at,
+      updated_at: at,
+      pushed_at: at,
+    };
+    this.forks.set(login.toLowerCase(), fork);
+    return fork;
+  }
+
+  forkOf(login: string): RepoRecord | undefined {
+    return this.forks.get(login.toLowerCase());
+  }
+
+  /** Where a fork's branch is stored (see FORKS_NAMESPACE). */
+  forkBranchRef(login: string, branch: string): string {
+    return `${FORKS_NAMESPACE}${login.toLowerCase()}/heads/${branch}`;
+  }
+
+  /** The full ref holding a PR's head branch: the base repo's branch or the fork's. */
+  headRefOf(pull: { head: { ref: string; owner?: string } }): string {
+    return pull.head.owner
+      ? this.forkBranchRef(pull.head.owner, pull.head.ref)
+      : `refs/heads/${pull.head.ref}`;
+  }
+
+  /** The owner of a PR's head repository. */
+  headOwnerOf(pull: { head: { owner?: string } }): Account {
+    return (pull.head.owner && this.forkOf(pull.head.owner)?.owner) || this.repo.owner;
+  }
+
   // ---- lookups ----------------------------------------------------------------------------
 
   issue(number: number): IssueRecord {
@@ -331,6 +380,7 @@ export class World {
       labels: this.labelsOf(issue),
       stats: await this.pullStats(issue),
       repoObj: this.repoJson(),
+      headRepo: this.#headRepo(issue),
     });
   }
 
@@ -339,7 +389,19 @@ export class World {
     return pullObject(this.urls, this.repo, issue, {
       labels: this.labelsOf(issue),
       repoObj: this.repoJson(),
+      headRepo: this.#headRepo(issue),
     });
+  }
+
+  /** A fork head's repository object (`fork: true`, owned by the fork owner). */
+  #headRepo(issue: IssueRecord): { owner: Account; obj: Obj } | undefined {
+    const owner = issue.pull_request?.head.owner;
+    const fork = owner ? this.forkOf(owner) : undefined;
+    if (!fork) return undefined;
+    return {
+      owner: fork.owner,
+      obj: repoObject(this.urls, fork, { openIssues: 0, fork: true }),
+    };
   }
 
   installationJson(): Obj {

@@ -46,10 +46,21 @@ export function suiteFor(
   return suite;
 }
 
-/** Open PRs whose head is the check's commit (what check runs list in `pull_requests`). */
+/**
+ * Open PRs whose head is the check's commit (what check runs list in `pull_requests`). PRs from
+ * forks are not listed: "pull_requests ... only includes pull requests from the same repository"
+ * / "when the check suite's head_branch is in a forked repository it will be null and the
+ * pull_requests array will be empty" (check_run / check_suite webhook docs).
+ */
 function pullsFor(world: World, sha: string) {
   return [...world.issues.values()]
-    .filter((i) => i.pull_request && i.state === "open" && i.pull_request.head.sha === sha)
+    .filter(
+      (i) =>
+        i.pull_request &&
+        i.state === "open" &&
+        !i.pull_request.head.owner &&
+        i.pull_request.head.sha === sha,
+    )
     .map((i) => pullRefObject(world.urls, world.repo, i));
 }
 

@@ -2,7 +2,7 @@
 import { GitError, type GitPerson, type TreeChange, ZERO_SHA } from "../git-store.js";
 import type { Account } from "../model.js";
 import { gitCommitObject, refObject } from "../rest-objects.js";
-import { notFound, validationFailed, type World } from "../world.js";
+import { FORKS_NAMESPACE, notFound, validationFailed, type World } from "../world.js";
 import { onBaseBranchMoved, onHeadBranchDeleted, onHeadBranchMoved } from "./pull-sync.js";
 import { type Ctx, ok, paginate, type Routes, who } from "./route.js";
 
@@ -18,8 +18,21 @@ export function personFor(account: Account, date: string): GitPerson {
 }
 
 /**
- * Moves (or creates) a ref and tells everyone: push/create events, and the pull requests whose
- * head or base it is (synchronize, mergeability, implicit merge).
+ * What kind of ref GitHub announces: `push`, `create` and `delete` are for branches and tags
+ * only ("This event occurs when there is a push to a repository branch ... when a commit tag is
+ * pushed"; "when a Git branch or tag is created/deleted": the `x-webhooks` summaries of
+ * @octokit/openapi, and `ref_type` is `"branch" | "tag"` in @octokit/webhooks-schemas). Any
+ * other ref (`refs/autoresearch/lock/…`, `refs/pull/…`, `refs/notes/…`) moves silently.
+ */
+export function announcedRefKind(ref: string): { type: "branch" | "tag"; name: string } | null {
+  if (ref.startsWith("refs/heads/")) return { type: "branch", name: ref.slice(11) };
+  if (ref.startsWith("refs/tags/")) return { type: "tag", name: ref.slice(10) };
+  return null;
+}
+
+/**
+ * Moves (or creates) a ref and tells everyone: push/create events (branches and tags only), and
+ * the pull requests whose head or base it is (synchronize, mergeability, implicit merge).
  */
 export async function writeRef(
   world: World,
@@ -38,10 +51,12 @@ export async function writeRef(
   world.pushes.push({ ref, before: before ?? ZERO_SHA, after: sha, pusher: sender, at });
   world.repo.pushed_at = at;
   const forced = Boolean(before && !(await world.git.isAncestor(before, sha)));
-  if (!before && ref.startsWith("refs/heads/")) {
+  const kind = announcedRefKind(ref);
+  if (!kind) return;
+  if (!before) {
     world.emit("create", sender, {
-      ref: ref.slice("refs/heads/".length),
-      ref_type: "branch",
+      ref: kind.name,
+      ref_type: kind.type,
       master_branch: world.repo.default_branch,
       description: world.repo.description,
       pusher_type: "user",
@@ -70,13 +85,9 @@ export async function deleteRef(world: World, sender: Account, ref: string): Pro
     throw gitToApiError(error);
   }
   world.pushes.push({ ref, before, after: ZERO_SHA, pusher: sender, at: world.now() });
-  if (ref.startsWith("refs/heads/")) {
-    world.emit("delete", sender, {
-      ref: ref.slice("refs/heads/".length),
-      ref_type: "branch",
-      pusher_type: "user",
-    });
-  }
+  const kind = announcedRefKind(ref);
+  if (!kind) return;
+  world.emit("delete", sender, { ref: kind.name, ref_type: kind.type, pusher_type: "user" });
   await emitPush(world, sender, {
     ref,
     before,
@@ -183,13 +194,33 @@ export function gitToApiError(error: unknown): unknown {
   return validationFailed(messages[error.code]);
 }
 
+/**
+ * The `{ref}` of GET /git/ref/{ref}, PATCH and DELETE /git/refs/{ref} is the name WITHOUT
+ * `refs/` (`heads/main`, `autoresearch/lock/x`): GitHub prefixes it, so `refs/heads/main` there
+ * names `refs/refs/heads/main`, which does not exist (github/rest-api-description#2746).
+ */
 function fullRef(ref: string): string {
-  return ref.startsWith("refs/") ? ref : `refs/${ref}`;
+  return `refs/${ref}`;
+}
+
+/** Where the sandbox keeps what is not the base repository's (fork branches): never shown. */
+function isPrivateRef(ref: string): boolean {
+  return ref.startsWith(FORKS_NAMESPACE);
+}
+
+/**
+ * Refs the API may not write. `refs/pull/<n>/head` is GitHub's own, kept in step with the PR
+ * head; a write there is refused (assumed 422 like other failed ref updates: GitHub documents
+ * these refs as read-only but not the exact answer).
+ */
+function assertWritableRef(ref: string): void {
+  if (ref.startsWith("refs/pull/") || isPrivateRef(ref))
+    throw validationFailed("Reference update failed");
 }
 
 async function getRef(ctx: Ctx) {
   const ref = fullRef(ctx.params.ref);
-  const sha = await ctx.world.git.getRef(ref);
+  const sha = isPrivateRef(ref) ? null : await ctx.world.git.getRef(ref);
   if (!sha) throw notFound();
   return ok(refObject(ctx.world.urls, ctx.world.repo, ref, sha));
 }
@@ -222,7 +253,11 @@ export const gitRoutes: Routes = {
   "git/list-matching-refs": {
     access: { scope: "repo", perm: "contents" },
     async handle(ctx) {
-      const refs = await ctx.world.git.listRefs(fullRef(ctx.params.ref));
+      // Every namespace is listed, not only heads and tags ("Anything in the namespace is
+      // returned": the operation's description in the OpenAPI).
+      const refs = (await ctx.world.git.listRefs(fullRef(ctx.params.ref))).filter(
+        (r) => !isPrivateRef(r.ref),
+      );
       return paginate(
         ctx,
         refs.map((r) => refObject(ctx.world.urls, ctx.world.repo, r.ref, r.sha)),
@@ -238,6 +273,7 @@ export const gitRoutes: Routes = {
         throw validationFailed(
           "Reference name is not valid, must start with 'refs/' and have at least two slashes.",
         );
+      assertWritableRef(ref);
       await ctx.world.exclusive(() => writeRef(ctx.world, who(ctx), ref, sha, { create: true }));
       return ok(refObject(ctx.world.urls, ctx.world.repo, ref, sha), 201);
     },
@@ -248,6 +284,7 @@ export const gitRoutes: Routes = {
     async handle(ctx) {
       const ref = fullRef(ctx.params.ref);
       const { sha, force } = ctx.body as { sha: string; force?: boolean };
+      assertWritableRef(ref);
       await ctx.world.exclusive(() =>
         writeRef(ctx.world, who(ctx), ref, sha, { force: Boolean(force) }),
       );
@@ -258,7 +295,9 @@ export const gitRoutes: Routes = {
   "git/delete-ref": {
     access: { scope: "repo", perm: "contents", level: "write" },
     async handle(ctx) {
-      await ctx.world.exclusive(() => deleteRef(ctx.world, who(ctx), fullRef(ctx.params.ref)));
+      const ref = fullRef(ctx.params.ref);
+      assertWritableRef(ref);
+      await ctx.world.exclusive(() => deleteRef(ctx.world, who(ctx), ref));
       return { status: 204 };
     },
   },

@@ -1,5 +1,5 @@
 /** Issues (PRs are issues too), comments, labels, and collaborator permissions. */
-import { type Actor, actorApp } from "../auth.js";
+import { type Actor, actorApp, authorizeEdit, hasRole } from "../auth.js";
 import type { Account, CommentRecord, IssueRecord, LabelRecord } from "../model.js";
 import { userObject } from "../rest-objects.js";
 import { ApiError, notFound, validationFailed, type World } from "../world.js";
@@ -10,9 +10,7 @@ import { type Ctx, intParam, ok, paginate, type Routes, who } from "./route.js";
 const DEFAULT_LABEL_COLOR = "ededed";
 
 function canTriage(world: World, actor: Actor): boolean {
-  if (actor.kind === "user")
-    return ["admin", "maintain", "write", "triage"].includes(world.roleOf(actor.account.login));
-  return actor.kind === "installation" || actor.kind === "actions";
+  return hasRole(world, actor, "triage");
 }
 
 export function ensureLabel(world: World, name: string): LabelRecord {
@@ -147,6 +145,17 @@ async function updateIssue(ctx: Ctx) {
     labels?: unknown[];
   };
   const actor = who(ctx);
+  // Permissions first: a request is applied whole or refused whole.
+  if (body.title !== undefined || body.body !== undefined)
+    authorizeEdit(world, ctx.actor, issue.user, "text");
+  if (body.state && body.state !== issue.state)
+    authorizeEdit(
+      world,
+      ctx.actor,
+      issue.user,
+      body.state === "closed" ? "close" : "reopen",
+      issue.closed_by,
+    );
   const changes: Record<string, unknown> = {};
   if (body.title !== undefined && String(body.title) !== issue.title) {
     changes.title = { from: issue.title };
@@ -167,7 +176,9 @@ async function updateIssue(ctx: Ctx) {
       });
     else world.emit("issues", actor, { action: "edited", changes, issue: world.issueJson(issue) });
   }
-  if (body.labels !== undefined) {
+  // "Without push access to the repository, label changes are silently dropped" (issues/update
+  // in the OpenAPI); the roles table lets triage apply labels, so triage keeps them here.
+  if (body.labels !== undefined && canTriage(world, ctx.actor)) {
     const wanted = labelNames(body.labels);
     for (const name of [...issue.labels]) {
       if (!wanted.some((w) => w.toLowerCase() === name.toLowerCase()))
@@ -271,12 +282,14 @@ export const issueRoutes: Routes = {
     handle: (ctx) => ok(ctx.world.issueJson(ctx.world.issue(intParam(ctx, "issue_number")))),
   },
 
+  // "Issue owners and users with push access or Triage role can edit an issue" (OpenAPI); what
+  // each may change is checked field by field in updateIssue.
   "issues/update": {
     access: {
       scope: "repo",
       perm: ["issues", "pull_requests"],
       level: "write",
-      userRole: "triage",
+      userRole: "read",
     },
     handle: (ctx) => ctx.world.exclusive(() => updateIssue(ctx)),
   },
@@ -331,14 +344,8 @@ export const issueRoutes: Routes = {
       const world = ctx.world;
       const c = comment(world, intParam(ctx, "comment_id"));
       const actor = who(ctx);
-      // Read-only users may edit only their own comments.
-      if (
-        ctx.actor.kind === "user" &&
-        c.user.login !== actor.login &&
-        !["admin", "maintain", "write", "triage"].includes(world.roleOf(actor.login))
-      ) {
-        throw new ApiError(403, "Must have triage access to edit other users' comments");
-      }
+      // Everyone may edit their own comments; only write may edit anyone's (triage may not).
+      authorizeEdit(world, ctx.actor, c.user, "text");
       const from = c.body;
       c.body = (ctx.body as { body: string }).body;
       c.updated_at = world.now();
@@ -359,11 +366,13 @@ export const issueRoutes: Routes = {
       scope: "repo",
       perm: ["issues", "pull_requests"],
       level: "write",
-      userRole: "triage",
+      userRole: "read",
     },
     handle(ctx) {
       const world = ctx.world;
       const c = comment(world, intParam(ctx, "comment_id"));
+      // "Edit and delete their own comments": read; anyone's: write.
+      authorizeEdit(world, ctx.actor, c.user, "text");
       world.comments.delete(c.id);
       world.emit("issue_comment", who(ctx), {
         action: "deleted",

@@ -11,17 +11,38 @@ function openPulls(world: World, predicate: (issue: IssueRecord) => boolean): Is
   );
 }
 
+/** Same head branch: same name in the same repository (the base repo, or one fork). */
+function isHead(issue: IssueRecord, branch: string, forkOwner: string | undefined): boolean {
+  const head = issue.pull_request!.head;
+  return head.ref === branch && head.owner?.toLowerCase() === forkOwner?.toLowerCase();
+}
+
+/**
+ * `refs/pull/<n>/head` in the base repository, kept at the PR's head commit, for fork PRs too
+ * (GitHub's read-only pull refs; they move silently, no push webhook).
+ */
+export async function syncPullRef(world: World, issue: IssueRecord): Promise<void> {
+  const ref = `refs/pull/${issue.number}/head`;
+  const sha = issue.pull_request!.head.sha;
+  const current = await world.git.getRef(ref);
+  if (current === sha) return;
+  await world.git.setRef(ref, sha, current ? { force: true } : { create: true });
+}
+
+/** A head branch moved (`forkOwner`: the branch is that fork's): synchronize its open PRs. */
 export async function onHeadBranchMoved(
   world: World,
   sender: Account,
   branch: string,
   before: string | null,
   after: string,
+  forkOwner?: string,
 ): Promise<void> {
   if (!before) return;
-  for (const issue of openPulls(world, (i) => i.pull_request!.head.ref === branch)) {
+  for (const issue of openPulls(world, (i) => isHead(i, branch, forkOwner))) {
     const pull = issue.pull_request!;
     pull.head.sha = after;
+    await syncPullRef(world, issue);
     pull.base.sha = (await world.git.getRef(`refs/heads/${pull.base.ref}`)) ?? pull.base.sha;
     pull.mergeable = null;
     pull.mergeablePendingReads = MERGEABLE_PENDING_READS;
@@ -79,8 +100,9 @@ export async function onHeadBranchDeleted(
   world: World,
   sender: Account,
   branch: string,
+  forkOwner?: string,
 ): Promise<void> {
-  for (const issue of openPulls(world, (i) => i.pull_request!.head.ref === branch)) {
+  for (const issue of openPulls(world, (i) => isHead(i, branch, forkOwner))) {
     const at = world.now();
     Object.assign(issue, {
       state: "closed",

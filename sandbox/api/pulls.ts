@@ -1,22 +1,46 @@
 /** Pull requests: open, list, read, edit, close/reopen, merge, update-branch, files, commits. */
 
-import { actorApp } from "../auth.js";
+import { actorApp, authorizeEdit } from "../auth.js";
 import type { Account, IssueRecord } from "../model.js";
 import { commitObject, diffEntryObject } from "../rest-objects.js";
 import { ApiError, notFound, validationFailed, type World } from "../world.js";
 import { personFor, writeRef } from "./git.js";
-import { MERGEABLE_PENDING_READS, refreshMergeable } from "./pull-sync.js";
+import {
+  MERGEABLE_PENDING_READS,
+  onHeadBranchMoved,
+  refreshMergeable,
+  syncPullRef,
+} from "./pull-sync.js";
 import { type Ctx, intParam, ok, paginate, type Routes, who } from "./route.js";
 
 const GITHUB_COMMITTER = { name: "GitHub", email: "noreply@github.com" };
 
-/** "owner:branch" or "branch" → branch, refusing other owners (no forks in the sandbox). */
-function branchOf(world: World, spec: string): string | null {
+/**
+ * A PR `head` ("branch", "owner:branch"): the base repository's branch, or a fork's
+ * (`forkOwner` set). null for an owner with no fork of the repository.
+ */
+export function headOf(world: World, spec: string): { ref: string; forkOwner?: string } | null {
   const i = spec.indexOf(":");
-  if (i < 0) return spec;
-  return spec.slice(0, i).toLowerCase() === world.repo.owner.login.toLowerCase()
-    ? spec.slice(i + 1)
-    : null;
+  if (i < 0) return { ref: spec };
+  const login = spec.slice(0, i);
+  const ref = spec.slice(i + 1);
+  if (login.toLowerCase() === world.repo.owner.login.toLowerCase()) return { ref };
+  const fork = world.forkOf(login);
+  return fork ? { ref, forkOwner: fork.owner.login } : null;
+}
+
+/** Moves a fork's branch (a push to the fork): the base repo hears only pull_request.synchronize. */
+export async function moveForkBranch(
+  world: World,
+  sender: Account,
+  forkOwner: string,
+  branch: string,
+  sha: string,
+): Promise<void> {
+  const { before } = await world.git.setRef(world.forkBranchRef(forkOwner, branch), sha, {
+    create: (await world.git.getRef(world.forkBranchRef(forkOwner, branch))) === null,
+  });
+  await onHeadBranchMoved(world, sender, branch, before, sha, forkOwner);
 }
 
 function invalidField(field: string, message?: string): ApiError {
@@ -38,9 +62,18 @@ export async function openPull(
     maintainer_can_modify?: boolean;
   },
 ): Promise<IssueRecord> {
-  const headRef = branchOf(world, input.head);
-  const headSha = headRef ? await world.git.getRef(`refs/heads/${headRef}`) : null;
-  if (!headRef || !headSha) throw invalidField("head");
+  const head = headOf(world, input.head);
+  // A fork's branch can be proposed only by who can write to the fork: its owner ("you must have
+  // write access to the head or the source branch", pulls/create). The app, installed on the
+  // base repository only, cannot (assumed answer: the same 422 as a missing head).
+  if (head?.forkOwner && head.forkOwner.toLowerCase() !== actor.login.toLowerCase())
+    throw invalidField("head");
+  const headSha = head
+    ? await world.git.getRef(world.headRefOf({ head: { ref: head.ref, owner: head.forkOwner } }))
+    : null;
+  if (!head || !headSha) throw invalidField("head");
+  const headRef = head.ref;
+  const headLabel = `${head.forkOwner ?? world.repo.owner.login}:${headRef}`;
   const baseSha = await world.git.getRef(`refs/heads/${input.base}`);
   if (!baseSha) throw invalidField("base");
   const existing = [...world.issues.values()].find(
@@ -48,6 +81,7 @@ export async function openPull(
       i.pull_request &&
       i.state === "open" &&
       i.pull_request.head.ref === headRef &&
+      i.pull_request.head.owner?.toLowerCase() === head.forkOwner?.toLowerCase() &&
       i.pull_request.base.ref === input.base,
   );
   if (existing) {
@@ -55,7 +89,7 @@ export async function openPull(
       {
         resource: "PullRequest",
         code: "custom",
-        message: `A pull request already exists for ${world.repo.owner.login}:${headRef}.`,
+        message: `A pull request already exists for ${headLabel}.`,
       },
     ]);
   }
@@ -65,7 +99,7 @@ export async function openPull(
       {
         resource: "PullRequest",
         code: "custom",
-        message: `No commits between ${input.base} and ${headRef}`,
+        message: `No commits between ${input.base} and ${head.forkOwner ? headLabel : headRef}`,
       },
     ]);
   }
@@ -86,7 +120,7 @@ export async function openPull(
     closed_by: null,
     via_app: ctx ? actorApp(ctx.actor) : undefined,
     pull_request: {
-      head: { ref: headRef, sha: headSha },
+      head: { ref: headRef, sha: headSha, ...(head.forkOwner ? { owner: head.forkOwner } : {}) },
       base: { ref: input.base, sha: baseSha },
       draft: input.draft ?? false,
       merged: false,
@@ -99,6 +133,7 @@ export async function openPull(
     },
   };
   world.issues.set(issue.number, issue);
+  await syncPullRef(world, issue);
   world.emit("pull_request", actor, {
     action: "opened",
     number: issue.number,
@@ -119,9 +154,10 @@ export async function setPullState(
   if (state === "open") {
     if (pull.merged)
       throw validationFailed("state cannot be changed. The pull request has already been merged.");
-    const head = await world.git.getRef(`refs/heads/${pull.head.ref}`);
+    const head = await world.git.getRef(world.headRefOf(pull));
     if (!head) throw validationFailed("state cannot be changed. The head branch was deleted.");
     pull.head.sha = head;
+    await syncPullRef(world, issue);
     pull.mergeable = null;
     pull.mergeablePendingReads = MERGEABLE_PENDING_READS;
   }
@@ -195,7 +231,7 @@ async function mergePull(ctx: Ctx) {
   } else {
     const title =
       body.commit_title ??
-      `Merge pull request #${issue.number} from ${world.repo.owner.login}/${pull.head.ref}`;
+      `Merge pull request #${issue.number} from ${world.headOwnerOf(pull).login}/${pull.head.ref}`;
     const detail = body.commit_message ?? issue.title;
     sha = await world.git.writeCommit({
       message: `${title}\n\n${detail}`,
@@ -226,7 +262,7 @@ async function mergePull(ctx: Ctx) {
     number: issue.number,
     pull_request: await world.pullJson(issue),
   });
-  if (world.repo.delete_branch_on_merge) {
+  if (world.repo.delete_branch_on_merge && !pull.head.owner) {
     await world.git.deleteRef(`refs/heads/${pull.head.ref}`).catch(() => undefined);
   }
   return ok({ sha, merged: true, message: "Pull Request successfully merged" });
@@ -236,7 +272,7 @@ async function mergePull(ctx: Ctx) {
 async function updateBranch(world: World, actor: Account, issue: IssueRecord): Promise<void> {
   const pull = issue.pull_request!;
   const base = await world.git.getRef(`refs/heads/${pull.base.ref}`);
-  const head = await world.git.getRef(`refs/heads/${pull.head.ref}`);
+  const head = await world.git.getRef(world.headRefOf(pull));
   if (!base || !head) return;
   const merged = await world.git.mergeTrees(head, base);
   if (!merged.clean) return;
@@ -248,19 +284,26 @@ async function updateBranch(world: World, actor: Account, issue: IssueRecord): P
     author: personFor(actor, at),
     committer: { ...GITHUB_COMMITTER, date: at },
   });
-  await writeRef(world, actor, `refs/heads/${pull.head.ref}`, sha);
+  if (pull.head.owner) await moveForkBranch(world, actor, pull.head.owner, pull.head.ref, sha);
+  else await writeRef(world, actor, `refs/heads/${pull.head.ref}`, sha);
 }
 
 function listPulls(ctx: Ctx) {
   const world = ctx.world;
   const state = ctx.query.state ?? "open";
-  const head = ctx.query.head ? branchOf(world, ctx.query.head) : undefined;
+  const head = ctx.query.head ? headOf(world, ctx.query.head) : undefined;
   const sort = ctx.query.sort ?? "created";
   const direction = ctx.query.direction ?? (sort === "created" ? "desc" : "asc");
   const pulls = [...world.issues.values()]
     .filter((i) => i.pull_request)
     .filter((i) => state === "all" || i.state === state)
-    .filter((i) => head === undefined || i.pull_request!.head.ref === head)
+    .filter(
+      (i) =>
+        head === undefined ||
+        (head !== null &&
+          i.pull_request!.head.ref === head.ref &&
+          i.pull_request!.head.owner?.toLowerCase() === head.forkOwner?.toLowerCase()),
+    )
     .filter((i) => !ctx.query.base || i.pull_request!.base.ref === ctx.query.base)
     .sort((a, b) => {
       const key = sort === "updated" ? "updated_at" : "created_at";
@@ -283,8 +326,10 @@ async function changedFiles(world: World, issue: IssueRecord) {
 }
 
 export const pullRoutes: Routes = {
+  // Anyone who can read may open a pull request ("Send pull requests from forks": read, in the
+  // roles table), from a fork or between the repository's own branches.
   "pulls/create": {
-    access: { scope: "repo", perm: "pull_requests", level: "write" },
+    access: { scope: "repo", perm: "pull_requests", level: "write", userRole: "read" },
     async handle(ctx) {
       const issue = await ctx.world.exclusive(() => openPull(ctx.world, ctx, who(ctx), ctx.body));
       return ok(await ctx.world.pullJson(issue), 201);
@@ -305,8 +350,10 @@ export const pullRoutes: Routes = {
     },
   },
 
+  // The author may edit their own PR (title, body, base) and close it; others need write to edit
+  // and triage to close or reopen (see authorizeEdit).
   "pulls/update": {
-    access: { scope: "repo", perm: "pull_requests", level: "write" },
+    access: { scope: "repo", perm: "pull_requests", level: "write", userRole: "read" },
     async handle(ctx) {
       const world = ctx.world;
       const issue = world.pull(intParam(ctx, "pull_number"));
@@ -318,6 +365,21 @@ export const pullRoutes: Routes = {
         maintainer_can_modify?: boolean;
       };
       const actor = who(ctx);
+      if (
+        body.title !== undefined ||
+        body.body !== undefined ||
+        body.base !== undefined ||
+        body.maintainer_can_modify !== undefined
+      )
+        authorizeEdit(world, ctx.actor, issue.user, "text");
+      if (body.state && body.state !== issue.state)
+        authorizeEdit(
+          world,
+          ctx.actor,
+          issue.user,
+          body.state === "closed" ? "close" : "reopen",
+          issue.closed_by,
+        );
       await world.exclusive(async () => {
         const changes: Record<string, unknown> = {};
         if (body.title !== undefined && body.title !== issue.title) {

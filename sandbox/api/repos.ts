@@ -1,7 +1,7 @@
 /** Repository reads (metadata, contents, branches, commits, compare) and repo-level writes. */
 import type { Actor } from "../auth.js";
 import { commitObject, diffEntryObject } from "../rest-objects.js";
-import { ApiError, notFound, validationFailed, type World } from "../world.js";
+import { ApiError, FORKS_NAMESPACE, notFound, validationFailed, type World } from "../world.js";
 import { personFor, writeRef } from "./git.js";
 import { type Ctx, ok, paginate, type Routes, who } from "./route.js";
 
@@ -17,9 +17,27 @@ function permissionsFor(world: World, actor: Actor) {
   };
 }
 
-/** A commit-ish from a URL or query: sha, branch, tag or full ref. */
+/**
+ * A commit-ish from a URL or query: sha, branch, tag or full ref; in compare also
+ * `owner:branch` / `owner:repo:branch` for a fork in the network (compare docs: "To compare
+ * branches across other repositories in the same network as :repo, use the format
+ * <USERNAME>:branch"). Commits of forks resolve by sha, as GitHub shares objects in a network.
+ */
 async function resolve(world: World, ref: string | undefined): Promise<string | null> {
-  const wanted = ref ?? world.repo.default_branch;
+  let wanted = ref ?? world.repo.default_branch;
+  const parts = wanted.split(":");
+  if (parts.length === 2 || parts.length === 3) {
+    const [login, ...rest] = parts;
+    const branch = rest[rest.length - 1];
+    if (login.toLowerCase() === world.repo.owner.login.toLowerCase()) wanted = branch;
+    else {
+      const fork = world.forkOf(login);
+      if (!fork || (rest.length === 2 && rest[0].toLowerCase() !== fork.name.toLowerCase()))
+        return null;
+      return world.git.getRef(world.forkBranchRef(fork.owner.login, branch));
+    }
+  }
+  if (wanted.includes(FORKS_NAMESPACE.slice(5))) return null;
   for (const candidate of [wanted, `refs/heads/${wanted}`, `refs/tags/${wanted}`]) {
     const sha = await world.git.resolveCommit(candidate);
     if (sha) return sha;

@@ -187,10 +187,16 @@ describe("workflow dispatch and the runner", () => {
   });
 
   it("runs jobs on N runners concurrently", async () => {
-    const { sb } = await startWith({ count: 2, commandWrapper: () => "sleep 2" });
+    // Each job waits until both are running (a fixed sleep is flaky on a loaded machine): with
+    // one runner at a time the first would give up after 60 s and fail.
+    const gate = mkdtempSync(join(tmpdir(), "runner-gate-"));
+    const both = `touch "${gate}/$$"; for i in $(seq 600); do [ "$(ls "${gate}" | wc -l)" -ge 2 ] && exit 0; sleep 0.1; done; exit 1`;
+    const { sb } = await startWith({ count: 2, commandWrapper: () => both });
     await sb.human.openIssue("one");
     await sb.human.openIssue("two");
-    await sb.settle({ timeoutMs: 30_000 });
+    await sb.settle({ timeoutMs: 90_000 });
+    rmSync(gate, { recursive: true, force: true });
+    expect(sb.state.runs().map((r) => r.conclusion)).toEqual(["success", "success"]);
     const names = sb.state
       .runs()
       .map((r) => r.runner)
