@@ -29,6 +29,23 @@ export function renderRunningComment(view: RunningView): string {
   });
 }
 
+export interface StartedView {
+  sha: string;
+  timeoutMinutes: number;
+  runUrl: string | null;
+}
+
+/** Posted by `mode: check` before training: the train step holds no token to update it. */
+export function renderStartedComment(view: StartedView): string {
+  return render({
+    started: true,
+    sha7: view.sha.slice(0, 7),
+    timeoutMinutes: view.timeoutMinutes,
+    runUrl: view.runUrl,
+    markers: RUNNER_MARKER,
+  });
+}
+
 export interface FinalView {
   result: TrainResult;
   logTail: string | null;
