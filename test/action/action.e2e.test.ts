@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readResultMarker } from "../../src/core/result-marker.js";
 import { type CommentsApi, startCommentsApi } from "../support/comments-api.js";
-import { runJob } from "../support/run-action.js";
+import { runAction, runJob } from "../support/run-action.js";
 
 const FAKE = resolve(import.meta.dirname, "../fixtures/train/fake_train.py");
 const train = (mode: string) => `python3 ${FAKE} ${mode}`;
@@ -166,6 +166,79 @@ describe("the bundled action, run as a runner runs it", () => {
         /^(GITHUB_TOKEN|GH_TOKEN|INPUT_|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_)/,
       );
     }
+  });
+
+  it("kills a daemon training left behind (double fork, own session) before the job goes on", async () => {
+    const gh = await withPr();
+    const file = join(mkdtempSync(join(tmpdir(), "daemon-")), "pid");
+    const run = await runJob({
+      inputs: {
+        command: `setsid -f sh -c 'echo $$ > "$PID_FILE"; exec sleep 300' && ${train("ok")}`,
+      },
+      apiUrl: gh.url,
+      pr: 7,
+      env: { PID_FILE: file },
+    });
+    expect(run.exitCode).toBe(0);
+    const pid = Number(readFileSync(file, "utf8"));
+    expect(isAlive(pid), `daemon ${pid} still alive`).toBe(false);
+    expect(run.steps.train?.stdout).toMatch(
+      /train step: killed 1 process\(es\) training left behind/,
+    );
+    expect(resultOf(gh)).toMatchObject({ status: "ok" });
+  });
+
+  it("replaces secret values with *** in the PR comment and in run.log", async () => {
+    const gh = await withPr();
+    const secret = "sk-live-abcdef123456";
+    const extra = "hidden-by-input-77";
+    const run = await runJob({
+      inputs: {
+        command: `echo "key $MY_API_KEY and ${extra}" && ${train("traceback")}`,
+        redact: extra,
+      },
+      apiUrl: gh.url,
+      pr: 7,
+      env: { MY_API_KEY: secret },
+    });
+    expect(run.outputs.status).toBe("crash");
+    const comment = gh.comments[0].body;
+    const log = readFileSync(join(run.workspace, "run.log"), "utf8");
+    for (const text of [comment, log]) {
+      expect(text).toContain("key *** and ***");
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(extra);
+    }
+    expect(log).toContain("RuntimeError: shape mismatch");
+  });
+
+  it("refuses a train step given a token, and one that no check step cleared", async () => {
+    const gh = await withPr();
+    const withToken = await runAction({
+      inputs: { mode: "train", command: "touch trained" },
+      apiUrl: gh.url,
+      pr: 7,
+    });
+    expect(withToken.exitCode).not.toBe(0);
+    expect(withToken.stdout).toMatch(/mode: train must not get a token/);
+    expect(existsSync(join(withToken.workspace, "trained"))).toBe(false);
+
+    const unchecked = await runAction({
+      inputs: { mode: "train", command: "touch trained", "github-token": "" },
+      apiUrl: gh.url,
+      pr: 7,
+    });
+    expect(unchecked.exitCode).not.toBe(0);
+    expect(unchecked.stdout).toMatch(/no check step ran before training PR #7/);
+    expect(existsSync(join(unchecked.workspace, "trained"))).toBe(false);
+  });
+
+  it("reports an infra result when the train step left nothing", async () => {
+    const gh = await withPr();
+    const run = await runAction({ inputs: { mode: "report" }, apiUrl: gh.url, pr: 7 });
+    expect(run.exitCode).not.toBe(0);
+    expect(resultOf(gh)).toMatchObject({ status: "infra", crash_reason: "runner-error" });
+    expect(resultOf(gh).message).toMatch(/the check step failed or is missing/);
   });
 
   it("refuses to train when the data cache is missing, and says to run prepare.py", async () => {
