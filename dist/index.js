@@ -58199,6 +58199,73 @@ function guardExperiment(input2) {
   return { ok: true };
 }
 
+// src/core/step-handoff.ts
+var HANDOFF_DIR = "autoresearch";
+var CHECK_FILE = "check.json";
+var RESULT_FILE = "result.json";
+var HANDOFF_OUTPUTS = { check: "check-file", result: "result-file" };
+function handoffPaths(runnerTemp) {
+  const dir = `${runnerTemp.replace(/\/+$/, "")}/${HANDOFF_DIR}`;
+  return { dir, check: `${dir}/${CHECK_FILE}`, result: `${dir}/${RESULT_FILE}` };
+}
+var JobIdentity = {
+  /** The job the file belongs to: a file of another run or attempt is never trusted. */
+  run_id: external_exports.string(),
+  run_attempt: external_exports.number().int().nonnegative()
+};
+var CheckFileSchema = external_exports.object({
+  v: external_exports.literal(1),
+  ...JobIdentity,
+  /** null: no PR is known, only the ref was checked. */
+  pr: external_exports.number().int().positive().nullable(),
+  head_sha: external_exports.string(),
+  verdict: external_exports.discriminatedUnion("ok", [
+    external_exports.object({ ok: external_exports.literal(true) }),
+    external_exports.object({
+      ok: external_exports.literal(false),
+      reason: external_exports.enum(["bad-ref", "path-violation"]),
+      message: external_exports.string()
+    })
+  ])
+});
+var ResultFileSchema = external_exports.object({
+  v: external_exports.literal(1),
+  ...JobIdentity,
+  stage: external_exports.enum(["training", "done"]),
+  /** AUTORESEARCH_SESSION of every process training started (see session-sweep.ts). */
+  session: external_exports.string(),
+  started_at: external_exports.string(),
+  result: TrainResultSchema.nullable(),
+  /** The redacted end of run.log for the comment; null when it has nothing to show. */
+  log_tail: external_exports.string().nullable(),
+  log_file: external_exports.string()
+});
+function readHandoff(schema, text, job) {
+  if (text === null) return { found: false };
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    return { found: true, ok: false, error: `not JSON (${String(cause)})` };
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (i2) => `${i2.path.join(".") || "(root)"}: ${i2.message}`
+    );
+    return { found: true, ok: false, error: problems.join("; ") };
+  }
+  const value = parsed.data;
+  if (value.run_id !== job.runId || value.run_attempt !== job.runAttempt) {
+    return {
+      found: true,
+      ok: false,
+      error: `it belongs to run ${value.run_id} attempt ${value.run_attempt}, not this job (run ${job.runId} attempt ${job.runAttempt})`
+    };
+  }
+  return { found: true, ok: true, value };
+}
+
 // src/views/runner-comment.ts
 var import_handlebars2 = __toESM(require_lib(), 1);
 
@@ -58272,74 +58339,6 @@ function fenceFor(text) {
 // src/action/handoff-files.ts
 import { mkdir as mkdir2, readFile as readFile2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { dirname } from "node:path";
-
-// src/core/step-handoff.ts
-var HANDOFF_DIR = "autoresearch";
-var CHECK_FILE = "check.json";
-var RESULT_FILE = "result.json";
-function handoffPaths(runnerTemp) {
-  const dir = `${runnerTemp.replace(/\/+$/, "")}/${HANDOFF_DIR}`;
-  return { dir, check: `${dir}/${CHECK_FILE}`, result: `${dir}/${RESULT_FILE}` };
-}
-var JobIdentity = {
-  /** The job the file belongs to: a file of another run or attempt is never trusted. */
-  run_id: external_exports.string(),
-  run_attempt: external_exports.number().int().nonnegative()
-};
-var CheckFileSchema = external_exports.object({
-  v: external_exports.literal(1),
-  ...JobIdentity,
-  /** null: no PR is known, only the ref was checked. */
-  pr: external_exports.number().int().positive().nullable(),
-  head_sha: external_exports.string(),
-  verdict: external_exports.discriminatedUnion("ok", [
-    external_exports.object({ ok: external_exports.literal(true) }),
-    external_exports.object({
-      ok: external_exports.literal(false),
-      reason: external_exports.enum(["bad-ref", "path-violation"]),
-      message: external_exports.string()
-    })
-  ])
-});
-var ResultFileSchema = external_exports.object({
-  v: external_exports.literal(1),
-  ...JobIdentity,
-  stage: external_exports.enum(["training", "done"]),
-  /** AUTORESEARCH_SESSION of every process training started (see session-sweep.ts). */
-  session: external_exports.string(),
-  started_at: external_exports.string(),
-  result: TrainResultSchema.nullable(),
-  /** The redacted end of run.log for the comment; null when it has nothing to show. */
-  log_tail: external_exports.string().nullable(),
-  log_file: external_exports.string()
-});
-function readHandoff(schema, text, job) {
-  if (text === null) return { found: false };
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch (cause) {
-    return { found: true, ok: false, error: `not JSON (${String(cause)})` };
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i2) => `${i2.path.join(".") || "(root)"}: ${i2.message}`
-    );
-    return { found: true, ok: false, error: problems.join("; ") };
-  }
-  const value = parsed.data;
-  if (value.run_id !== job.runId || value.run_attempt !== job.runAttempt) {
-    return {
-      found: true,
-      ok: false,
-      error: `it belongs to run ${value.run_id} attempt ${value.run_attempt}, not this job (run ${job.runId} attempt ${job.runAttempt})`
-    };
-  }
-  return { found: true, ok: true, value };
-}
-
-// src/action/handoff-files.ts
 function jobHandoffPaths(env) {
   const temp = env.RUNNER_TEMP;
   if (!temp) {
@@ -58470,7 +58469,7 @@ async function runCheck() {
       verdict: verdict.ok ? { ok: true } : { ok: false, reason: verdict.reason, message: verdict.message }
     };
     await writeHandoffFile(paths.check, check2);
-    setOutput("check-file", paths.check);
+    setOutput(HANDOFF_OUTPUTS.check, paths.check);
     if (!verdict.ok) {
       info(`PR #${pr ?? "-"}: refused (${verdict.reason}): ${verdict.message}`);
       return;
@@ -59122,7 +59121,7 @@ async function runTrain() {
       await file2("done", result, shown);
       for (const [name, value] of Object.entries(resultOutputs(result)))
         setOutput(name, value);
-      setOutput("result-file", paths.result);
+      setOutput(HANDOFF_OUTPUTS.result, paths.result);
       const line = `${result.status}${result.crash_reason ? ` (${result.crash_reason})` : ""}: ${result.message}`;
       info(`Result for the report step (${paths.result}): ${line}`);
     };

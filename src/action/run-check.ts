@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import { type GuardVerdict, guardExperiment } from "../core/guard.js";
-import type { CheckFile } from "../core/step-handoff.js";
+import { type CheckFile, HANDOFF_OUTPUTS } from "../core/step-handoff.js";
 import { readPullFacts } from "../github/pull-files.js";
 import { renderStartedComment } from "../views/runner-comment.js";
 import { jobHandoffPaths, writeHandoffFile } from "./handoff-files.js";
@@ -57,7 +57,7 @@ export async function runCheck(): Promise<void> {
         : { ok: false, reason: verdict.reason, message: verdict.message },
     };
     await writeHandoffFile(paths.check, check);
-    core.setOutput("check-file", paths.check);
+    core.setOutput(HANDOFF_OUTPUTS.check, paths.check);
     if (!verdict.ok) {
       core.info(`PR #${pr ?? "-"}: refused (${verdict.reason}): ${verdict.message}`);
       return;

@@ -7,7 +7,7 @@ import { guardExperiment } from "../core/guard.js";
 import { redactText, secretValues } from "../core/redact.js";
 import type { CrashReason, TrainResult, TrainStatus } from "../core/result-marker.js";
 import { SESSION_VAR } from "../core/session-sweep.js";
-import { CheckFileSchema, type ResultFile } from "../core/step-handoff.js";
+import { CheckFileSchema, HANDOFF_OUTPUTS, type ResultFile } from "../core/step-handoff.js";
 import { classifyRun, logTail, parseProgress, type Summary } from "../core/summary.js";
 import { buildTrainResult, resultOutputs } from "../core/train-result.js";
 import { trainingEnv } from "../core/training-env.js";
@@ -74,7 +74,7 @@ export async function runTrain(): Promise<void> {
       await file("done", result, shown);
       for (const [name, value] of Object.entries(resultOutputs(result)))
         core.setOutput(name, value);
-      core.setOutput("result-file", paths.result);
+      core.setOutput(HANDOFF_OUTPUTS.result, paths.result);
       const line = `${result.status}${result.crash_reason ? ` (${result.crash_reason})` : ""}: ${result.message}`;
       core.info(`Result for the report step (${paths.result}): ${line}`);
     };

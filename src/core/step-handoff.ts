@@ -10,6 +10,9 @@ export const HANDOFF_DIR = "autoresearch";
 export const CHECK_FILE = "check.json";
 export const RESULT_FILE = "result.json";
 
+/** The outputs naming the files: `check-file` of the check step, `result-file` of the train step. */
+export const HANDOFF_OUTPUTS = { check: "check-file", result: "result-file" } as const;
+
 export function handoffPaths(runnerTemp: string): { dir: string; check: string; result: string } {
   const dir = `${runnerTemp.replace(/\/+$/, "")}/${HANDOFF_DIR}`;
   return { dir, check: `${dir}/${CHECK_FILE}`, result: `${dir}/${RESULT_FILE}` };
