@@ -58270,7 +58270,7 @@ function readHandoff(schema, text, job) {
 var import_handlebars2 = __toESM(require_lib(), 1);
 
 // src/templates/runner-comment.hbs
-var runner_comment_default = "{{#if markers}}\n{{{markers}}}\n{{/if}}\n{{#if started}}\n### \u23F3 autoresearch \xB7 training `{{sha7}}`\n\nStarted; at most {{timeoutMinutes}} min. The result replaces this comment; live progress is in the {{#if runUrl}}[workflow run]({{runUrl}}){{else}}workflow run{{/if}}'s log.\n{{else if running}}\n### \u23F3 autoresearch \xB7 training `{{sha7}}`\n\nRunning for **{{elapsed}}** of at most {{timeoutMinutes}} min{{#if runUrl}} \xB7 [workflow run]({{runUrl}}){{/if}}\n\n{{#if progress}}\n{{{fence}}}\n{{{progress}}}\n{{{fence}}}\n{{else}}\n_Waiting for the first progress line\u2026_\n{{/if}}\n{{else}}\n### {{icon}} autoresearch \xB7 {{headline}} \xB7 `{{sha7}}`\n\n{{message}}\n\n| metric | value |\n| --- | --- |\n{{#each rows}}\n| {{this.[0]}} | {{this.[1]}} |\n{{/each}}\n{{#if logTail}}\n\n<details><summary>Last {{logLines}} lines of {{logFile}}</summary>\n\n{{{fence}}}\n{{{logTail}}}\n{{{fence}}}\n\n</details>\n{{/if}}\n{{#if runUrl}}\n\n[workflow run]({{runUrl}}) \xB7 attempt {{attempt}}\n{{/if}}\n{{/if}}\n";
+var runner_comment_default = "{{#if markers}}\n{{{markers}}}\n{{/if}}\n{{#if started}}\n### \u23F3 autoresearch \xB7 training `{{sha7}}`\n\nStarted; at most {{timeoutMinutes}} min. The result replaces this comment; live progress is in the {{#if runUrl}}[workflow run]({{runUrl}}){{else}}workflow run{{/if}}'s log.\n{{else}}\n### {{icon}} autoresearch \xB7 {{headline}} \xB7 `{{sha7}}`\n\n{{message}}\n\n| metric | value |\n| --- | --- |\n{{#each rows}}\n| {{this.[0]}} | {{this.[1]}} |\n{{/each}}\n{{#if logTail}}\n\n<details><summary>Last {{logLines}} lines of {{logFile}}</summary>\n\n{{{fence}}}\n{{{logTail}}}\n{{{fence}}}\n\n</details>\n{{/if}}\n{{#if runUrl}}\n\n[workflow run]({{runUrl}}) \xB7 attempt {{attempt}}\n{{/if}}\n{{/if}}\n";
 
 // src/views/runner-comment.ts
 var RUNNER_MARKER = "<!-- autoresearch:runner -->";
@@ -58296,7 +58296,6 @@ function renderFinalComment(view) {
   const headline = result.status === "ok" ? `${word} ${result.val_bpb.toFixed(6)}${result.anomalous ? " (anomalous)" : ""}` : `${word} (${result.crash_reason})`;
   const tail = inert(view.logTail?.trimEnd() ?? "");
   return render2({
-    running: false,
     icon,
     headline,
     sha7: result.head_sha.slice(0, 7),
