@@ -183,6 +183,7 @@ function actionRunEnv(logPath: string): Record<string, string> {
       Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
     ),
     HOME: join(dir, "home"),
+    RUNNER_TEMP: join(dir, "temp"),
     GITHUB_ACTIONS: "true",
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,

@@ -13,7 +13,8 @@ export interface TrainingRun {
 }
 
 export interface TrainingOptions {
-  command: string;
+  /** A shell command, or the exact argv to run (isolation wraps the command itself). */
+  command: string | readonly string[];
   cwd: string;
   logPath: string;
   env: Record<string, string>;
@@ -38,7 +39,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRun
   // execa's types accept only literal descriptors; any open descriptor works at run time.
   const fd = log.fd as 3;
   const execOptions: Options = {
-    shell: true,
+    shell: typeof options.command === "string",
     cwd: options.cwd,
     env: options.env,
     extendEnv: false,
@@ -47,7 +48,10 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRun
     reject: false,
     cleanup: true,
   };
-  const child = execa(options.command, execOptions);
+  const child =
+    typeof options.command === "string"
+      ? execa(options.command, execOptions)
+      : execa(options.command[0], options.command.slice(1), execOptions);
   const pid = child.pid;
   const killGroup = (signal: NodeJS.Signals) => {
     if (pid === undefined) return;

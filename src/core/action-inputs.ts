@@ -33,6 +33,29 @@ export const ActionInputsSchema = z.object({
     .transform((s) => (s === "" ? null : Number(s))),
   progressInterval: positive("progress-interval"),
   githubToken: z.string().trim(),
+  /** How the training command is contained: `none` (a process group) or `bubblewrap` (namespaces). */
+  isolation: z
+    .string()
+    .trim()
+    .transform((s) => s || "none")
+    .pipe(
+      z.enum(["none", "bubblewrap"], {
+        message: "isolation must be none or bubblewrap",
+      }),
+    ),
+  isolationNetwork: z
+    .string()
+    .trim()
+    .transform((s) => s.toLowerCase())
+    .refine((s) => ["", "true", "false"].includes(s), "isolation-network must be true or false")
+    .transform((s) => s === "true"),
+  /** Extra values to hide in run.log and the PR comment, one a line. */
+  redact: z.string().transform((s) =>
+    s
+      .split("\n")
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ),
 });
 export type ActionInputs = z.infer<typeof ActionInputsSchema>;
 
@@ -48,6 +71,9 @@ export const INPUT_NAMES = {
   pullRequest: "pull-request",
   progressInterval: "progress-interval",
   githubToken: "github-token",
+  isolation: "isolation",
+  isolationNetwork: "isolation-network",
+  redact: "redact",
 } as const satisfies Record<keyof ActionInputs, string>;
 
 export class InputError extends Error {

@@ -2,8 +2,12 @@ import { z } from "zod";
 import { ActionInputsSchema, InputError } from "./action-inputs.js";
 import { validateTag } from "./experiment-branch.js";
 
-/** What the action does: train one experiment PR (default) or ask an agent for the next one. */
-export const ActionMode = z.enum(["train", "propose"]);
+/**
+ * What the action does. Training one experiment PR takes three steps of one job: `check`
+ * (token: guards the PR), `train` (no token: runs the command), `report` (token: posts the
+ * result). `propose` asks an agent for the next experiment.
+ */
+export const ActionMode = z.enum(["train", "check", "report", "propose"]);
 export type ActionMode = z.infer<typeof ActionMode>;
 
 /** `mode` input → the mode, or an error naming the two that exist. */
@@ -11,7 +15,9 @@ export function parseMode(raw: string): ActionMode {
   const mode = raw.trim() === "" ? "train" : raw.trim();
   const parsed = ActionMode.safeParse(mode);
   if (parsed.success) return parsed.data;
-  throw new InputError(`input 'mode': "${raw}" is not a mode: use train (default) or propose`);
+  throw new InputError(
+    `input 'mode': "${raw}" is not a mode: use check, train (default), report or propose`,
+  );
 }
 
 /** The inputs propose mode reads; shared ones keep the rules train mode gives them. */

@@ -17,6 +17,7 @@ export const CRASH_REASONS = [
   "no-summary",
   "invalid-summary",
   "killed",
+  "escaped-process",
 ] as const;
 /** Why the runner never trained, or could not. */
 export const INFRA_REASONS = ["missing-data", "runner-error"] as const;

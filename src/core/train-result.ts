@@ -83,3 +83,19 @@ function round(value: number, decimals: number): number {
   const f = 10 ** decimals;
   return Math.round(value * f) / f;
 }
+
+/**
+ * A training process outlived SIGKILL: it may still write to the GPU, the workspace or the
+ * result, so the numbers are never trusted.
+ */
+export function withEscapedProcess(result: TrainResult, message: string): TrainResult {
+  return {
+    ...result,
+    status: "crash",
+    crash_reason: "escaped-process",
+    message,
+    val_bpb: 0,
+    memory_gb: 0,
+    anomalous: false,
+  };
+}

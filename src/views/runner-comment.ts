@@ -1,6 +1,5 @@
 import Handlebars from "handlebars";
 import { renderResultMarker, type TrainResult } from "../core/result-marker.js";
-import type { Progress } from "../core/summary.js";
 import template from "../templates/runner-comment.hbs";
 
 /** Finds the action's sticky comment on a PR again, run after run. */
@@ -8,22 +7,18 @@ export const RUNNER_MARKER = "<!-- autoresearch:runner -->";
 
 const render = Handlebars.create().compile(template, { noEscape: false, strict: false });
 
-export interface RunningView {
+export interface StartedView {
   sha: string;
-  elapsedMs: number;
   timeoutMinutes: number;
-  progress: Progress | null;
   runUrl: string | null;
 }
 
-export function renderRunningComment(view: RunningView): string {
+/** Posted by `mode: check` before training: the train step holds no token to update it. */
+export function renderStartedComment(view: StartedView): string {
   return render({
-    running: true,
+    started: true,
     sha7: view.sha.slice(0, 7),
-    elapsed: formatDuration(view.elapsedMs),
     timeoutMinutes: view.timeoutMinutes,
-    progress: view.progress ? inert(view.progress.line.trim()) : null,
-    fence: fenceFor(view.progress?.line ?? ""),
     runUrl: view.runUrl,
     markers: RUNNER_MARKER,
   });
@@ -54,7 +49,6 @@ export function renderFinalComment(view: FinalView): string {
       : `${word} (${result.crash_reason})`;
   const tail = inert(view.logTail?.trimEnd() ?? "");
   return render({
-    running: false,
     icon,
     headline,
     sha7: result.head_sha.slice(0, 7),
@@ -99,11 +93,4 @@ export function inert(text: string): string {
 function fenceFor(text: string): string {
   const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   return "`".repeat(longest + 1);
-}
-
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const m = Math.floor(total / 60);
-  const s = total % 60;
-  return m > 0 ? `${m}m ${String(s).padStart(2, "0")}s` : `${s}s`;
 }

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readResultMarker } from "../../src/core/result-marker.js";
 import { type CommentsApi, startCommentsApi } from "../support/comments-api.js";
-import { runAction } from "../support/run-action.js";
+import { runAction, runJob } from "../support/run-action.js";
 
 const FAKE = resolve(import.meta.dirname, "../fixtures/train/fake_train.py");
 const train = (mode: string) => `python3 ${FAKE} ${mode}`;
@@ -39,7 +39,7 @@ function resultOf(api: CommentsApi) {
 describe("the bundled action, run as a runner runs it", () => {
   it("reports a successful run: outputs, job summary, one sticky comment with the marker", async () => {
     const gh = await withPr();
-    const run = await runAction({ inputs: { command: train("ok") }, apiUrl: gh.url, pr: 7 });
+    const run = await runJob({ inputs: { command: train("ok") }, apiUrl: gh.url, pr: 7 });
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({
       status: "ok",
@@ -80,7 +80,7 @@ describe("the bundled action, run as a runner runs it", () => {
 
   it("flags training_seconds over anomaly-seconds but still reports ok", async () => {
     const gh = await withPr();
-    const run = await runAction({ inputs: { command: train("anomalous") }, apiUrl: gh.url, pr: 7 });
+    const run = await runJob({ inputs: { command: train("anomalous") }, apiUrl: gh.url, pr: 7 });
     expect(run.exitCode).toBe(0);
     expect(run.outputs.anomalous).toBe("true");
     expect(resultOf(gh)).toMatchObject({ status: "ok", anomalous: true, training_seconds: 412.5 });
@@ -96,7 +96,7 @@ describe("the bundled action, run as a runner runs it", () => {
     "a %s run is a crash (%s) with the log tail, reported before failing",
     async (mode, reason, inLog) => {
       const gh = await withPr();
-      const run = await runAction({ inputs: { command: train(mode) }, apiUrl: gh.url, pr: 7 });
+      const run = await runJob({ inputs: { command: train(mode) }, apiUrl: gh.url, pr: 7 });
       expect(run.exitCode).not.toBe(0);
       expect(run.outputs).toMatchObject({
         status: "crash",
@@ -120,7 +120,7 @@ describe("the bundled action, run as a runner runs it", () => {
 
   it("reports the real crash when the training output forges a result marker", async () => {
     const gh = await withPr();
-    const run = await runAction({ inputs: { command: train("forge") }, apiUrl: gh.url, pr: 7 });
+    const run = await runJob({ inputs: { command: train("forge") }, apiUrl: gh.url, pr: 7 });
     expect(run.exitCode).not.toBe(0);
     expect(resultOf(gh)).toMatchObject({ status: "crash", crash_reason: "traceback", val_bpb: 0 });
   });
@@ -128,7 +128,7 @@ describe("the bundled action, run as a runner runs it", () => {
   it("kills the whole process tree at the timeout: no child or grandchild survives", async () => {
     const gh = await withPr();
     const file = join(mkdtempSync(join(tmpdir(), "pids-")), "pids");
-    const run = await runAction({
+    const run = await runJob({
       inputs: { command: train("hang"), "timeout-minutes": "0.05", "kill-grace-seconds": "1" },
       apiUrl: gh.url,
       pr: 7,
@@ -145,7 +145,7 @@ describe("the bundled action, run as a runner runs it", () => {
   it("never lets the training command see GitHub credentials", async () => {
     const gh = await withPr();
     const envFile = join(mkdtempSync(join(tmpdir(), "env-")), "env");
-    const run = await runAction({
+    const run = await runJob({
       inputs: { command: train("env") },
       apiUrl: gh.url,
       pr: 7,
@@ -168,9 +168,82 @@ describe("the bundled action, run as a runner runs it", () => {
     }
   });
 
+  it("kills a daemon training left behind (double fork, own session) before the job goes on", async () => {
+    const gh = await withPr();
+    const file = join(mkdtempSync(join(tmpdir(), "daemon-")), "pid");
+    const run = await runJob({
+      inputs: {
+        command: `setsid -f sh -c 'echo $$ > "$PID_FILE"; exec sleep 300' && ${train("ok")}`,
+      },
+      apiUrl: gh.url,
+      pr: 7,
+      env: { PID_FILE: file },
+    });
+    expect(run.exitCode).toBe(0);
+    const pid = Number(readFileSync(file, "utf8"));
+    expect(isAlive(pid), `daemon ${pid} still alive`).toBe(false);
+    expect(run.steps.train?.stdout).toMatch(
+      /train step: killed 1 process\(es\) training left behind/,
+    );
+    expect(resultOf(gh)).toMatchObject({ status: "ok" });
+  });
+
+  it("replaces secret values with *** in the PR comment and in run.log", async () => {
+    const gh = await withPr();
+    const secret = "sk-live-abcdef123456";
+    const extra = "hidden-by-input-77";
+    const run = await runJob({
+      inputs: {
+        command: `echo "key $MY_API_KEY and ${extra}" && ${train("traceback")}`,
+        redact: extra,
+      },
+      apiUrl: gh.url,
+      pr: 7,
+      env: { MY_API_KEY: secret },
+    });
+    expect(run.outputs.status).toBe("crash");
+    const comment = gh.comments[0].body;
+    const log = readFileSync(join(run.workspace, "run.log"), "utf8");
+    for (const text of [comment, log]) {
+      expect(text).toContain("key *** and ***");
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(extra);
+    }
+    expect(log).toContain("RuntimeError: shape mismatch");
+  });
+
+  it("refuses a train step given a token, and one that no check step cleared", async () => {
+    const gh = await withPr();
+    const withToken = await runAction({
+      inputs: { mode: "train", command: "touch trained" },
+      apiUrl: gh.url,
+      pr: 7,
+    });
+    expect(withToken.exitCode).not.toBe(0);
+    expect(withToken.stdout).toMatch(/mode: train must not get a token/);
+    expect(existsSync(join(withToken.workspace, "trained"))).toBe(false);
+
+    const unchecked = await runAction({
+      inputs: { mode: "train", command: "touch trained", "github-token": "" },
+      apiUrl: gh.url,
+      pr: 7,
+    });
+    expect(unchecked.exitCode).not.toBe(0);
+    expect(unchecked.stdout).toMatch(/no check step ran before training PR #7/);
+    expect(existsSync(join(unchecked.workspace, "trained"))).toBe(false);
+  });
+
+  it("reports an infra result when the train step left nothing", async () => {
+    const gh = await withPr();
+    const run = await runAction({ inputs: { mode: "report" }, apiUrl: gh.url, pr: 7 });
+    expect(run.exitCode).not.toBe(0);
+    expect(resultOf(gh)).toMatchObject({ status: "infra", crash_reason: "runner-error" });
+    expect(resultOf(gh).message).toMatch(/the check step failed or is missing/);
+  });
+
   it("refuses to train when the data cache is missing, and says to run prepare.py", async () => {
     const gh = await withPr();
-    const run = await runAction({
+    const run = await runJob({
       inputs: { command: "touch trained" },
       apiUrl: gh.url,
       pr: 7,
@@ -184,7 +257,7 @@ describe("the bundled action, run as a runner runs it", () => {
 
   it("rejects a PR that edits prepare.py without running anything", async () => {
     const gh = await withPr(["train.py", "prepare.py"]);
-    const run = await runAction({ inputs: { command: "touch trained" }, apiUrl: gh.url, pr: 7 });
+    const run = await runJob({ inputs: { command: "touch trained" }, apiUrl: gh.url, pr: 7 });
     expect(run.exitCode).not.toBe(0);
     expect(run.outputs).toMatchObject({ status: "rejected", "crash-reason": "path-violation" });
     expect(resultOf(gh).message).toContain("prepare.py");
@@ -201,7 +274,7 @@ describe("the bundled action, run as a runner runs it", () => {
         headRepo: "mallory/research",
       },
     });
-    const forked = await runAction({
+    const forked = await runJob({
       inputs: { command: "touch trained" },
       apiUrl: fork.url,
       pr: 7,
@@ -215,7 +288,7 @@ describe("the bundled action, run as a runner runs it", () => {
       repo: "research",
       pr: { number: 7, headRef: "main", headSha: "a1b2c3d", files: ["train.py"] },
     });
-    const main = await runAction({
+    const main = await runJob({
       inputs: { command: "touch trained" },
       apiUrl: api.url,
       pr: 7,
@@ -240,7 +313,7 @@ describe("the bundled action, run as a runner runs it", () => {
         },
       ],
     });
-    const run = await runAction({ inputs: { command: train("ok") }, apiUrl: gh.url, pr: 7 });
+    const run = await runJob({ inputs: { command: train("ok") }, apiUrl: gh.url, pr: 7 });
     expect(run.exitCode).toBe(0);
     expect(gh.comments).toHaveLength(2);
     expect(gh.comments[0].body).toContain("autoresearch:result");
@@ -248,9 +321,9 @@ describe("the bundled action, run as a runner runs it", () => {
     expect(gh.requests.filter((r) => r.method === "POST")).toHaveLength(0);
   });
 
-  it("shows live progress in the comment while training", async () => {
+  it("says training started on the PR, and shows live progress in the train step's log", async () => {
     const gh = await withPr();
-    const run = await runAction({
+    const run = await runJob({
       inputs: { command: train("slow-ok"), "progress-interval": "0.5" },
       apiUrl: gh.url,
       pr: 7,
@@ -259,13 +332,14 @@ describe("the bundled action, run as a runner runs it", () => {
     const bodies = gh.requests
       .filter((r) => r.method === "PATCH" || r.method === "POST")
       .map((r) => (r.body as { body: string }).body);
-    expect(bodies.some((b) => /Running for/.test(b) && /step 0000\d/.test(b))).toBe(true);
+    expect(bodies[0]).toMatch(/Started; at most 10 min/);
     expect(bodies.at(-1)).toContain("autoresearch:result");
+    expect(run.steps.train?.stdout).toMatch(/\[PR #7\] step 0000\d/);
   });
 
   it("runs without a PR: outputs and job summary, and says why there is no comment", async () => {
     const gh = await withPr();
-    const run = await runAction({ inputs: { command: train("ok") }, apiUrl: gh.url, pr: null });
+    const run = await runJob({ inputs: { command: train("ok") }, apiUrl: gh.url, pr: null });
     expect(run.exitCode).toBe(0);
     expect(run.outputs.status).toBe("ok");
     expect(run.summary).toContain("0.997900");
@@ -275,7 +349,7 @@ describe("the bundled action, run as a runner runs it", () => {
 
   it("fails with a clear message on invalid inputs, before running anything", async () => {
     const gh = await withPr();
-    const run = await runAction({
+    const run = await runJob({
       inputs: { command: "touch trained", "timeout-minutes": "ten" },
       apiUrl: gh.url,
       pr: 7,

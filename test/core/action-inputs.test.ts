@@ -53,6 +53,9 @@ describe("parseActionInputs", () => {
       pullRequest: null,
       progressInterval: 60,
       githubToken: "ghs_workflow_token",
+      isolation: "none",
+      isolationNetwork: false,
+      redact: [],
     });
   });
 
@@ -66,6 +69,11 @@ describe("parseActionInputs", () => {
     ["pullRequest", "", null],
     ["githubToken", "", ""],
     ["command", "  python3 train.py --fast  ", "python3 train.py --fast"],
+    ["isolation", " bubblewrap ", "bubblewrap"],
+    ["isolation", "", "none"],
+    ["isolationNetwork", "TRUE", true],
+    ["isolationNetwork", "", false],
+    ["redact", "hunter22\n\n  s3cr3t-value \n", ["hunter22", "s3cr3t-value"]],
   ] as const)("reads %s %j as %j", (key, value, expected) => {
     expect(parseActionInputs({ ...defaults(), [key]: value })[key]).toEqual(expected);
   });
@@ -87,6 +95,8 @@ describe("parseActionInputs", () => {
     ["pullRequest", "012", "pull-request must be a PR number"],
     ["workingDirectory", "", ""],
     ["logFile", " ", ""],
+    ["isolation", "docker", "isolation must be none or bubblewrap"],
+    ["isolationNetwork", "yes", "isolation-network must be true or false"],
   ] as const)("rejects %s %j, naming the input", (key, value, detail) => {
     const message = inputError({ [key]: value });
     expect(message).toContain("fix the workflow's `with:`");

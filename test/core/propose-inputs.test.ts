@@ -72,7 +72,7 @@ describe("parseMode", () => {
 
   it("names the modes that exist", () => {
     expect(() => parseMode("suggest")).toThrow(
-      /input 'mode': "suggest" is not a mode: use train \(default\) or propose/,
+      /input 'mode': "suggest" is not a mode: use check, train \(default\), report or propose/,
     );
   });
 });

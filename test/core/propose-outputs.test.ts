@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { proposeOutputs } from "../../src/core/propose-outputs.js";
+import { HANDOFF_OUTPUTS } from "../../src/core/step-handoff.js";
 import { buildTrainResult, resultOutputs } from "../../src/core/train-result.js";
 
 const manifest = parse(readFileSync(new URL("../../action.yml", import.meta.url), "utf8")) as {
@@ -24,7 +25,11 @@ describe("proposeOutputs", () => {
       ),
     );
     const propose = proposeOutputs({ status: "invalid", reason: "r", branch: "", description: "" });
-    const names = new Set([...Object.keys(train), ...Object.keys(propose)]);
+    const names = new Set([
+      ...Object.keys(train),
+      ...Object.keys(propose),
+      ...Object.values(HANDOFF_OUTPUTS),
+    ]);
     expect([...names].sort()).toEqual(Object.keys(manifest.outputs).sort());
   });
 

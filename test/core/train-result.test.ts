@@ -7,6 +7,7 @@ import {
   TrainResultSchema,
   type TrainStatus,
 } from "../../src/core/result-marker.js";
+import { HANDOFF_OUTPUTS } from "../../src/core/step-handoff.js";
 import type { Summary } from "../../src/core/summary.js";
 import { buildTrainResult, type RunMeta, resultOutputs } from "../../src/core/train-result.js";
 import { NO_METRICS } from "../support/fixtures.js";
@@ -136,6 +137,7 @@ describe("resultOutputs", () => {
     const names = new Set([
       ...Object.keys(resultOutputs(build("ok", null, SUMMARY))),
       ...Object.keys(propose),
+      ...Object.values(HANDOFF_OUTPUTS),
     ]);
     expect([...names].sort()).toEqual(Object.keys(manifest.outputs).sort());
   });

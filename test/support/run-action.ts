@@ -35,31 +35,81 @@ export interface ActionRun {
   summary: string;
   home: string;
   workspace: string;
+  temp: string;
 }
 
-/** Runs the bundled action exactly as a runner would: INPUT_* variables, GITHUB_* files, a real event. */
-export async function runAction(options: {
+export interface JobRun extends ActionRun {
+  /** Each step's own run, in order (a step the job skipped is absent). */
+  steps: Partial<Record<"check" | "train" | "report", ActionRun>>;
+}
+
+type JobOptions = {
   inputs: Record<string, string>;
   apiUrl: string;
   pr: number | null;
   ref?: string;
   env?: Record<string, string>;
   withData?: boolean;
-}): Promise<ActionRun> {
+};
+
+const TOKEN = "ghs_runner_token";
+
+/**
+ * Runs one experiment job as examples/workflows/autoresearch.yml does: `mode: check` and
+ * `mode: report` with the token, `mode: train` without, sharing RUNNER_TEMP and the workspace;
+ * train runs only if check passed, report always. `inputs` go to every step.
+ */
+export async function runJob(options: JobOptions): Promise<JobRun> {
+  const dirs = jobDirs(options.withData !== false);
+  const steps: JobRun["steps"] = {};
+  steps.check = await runStep(dirs, options, { mode: "check", "github-token": TOKEN });
+  if (steps.check.exitCode === 0) {
+    steps.train = await runStep(dirs, options, { mode: "train", "github-token": "" });
+  }
+  steps.report = await runStep(dirs, options, { mode: "report", "github-token": TOKEN });
+  const all = [steps.check, steps.train, steps.report].filter((s): s is ActionRun => !!s);
+  return {
+    ...dirs,
+    exitCode: all.find((s) => s.exitCode !== 0)?.exitCode ?? 0,
+    stdout: all.map((s) => s.stdout).join("\n"),
+    outputs: Object.assign({}, ...all.map((s) => s.outputs)),
+    summary: all.map((s) => s.summary).join(""),
+    steps,
+  };
+}
+
+/** Runs the bundled action once, in one mode, with the token unless `inputs` say otherwise. */
+export async function runAction(options: JobOptions): Promise<ActionRun> {
+  return runStep(jobDirs(options.withData !== false), options, { "github-token": TOKEN });
+}
+
+function jobDirs(withData: boolean) {
   const dir = mkdtempSync(join(tmpdir(), "action-run-"));
   const home = join(dir, "home");
   const workspace = join(dir, "workspace");
+  const temp = join(dir, "temp");
   mkdirSync(workspace, { recursive: true });
-  if (options.withData !== false) mkdirSync(join(home, ".cache/autoresearch"), { recursive: true });
+  mkdirSync(temp, { recursive: true });
+  if (withData) mkdirSync(join(home, ".cache/autoresearch"), { recursive: true });
+  return { dir, home, workspace, temp };
+}
+
+/** One step exactly as a runner starts it: INPUT_* variables, GITHUB_* files, a real event. */
+async function runStep(
+  dirs: ReturnType<typeof jobDirs>,
+  options: JobOptions,
+  stepInputs: Record<string, string>,
+): Promise<ActionRun> {
+  const step = mkdtempSync(join(dirs.dir, "step-"));
   const files = {
-    output: join(dir, "output"),
-    summary: join(dir, "summary"),
-    event: join(dir, "event.json"),
+    output: join(step, "output"),
+    summary: join(step, "summary"),
+    event: join(step, "event.json"),
   };
   writeFileSync(files.output, "");
   writeFileSync(files.summary, "");
   writeFileSync(files.event, JSON.stringify(workflowDispatchEvent(options.pr)));
-  const inputs = { ...actionDefaults(), "github-token": "ghs_runner_token", ...options.inputs };
+  const inputs = { ...actionDefaults(), ...stepInputs, ...options.inputs };
   const inputEnv = Object.fromEntries(
     Object.entries(inputs).map(([name, value]) => [
       `INPUT_${name.replace(/ /g, "_").toUpperCase()}`,
@@ -67,12 +117,13 @@ export async function runAction(options: {
     ]),
   );
   const result = await execa("node", [DIST], {
-    cwd: workspace,
+    cwd: dirs.workspace,
     reject: false,
     all: true,
     env: {
       ...inputEnv,
-      HOME: home,
+      HOME: dirs.home,
+      RUNNER_TEMP: dirs.temp,
       GITHUB_ACTIONS: "true",
       GITHUB_OUTPUT: files.output,
       GITHUB_STEP_SUMMARY: files.summary,
@@ -85,7 +136,6 @@ export async function runAction(options: {
       GITHUB_RUN_ATTEMPT: "1",
       GITHUB_SERVER_URL: "https://github.com",
       GITHUB_API_URL: options.apiUrl,
-      GITHUB_TOKEN: "ghs_runner_token",
       ...options.env,
     },
     extendEnv: true,
@@ -95,8 +145,9 @@ export async function runAction(options: {
     stdout: result.all ?? "",
     outputs: parseOutputFile(readFileSync(files.output, "utf8")),
     summary: readFileSync(files.summary, "utf8"),
-    home,
-    workspace,
+    home: dirs.home,
+    workspace: dirs.workspace,
+    temp: dirs.temp,
   };
 }
 

@@ -4,20 +4,16 @@ import {
   renderResultMarker,
   type TrainResult,
 } from "../../src/core/result-marker.js";
-import { parseProgress } from "../../src/core/summary.js";
 import {
   type FinalView,
-  formatDuration,
   RUNNER_MARKER,
   renderFinalComment,
-  renderRunningComment,
+  renderStartedComment,
 } from "../../src/views/runner-comment.js";
 import { baselineResult, crashResult, NO_METRICS } from "../support/fixtures.js";
 
 const SHA = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 const RUN_URL = "https://github.com/acme/research/actions/runs/4242";
-const PROGRESS_LOG =
-  "Time budget: 300s\n\rstep 00476 (50.0%) | loss: 3.512345 | lrm: 0.50 | dt: 312ms | tok/sec: 1,234,567 | mfu: 39.8% | epoch: 1 | remaining: 150s    ";
 
 const OK = baselineResult({ head_sha: SHA });
 
@@ -61,56 +57,22 @@ const final = (result: TrainResult, patch: Partial<FinalView> = {}) =>
     ...patch,
   });
 
-describe("renderRunningComment", () => {
-  it("shows the live progress line, the elapsed time and the limit", () => {
-    const body = renderRunningComment({
-      sha: SHA,
-      elapsedMs: 154_000,
-      timeoutMinutes: 10,
-      progress: parseProgress(PROGRESS_LOG),
-      runUrl: RUN_URL,
-    });
+describe("renderStartedComment", () => {
+  it("says training started, its limit, and where live progress is", () => {
+    const body = renderStartedComment({ sha: SHA, timeoutMinutes: 10, runUrl: RUN_URL });
     expect(body).toMatchInlineSnapshot(`
       "<!-- autoresearch:runner -->
       ### ⏳ autoresearch · training \`a1b2c3d\`
 
-      Running for **2m 34s** of at most 10 min · [workflow run](https://github.com/acme/research/actions/runs/4242)
-
-      \`\`\`
-      step 00476 (50.0%) | loss: 3.512345 | lrm: 0.50 | dt: 312ms | tok/sec: 1,234,567 | mfu: 39.8% | epoch: 1 | remaining: 150s
-      \`\`\`
+      Started; at most 10 min. The result replaces this comment; live progress is in the [workflow run](https://github.com/acme/research/actions/runs/4242)'s log.
       "
     `);
   });
 
-  it("says it waits for progress before train.py prints any", () => {
-    const body = renderRunningComment({
-      sha: SHA,
-      elapsedMs: 4_000,
-      timeoutMinutes: 10,
-      progress: null,
-      runUrl: null,
-    });
-    expect(body).toMatchInlineSnapshot(`
-      "<!-- autoresearch:runner -->
-      ### ⏳ autoresearch · training \`a1b2c3d\`
-
-      Running for **4s** of at most 10 min
-
-      _Waiting for the first progress line…_
-      "
-    `);
-  });
-
-  it("is found again by the runner marker", () => {
-    const body = renderRunningComment({
-      sha: SHA,
-      elapsedMs: 0,
-      timeoutMinutes: 10,
-      progress: null,
-      runUrl: null,
-    });
+  it("is found again by the runner marker, and carries no result", () => {
+    const body = renderStartedComment({ sha: SHA, timeoutMinutes: 10, runUrl: null });
     expect(body.startsWith(RUNNER_MARKER)).toBe(true);
+    expect(readResultMarker(body)).toEqual({ found: false });
   });
 });
 
@@ -227,20 +189,5 @@ describe("renderFinalComment", () => {
   it("leaves the hidden markers out of the job summary", () => {
     const body = final(CRASH, { logTail: BACKTICK_TAIL, withMarkers: false });
     expect(body).not.toContain("<!--");
-  });
-});
-
-describe("formatDuration", () => {
-  it.each([
-    [0, "0s"],
-    [4_400, "4s"],
-    [59_000, "59s"],
-    [59_600, "1m 00s"],
-    [61_000, "1m 01s"],
-    [154_000, "2m 34s"],
-    [600_000, "10m 00s"],
-    [-1_000, "0s"],
-  ])("shows %i ms as %s", (ms, text) => {
-    expect(formatDuration(ms)).toBe(text);
   });
 });
