@@ -165,15 +165,16 @@ async function experimentPull(
       : null,
     decided_at: decided ? `2025-11-26T01:0${n}:00Z` : null,
   };
-  const { data: pr } = await sb.octokit().rest.pulls.create({
+  // The app opens experiment PRs: the propose job believes only bot-authored ones.
+  const app = await sb.installationOctokit();
+  const { data: pr } = await app.rest.pulls.create({
     ...repo,
     head,
     base: `autoresearch/${tag}`,
     title: description,
     body: `${description}\n\n${renderStateBlock(state, null)}`,
   });
-  if (decided)
-    await sb.octokit().rest.pulls.update({ ...repo, pull_number: pr.number, state: "closed" });
+  if (decided) await app.rest.pulls.update({ ...repo, pull_number: pr.number, state: "closed" });
   return pr.number;
 }
 
