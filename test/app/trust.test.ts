@@ -1,6 +1,7 @@
 // What the app refuses to believe: state blocks it did not write and seal, look-alike dashboards.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunState, renderRunBlock } from "../../src/core/run-state.js";
+import { createSealer, experimentScope, runScope, sealKeys } from "../../src/core/block-seal.js";
+import { type RunState, renderRunBlock, runBlock } from "../../src/core/run-state.js";
 import {
   type ExperimentState,
   renderStateBlock,
@@ -154,5 +155,60 @@ describe("trust", { timeout: 200_000 }, () => {
       (r) => r.method === "PATCH" && r.path.includes("/gists/"),
     );
     expect(gistWrites.every((r) => r.path.endsWith(`/gists/${real.gist_id}`))).toBe(true);
+  });
+});
+
+describe("rotating the state secret", { timeout: 200_000 }, () => {
+  it("keeps every run and row across a rotation, resealing with the new key", async () => {
+    const saved = { ...process.env };
+    const sealedWith = (secret: string, body: string | null, scope: string) => {
+      const read = stateBlock.read(body) ?? runBlock.read(body);
+      return (
+        read !== null &&
+        createSealer({ current: secret, previous: null }).check(scope, read.payload, read.mac) ===
+          "current"
+      );
+    };
+    const old = sealKeys({ WEBHOOK_SECRET: process.env.WEBHOOK_SECRET })!.current;
+    const rows = ledgerRows(s.ledger(TAG)).length;
+    const baseline = s.experiments(TAG)[0].pr;
+    const repoName = s.sandbox.repo.fullName;
+    try {
+      // 1. New key, old one still accepted: a pass reseals the dashboard and every PR, closed ones too.
+      process.env.STATE_SECRET = "a brand new secret";
+      process.env.STATE_SECRET_PREVIOUS = old;
+      await s.sandbox.restartApp();
+      expect(await s.command(TAG, "/autoresearch status")).toContain(
+        `**Run \`${TAG}\`** is running`,
+      );
+      await s.sandbox.settle({ timeoutMs: 60_000 });
+      const pr = s.sandbox.state.pull(baseline.number);
+      expect(
+        sealedWith(
+          "a brand new secret",
+          pr.body,
+          experimentScope(repoName, pr.pull_request!.head.ref),
+        ),
+      ).toBe(true);
+      expect(
+        sealedWith("a brand new secret", s.dashboard(TAG)!.body, runScope(repoName, TAG)),
+      ).toBe(true);
+
+      // 2. The old key retired: nothing is lost.
+      delete process.env.STATE_SECRET_PREVIOUS;
+      await s.sandbox.restartApp();
+      expect(await s.command(TAG, "/autoresearch status")).toContain(
+        `**Run \`${TAG}\`** is running`,
+      );
+      await s.sandbox.settle({ timeoutMs: 60_000 });
+      expect(ledgerRows(s.ledger(TAG))).toHaveLength(rows);
+      expect(s.dashboard(TAG)!.body).not.toContain("the app did not sign");
+    } finally {
+      for (const key of ["STATE_SECRET", "STATE_SECRET_PREVIOUS"]) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+      await s.sandbox.restartApp();
+    }
   });
 });
