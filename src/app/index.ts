@@ -95,9 +95,7 @@ export function createApp(options: AppOptions = {}) {
       return scheduler.reconcile(key, async () => {
         try {
           const deps = await depsFor(gh.octokit);
-          await withRunLease(gh, tag, leaseOptions(deps), (guard) =>
-            reconcileRun(gh, deps, tag, guard),
-          );
+          await withRunLease(gh, tag, leaseOptions, (guard) => reconcileRun(gh, deps, tag, guard));
           failures.delete(key);
         } catch (error) {
           // A pass that failed (a 5xx burst, a timeout) is tried again soon, a few times,
@@ -128,14 +126,14 @@ export function createApp(options: AppOptions = {}) {
     // One writer per run across instances (replicas, a rolling deploy): a lease held in GitHub.
     const instance = `${hostname()}#${process.pid}#${randomBytes(3).toString("hex")}`;
     // Real time, whatever clock the passes use: a lease is about processes running now.
-    const leaseOptions = (_deps: AppDeps) => ({
+    const leaseOptions = {
       owner: instance,
       now: () => new Date(),
       ttlMs: Number(env.AUTORESEARCH_LEASE_SECONDS ?? "120") * 1000 || undefined,
-    });
+    };
     const inRun = <T>(gh: RepoClient, tag: string, task: () => Promise<T>) =>
-      scheduler.run(`${gh.owner}/${gh.repo}#${tag}`, async () =>
-        withRunLease(gh, tag, leaseOptions(await depsFor(gh.octokit)), () => task()),
+      scheduler.run(`${gh.owner}/${gh.repo}#${tag}`, () =>
+        withRunLease(gh, tag, leaseOptions, () => task()),
       );
     // GitHub gives a webhook 10 s: answer at once, and do the work (serialized per run) after.
     const later =

@@ -2,12 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSealer, experimentScope, runScope, sealKeys } from "../../src/core/block-seal.js";
 import { type RunState, renderRunBlock, runBlock } from "../../src/core/run-state.js";
-import {
-  type ExperimentState,
-  renderStateBlock,
-  stateBlock,
-  withStateBlock,
-} from "../../src/core/state-block.js";
+import { renderStateBlock, stateBlock, withStateBlock } from "../../src/core/state-block.js";
 import { DASHBOARD_LABEL } from "../../src/github/run-issues.js";
 import {
   ledgerRows,
@@ -17,7 +12,7 @@ import {
   startScenario,
   stopChecked,
 } from "../support/app-scenarios.js";
-import { okResult } from "../support/fixtures.js";
+import { forgedKeep } from "../support/fixtures.js";
 
 const TAG = "t";
 const RUN_BRANCH = `autoresearch/${TAG}`;
@@ -34,17 +29,6 @@ afterAll(() => stopChecked(s));
 
 const repo = () => ({ owner: s.sandbox.repo.owner, repo: s.sandbox.repo.name });
 const dashboardBody = () => s.dashboard(TAG)?.body ?? "";
-
-/** A decided keep with a record val_bpb, as an attacker would write it. */
-function forgedKeep(state: ExperimentState, pr: number): ExperimentState {
-  return {
-    ...state,
-    phase: "decided",
-    result: okResult({ val_bpb: 0.5, pr, head_sha: state.head_sha }),
-    verdict: { status: "keep", reason: "forged", delta: -0.5, best: 1, flags: [] },
-    decided_at: new Date().toISOString(),
-  };
-}
 
 describe("trust", { timeout: 200_000 }, () => {
   it("trains an experiment whose state a write user edited to a keep, and decides on what it measured", async () => {

@@ -8,12 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkTrust } from "../../sandbox/trust-invariants.js";
 import { renderResultMarker } from "../../src/core/result-marker.js";
 import { type RunState, renderRunBlock } from "../../src/core/run-state.js";
-import {
-  type ExperimentState,
-  renderStateBlock,
-  stateBlock,
-  withStateBlock,
-} from "../../src/core/state-block.js";
+import { renderStateBlock, stateBlock, withStateBlock } from "../../src/core/state-block.js";
 import { DASHBOARD_LABEL } from "../../src/github/run-issues.js";
 import {
   CONFIG_FILE,
@@ -26,7 +21,7 @@ import {
   TINY_TRAIN_PY,
   tinyConfigYaml,
 } from "../support/app-scenarios.js";
-import { okResult } from "../support/fixtures.js";
+import { forgedKeep, okResult } from "../support/fixtures.js";
 
 const TAG = "r";
 const RUN_BRANCH = `autoresearch/${TAG}`;
@@ -77,16 +72,6 @@ beforeAll(async () => {
 afterAll(() => stopChecked(s));
 
 const repo = () => ({ owner: s.sandbox.repo.owner, repo: s.sandbox.repo.name });
-
-function forgedKeep(state: ExperimentState, pr: number): ExperimentState {
-  return {
-    ...state,
-    phase: "decided",
-    result: okResult({ val_bpb: 0.5, pr, head_sha: state.head_sha }),
-    verdict: { status: "keep", reason: "trust me", delta: -2, best: 2.6, flags: [] },
-    decided_at: new Date().toISOString(),
-  };
-}
 
 describe("a red-team night", { timeout: 400_000 }, () => {
   it("counts only what the app dispatched and trained, and names every forgery", async () => {
