@@ -20,7 +20,7 @@ import { ensurePushedPull } from "./pushed-branch.js";
 import { reconcileRun } from "./reconcile.js";
 import { rerun } from "./rerun.js";
 import { replyOnce, runCommand } from "./run-commands.js";
-import { LeaseBusyError, withRunLease } from "./run-lease-guard.js";
+import { LEASE_TTL_MS, LeaseBusyError, withRunLease } from "./run-lease-guard.js";
 import { RunScheduler } from "./run-scheduler.js";
 import { startRun } from "./start-run.js";
 
@@ -106,8 +106,9 @@ export function createApp(options: AppOptions = {}) {
             attempt <= MAX_PASS_RETRIES
               ? ` (trying again in ${attempt * PASS_RETRY_SECONDS} s)`
               : "";
-          const say = error instanceof LeaseBusyError ? log.info : log.error;
-          say(`[${key}] ${explainError(error)}${retry}`);
+          // (A busy lease is said by whoever waited for this pass: see `later`.)
+          if (!(error instanceof LeaseBusyError))
+            log.error(`[${key}] ${explainError(error)}${retry}`);
           if (retry) {
             const timer = setTimeout(
               () => {
@@ -131,16 +132,25 @@ export function createApp(options: AppOptions = {}) {
       now: () => new Date(),
       ttlMs: Number(env.AUTORESEARCH_LEASE_SECONDS ?? "120") * 1000 || undefined,
     };
+    // A command (start, pause, rerun, a pushed branch) is said once: rather than be dropped, it
+    // waits for another instance's pass as long as a lease can last (its holder releases it when
+    // done, or it expires if the holder died).
+    const commandLease = {
+      ...leaseOptions,
+      waitMs: (leaseOptions.ttlMs ?? LEASE_TTL_MS) + 10_000,
+    };
     const inRun = <T>(gh: RepoClient, tag: string, task: () => Promise<T>) =>
       scheduler.run(`${gh.owner}/${gh.repo}#${tag}`, () =>
-        withRunLease(gh, tag, leaseOptions, () => task()),
+        withRunLease(gh, tag, commandLease, () => task()),
       );
     // GitHub gives a webhook 10 s: answer at once, and do the work (serialized per run) after.
     const later =
       <C extends Context>(handler: (context: C) => Promise<unknown>) =>
       (context: C): void => {
         const work = handler(context).catch((error) => {
-          log.error(`[${context.name} ${context.id}] ${explainError(error)}`);
+          // Another instance working on the run is not a failure of ours: said once, as a warning.
+          const say = error instanceof LeaseBusyError ? log.warn : log.error;
+          say(`[${context.name} ${context.id}] ${explainError(error)}`);
         });
         scheduler.track(work);
       };

@@ -10,7 +10,7 @@ export const LEASE_WAIT_MS = 30_000;
 export class LeaseBusyError extends Error {
   constructor(tag: string, owner: string, until: string) {
     super(
-      `run ${tag} is being worked on by another app instance (${owner}) until ${until}: this pass is skipped and tried again`,
+      `run ${tag} is being worked on by another app instance (${owner}, lease until ${until}); gave up waiting for it: a pass is tried again shortly, a command can be said again`,
     );
     this.name = "LeaseBusyError";
   }
