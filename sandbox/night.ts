@@ -51,12 +51,17 @@ export interface NightOptions {
   env?: Record<string, string>;
   /** Extra environment of the runners' jobs, e.g. examples/tiny's TINY_NOISE. */
   runnerEnv?: Record<string, string>;
+  /** App instances behind the one webhook URL (replicas, a rolling deploy); default 1. */
+  appInstances?: number;
   sandbox?: Partial<SandboxOptions>;
 }
 
 export interface Night {
   sandbox: SandboxHandle;
+  /** The handle of the instance started last (after a restart, the new one). */
   app: () => AppHandle;
+  /** Every handle the app handed out, one per instance start (restarts add one), oldest first. */
+  apps: () => AppHandle[];
   dashboardNumber(): number | null;
   /** Experiments with a verdict so far. */
   decided(): number;
@@ -75,11 +80,13 @@ export interface Night {
 }
 
 export async function startNight(options: NightOptions = {}): Promise<Night> {
-  let handle: AppHandle | undefined;
+  // createApp's onReady fires once per instance start: keep them all, a stopped instance's
+  // handle included (its work in flight goes on, as a process draining after SIGTERM would).
+  const handles: AppHandle[] = [];
   const app = createApp({
     env: { HEARTBEAT_SECONDS: "0", AUTORESEARCH_SEED: String(options.seed ?? 1), ...options.env },
     onReady: (h) => {
-      handle = h;
+      handles.push(h);
     },
   });
   const sandbox = await startSandbox({
@@ -88,7 +95,8 @@ export async function startNight(options: NightOptions = {}): Promise<Night> {
     seed: options.seed ?? 1,
     logLevel: "warn",
     probotOctokit: fastProbotOctokit(),
-    appBusy: () => handle?.busy() ?? false,
+    appBusy: () => handles.some((h) => h.busy()),
+    ...(options.appInstances ? { appInstances: options.appInstances } : {}),
     ...options.sandbox,
     env: { ...options.env, ...options.sandbox?.env },
     runners: {
@@ -145,9 +153,11 @@ export async function startNight(options: NightOptions = {}): Promise<Night> {
       }
     },
     app: () => {
-      if (!handle) throw new Error("the app has not started");
-      return handle;
+      const last = handles.at(-1);
+      if (!last) throw new Error("the app has not started");
+      return last;
     },
+    apps: () => [...handles],
     dashboardNumber,
     decided,
     async say(issue, body) {
@@ -168,7 +178,7 @@ export async function startNight(options: NightOptions = {}): Promise<Night> {
       }
     },
     async stop() {
-      handle?.stop();
+      for (const h of handles) h.stop();
       await sandbox.stop();
     },
   };

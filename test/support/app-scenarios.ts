@@ -68,7 +68,10 @@ export interface Experiment {
 
 export interface Scenario {
   sandbox: SandboxHandle;
+  /** The handle of the instance started last (after a restart, the new one). */
   app(): AppHandle;
+  /** Every handle the app handed out, one per instance start (restarts add one), oldest first. */
+  apps(): AppHandle[];
   /** Until opened, the training of `branch` waits before it starts (see SEED_TRAIN_PY). */
   closeGate(branch: string): void;
   openGate(branch: string): void;
@@ -162,12 +165,13 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
   const gatesDir = mkdtempSync(join(tmpdir(), "ar-app-gates-"));
   const gateFile = (branch: string) => join(gatesDir, `${branch.replaceAll("/", "_")}.closed`);
   let offsetMs = 0;
-  let handle: AppHandle | undefined;
+  // onReady fires once per instance start (sandbox option appInstances, restarts): keep them all.
+  const handles: AppHandle[] = [];
   const app = createApp({
     env: { HEARTBEAT_SECONDS: "0", AUTORESEARCH_SEED: String(options.seed ?? 1), ...options.env },
     now: () => new Date(Date.now() + offsetMs),
     onReady: (h) => {
-      handle = h;
+      handles.push(h);
     },
   });
   let sandbox: SandboxHandle;
@@ -179,7 +183,7 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       logLevel: "error",
       probotOctokit: fastProbotOctokit(),
       // settle() waits for the app's own work too (webhooks are answered before it is done).
-      appBusy: () => handle?.busy() ?? false,
+      appBusy: () => handles.some((h) => h.busy()),
       ...options.sandbox,
       env: { ...options.env, ...options.sandbox?.env },
       runners: {
@@ -230,9 +234,11 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
   return {
     sandbox: sb,
     app: () => {
-      if (!handle) throw new Error("the app has not started");
-      return handle;
+      const last = handles.at(-1);
+      if (!last) throw new Error("the app has not started");
+      return last;
     },
+    apps: () => [...handles],
     closeGate: (branch) => writeFileSync(gateFile(branch), ""),
     openGate: (branch) => rmSync(gateFile(branch), { force: true }),
     advanceClock(minutes) {
@@ -318,7 +324,7 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       return experimentFor(tag, branch)!;
     },
     async stop() {
-      handle?.stop();
+      for (const h of handles) h.stop();
       try {
         await sb.stop();
       } finally {
