@@ -51,10 +51,14 @@ const TRAIL_PULL = {
   )}`,
   state: "closed",
   merged_at: null,
-  head: { ref: "autoresearch/nov26--2-lower-lr", sha: "f00dfeed", repo: null },
+  head: {
+    ref: "autoresearch/nov26--2-lower-lr",
+    sha: "f00dfeed",
+    repo: { full_name: "acme/research" },
+  },
   base: { sha: "b".repeat(40) },
   labels: [],
-  user: { login: "autoresearch-bot[bot]" },
+  user: { login: "autoresearch-bot[bot]", type: "Bot" },
 };
 
 function session(gist: () => Promise<unknown>): Session {

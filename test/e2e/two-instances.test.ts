@@ -29,18 +29,11 @@ async function openNight(options: NightOptions): Promise<Night> {
 }
 
 /**
- * Down to one instance, `/autoresearch stop`, then the end-of-night invariants, and no lease
- * left behind. One instance takes the stop because a command that waits longer than
- * LEASE_WAIT_MS for the other instance's lease (a pass on a loaded machine can hold it longer)
- * is dropped without a reply: the run would never stop.
+ * `/autoresearch stop` said to whichever instance gets it (a command waits for the other
+ * instance's pass rather than being dropped), then the end-of-night invariants, and no lease
+ * left behind.
  */
 async function endNight(night: Night): Promise<void> {
-  await night.sandbox.stopApp();
-  for (const h of night.apps()) {
-    await h.idle();
-    h.stop();
-  }
-  await night.sandbox.startApp(0);
   await night.stopRun(WAIT_MS);
   const report = await checkNight(night.sandbox, TAG);
   expect(report.problems, night.trail(TAG)).toEqual([]);
