@@ -9,7 +9,7 @@ import { recordRun } from "./record-run.js";
 import { refill } from "./refill.js";
 import { reject } from "./reject-experiment.js";
 import type { PassGuard } from "./run-lease-guard.js";
-import { isTracked, type RunPass, type Tracked } from "./run-view.js";
+import { isTracked, type RunPass } from "./run-view.js";
 
 /**
  * One pass over a run: read everything from GitHub, move each experiment one
@@ -53,9 +53,9 @@ export async function reconcileRun(
   for (const pull of pass.pulls.filter((p) => !isTracked(p) && p.state === "open")) {
     await adopt(pass, pull);
   }
-  for (const pull of pass.pulls.filter((p) => isTracked(p) && p.reseal)) {
+  for (const pull of pass.pulls.filter(isTracked).filter((p) => p.reseal)) {
     // Sealed with the previous secret: sealed again now, so the old secret can be retired.
-    await save(pass, pull as Tracked, (pull as Tracked).experiment);
+    await save(pass, pull, pull.experiment);
     pull.reseal = false;
   }
 
