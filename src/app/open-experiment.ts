@@ -1,7 +1,10 @@
 import { experimentBranch, parseExperimentBranch } from "../core/experiment-branch.js";
 import { bestKept } from "../core/schedule.js";
 import { type ExperimentState, newExperiment } from "../core/state-block.js";
-import { applySweepKey, proposeSweep } from "../core/sweep.js";
+import { applySweepKey } from "../core/sweep.js";
+import { sweepHistoryOf, triedBlobsOf } from "../core/sweep-history.js";
+import { proposeSweep } from "../core/sweep-proposer.js";
+import { gitBlobSha, variantId } from "../core/variant-id.js";
 import { findOpenPull, openExperimentPull, sealedBody } from "../github/experiment-pulls.js";
 import { commitFiles, readTextFile, repoOf } from "../github/repo.js";
 import { isStatus } from "../github/sticky-comment.js";
@@ -17,6 +20,9 @@ export interface NewExperiment {
   files: Record<string, string>;
   diff: { added: number; removed: number };
   key: string | null;
+  /** The allowed files' blob shas at the new head, when known (core/variant-id.ts). */
+  variant?: string | null;
+  stage?: ExperimentState["stage"];
 }
 
 /** The next experiment number, derived from the trail (never from memory). */
@@ -46,6 +52,8 @@ export async function openExperiment(pass: RunPass, proposal: NewExperiment): Pr
     baseSha: pass.head,
     headSha: sha,
     key: proposal.key,
+    variant: proposal.variant,
+    stage: proposal.stage,
   });
   const best = bestKept(trailOf(pass.pulls));
   const rendered = renderPrBody({
@@ -121,23 +129,7 @@ async function pointBranch(pass: RunPass, branch: string, sha: string): Promise<
   }
 }
 
-/**
- * Every variant the run has proposed, plus the value a kept change replaced
- * (going back to it would be a known loss).
- */
-function triedSweepKeys(pass: RunPass): Set<string> {
-  const tried = new Set<string>();
-  for (const { experiment } of pass.pulls.filter(isTracked)) {
-    if (!experiment.key) continue;
-    tried.add(experiment.key);
-    const replaced = /^(\S+) (\S+) → /.exec(experiment.description);
-    if (experiment.verdict?.status === "keep" && replaced)
-      tried.add(`${replaced[1]}=${replaced[2]}`);
-  }
-  return tried;
-}
-
-/** The built-in proposer: one constant of train.py nudged around the current best. */
+/** The built-in proposer (core/sweep-proposer.ts): it never runs dry while train.py has a constant to tune. */
 export async function proposeFromSweep(pass: RunPass): Promise<boolean> {
   const source = await readTextFile(pass.gh, SWEEP_FILE, pass.head);
   if (source === null) {
@@ -146,25 +138,29 @@ export async function proposeFromSweep(pass: RunPass): Promise<boolean> {
     );
     return false;
   }
-  const tried = triedSweepKeys(pass);
+  const experiments = pass.pulls.filter(isTracked).map((p) => p.experiment);
   const proposal = proposeSweep({
     source,
-    tried,
+    history: sweepHistoryOf(experiments),
+    tried: triedBlobsOf(experiments, SWEEP_FILE),
     seed: pass.deps.seed,
     n: nextExperimentNumber(pass),
   });
   if (proposal === null) {
     pass.alerts.push(
-      "The sweep proposer has tried every one-constant change around the current best: push ideas of your own, or use the agent proposer.",
+      `The sweep proposer found no constant it can change in ${SWEEP_FILE} (top-level lines like \`MATRIX_LR = 0.04\`; seeds and EVAL_* are never changed): push experiments yourself or use the agent proposer.`,
     );
     return false;
   }
+  const changed = proposal.key.split(";").length;
   await openExperiment(pass, {
     source: "sweep",
     description: proposal.description,
     files: { [SWEEP_FILE]: proposal.source },
-    diff: { added: 1, removed: 1 },
+    diff: { added: changed, removed: changed },
     key: proposal.key,
+    variant: variantId({ [SWEEP_FILE]: proposal.blob }, [SWEEP_FILE]),
+    stage: proposal.stage,
   });
   return true;
 }
@@ -228,5 +224,10 @@ export async function remakeSweepProposal(pass: RunPass, pull: Tracked): Promise
     pull.title = next.description;
     pull.experiment = { ...pull.experiment, description: next.description };
   }
+  // What the PR now trains: the caller saves it with the new head.
+  pull.experiment = {
+    ...pull.experiment,
+    variant: variantId({ [SWEEP_FILE]: gitBlobSha(next.source) }, [SWEEP_FILE]),
+  };
   return sha;
 }

@@ -3,6 +3,8 @@ import { buildDashboard, type ExperimentSummary } from "../core/dashboard.js";
 import { isRemeasure, noiseFloor } from "../core/noise.js";
 import { serializeResults } from "../core/results-tsv.js";
 import { ledgerRows } from "../core/schedule.js";
+import { sweepHistoryOf } from "../core/sweep-history.js";
+import { currentSweepStage } from "../core/sweep-proposer.js";
 import { sealedDashboardBody, updateIssue } from "../github/run-issues.js";
 import { renderDashboard } from "../views/dashboard.js";
 import { nextExperimentNumber } from "./open-experiment.js";
@@ -40,6 +42,10 @@ export async function recordRun(pass: RunPass): Promise<{ tsv: string }> {
     alerts: pass.alerts,
     noise: noiseFloor(trailOf(tracked)),
     baselineEvery: pass.config.policy.baselineEvery,
+    sweepStage:
+      pass.config.proposer === "sweep"
+        ? currentSweepStage(sweepHistoryOf(tracked.map((p) => p.experiment)))
+        : null,
   });
   const run = { ...pass.run, next_n: nextExperimentNumber(pass) };
   const body = sealedDashboardBody(

@@ -1,6 +1,8 @@
 import { formatBpb, formatDelta } from "./digest.js";
 import { type NoiseFloor, noiseMultiple, noiseSources } from "./noise.js";
 import type { RunState } from "./run-state.js";
+import type { SweepStage } from "./state-block.js";
+import { SWEEP_STAGE_NOTES } from "./sweep-proposer.js";
 
 /** GitHub refuses issue bodies longer than this. */
 export const ISSUE_BODY_LIMIT = 65_536;
@@ -54,6 +56,8 @@ export interface DashboardInput {
   noise?: NoiseFloor | null;
   /** policy.baselineEvery: 0 when re-measuring is off. */
   baselineEvery?: number;
+  /** The built-in sweep's current stage; null or absent when the sweep is not proposing. */
+  sweepStage?: SweepStage | null;
 }
 
 interface Row {
@@ -72,6 +76,8 @@ export interface DashboardData {
   counts: { decided: number; kept: number; discarded: number; crashed: number; keepRate: string };
   /** The noise floor line; null when re-measuring is off and nothing was measured twice. */
   noiseNote: string | null;
+  /** Which stage the built-in sweep is in, e.g. "combine stage (pairs, then triples of near-misses)". */
+  sweepNote: string | null;
   inFlight: (Row & { phase: string; minutes: number | null })[];
   queued: Row[];
   /** In-flight and queued experiments not listed, to keep the body small. */
@@ -106,6 +112,7 @@ export function buildDashboard(input: DashboardInput): DashboardData {
     best: bestSoFar(byN),
     counts: countOutcomes(byN.filter((e) => !e.remeasure)),
     noiseNote: noiseNote(input.noise ?? null, input.baselineEvery ?? 0),
+    sweepNote: input.sweepStage ? SWEEP_STAGE_NOTES[input.sweepStage] : null,
     inFlight: flying.slice(0, LIST_CAP).map((e) => ({
       ...row(e),
       phase: e.status === "training" ? "training" : "dispatched, waiting for a runner",

@@ -1,5 +1,6 @@
 import { pathsOutside } from "./diff-stats.js";
 import { parseExperimentBranch } from "./experiment-branch.js";
+import { variantId, variantPaths } from "./variant-id.js";
 
 /**
  * The checks a proposal passes before it becomes an experiment branch, each a
@@ -123,6 +124,22 @@ export interface TriedVariant {
 
 export function sameVariant(a: Fingerprint, b: Fingerprint, paths: readonly string[]): boolean {
   return paths.every((p) => (a[p] ?? null) === (b[p] ?? null));
+}
+
+/**
+ * A proposal against the `variant` a state block recorded: "unknown" when there is none, or it
+ * names other paths than the allowed ones (then only reading that PR's head can tell).
+ */
+export function compareRecordedVariant(
+  recorded: string | null | undefined,
+  mine: Fingerprint,
+  paths: readonly string[],
+): "same" | "different" | "unknown" {
+  if (!recorded) return "unknown";
+  const named = variantPaths(recorded);
+  const allowed = [...paths].sort();
+  if (named.length !== allowed.length || named.some((p, i) => p !== allowed[i])) return "unknown";
+  return recorded === variantId(mine, paths) ? "same" : "different";
 }
 
 export function duplicateOf(

@@ -9,6 +9,10 @@ export type Phase = z.infer<typeof Phase>;
 export const VerdictStatus = z.enum(["keep", "discard", "crash", "remeasure"]);
 export type VerdictStatus = z.infer<typeof VerdictStatus>;
 
+/** Which stage of the built-in sweep proposed an experiment (see core/sweep-proposer.ts). */
+export const SweepStage = z.enum(["neighbourhood", "pattern", "combine", "perturb"]);
+export type SweepStage = z.infer<typeof SweepStage>;
+
 export const VerdictSchema = z.object({
   status: VerdictStatus,
   /** One sentence a reviewer understands: the numbers and the rule applied. */
@@ -52,6 +56,14 @@ export const ExperimentStateSchema = z.object({
   verdict: VerdictSchema.nullable(),
   /** The proposer's identity of this variant (sweep: `NAME=value`), so it is never proposed twice. */
   key: z.string().nullish(),
+  /**
+   * What training sees: the git blob sha of each allowed file at the head (core/variant-id.ts),
+   * recorded when the app makes the head, so "already tried?" needs no read per PR. Absent in
+   * older blocks and where the app does not know every allowed file's blob.
+   */
+  variant: z.string().nullish(),
+  /** The sweep stage that proposed it (sweep experiments only). */
+  stage: SweepStage.nullish(),
   /** When the verdict was recorded: orders the ledger as decisions happened. */
   decided_at: z.string().nullish(),
   /** val_bpb of earlier runs of this head that policy.confirm asked for, oldest first. */
@@ -72,6 +84,8 @@ export function newExperiment(fields: {
   baseSha: string;
   headSha: string;
   key: string | null;
+  variant?: string | null;
+  stage?: SweepStage | null;
 }): ExperimentState {
   return {
     v: 1,
@@ -88,6 +102,8 @@ export function newExperiment(fields: {
     result: null,
     verdict: null,
     key: fields.key,
+    ...(fields.variant ? { variant: fields.variant } : {}),
+    ...(fields.stage ? { stage: fields.stage } : {}),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
- * The built-in `sweep` proposer: nudges one hyperparameter of train.py at a time,
- * in a seeded order, never proposing the same change twice in a run.
+ * The building blocks of the built-in `sweep` proposer: how each hyperparameter of train.py
+ * may move (its rule), its one-constant neighbours, and sweep keys (`A=1;B=2`) that can be
+ * made again on a newer run head. The stages that pick among them are in sweep-proposer.ts.
  */
-import { readConstants, setConstant, type TrainConstant } from "./train-constants.js";
+import { parseValue, readConstants, setConstant, type TrainConstant } from "./train-constants.js";
 
 export interface SweepCandidate {
   name: string;
@@ -12,22 +13,6 @@ export interface SweepCandidate {
   key: string;
   /** Plain text, e.g. `MATRIX_LR 0.04 → 0.056`. */
   description: string;
-}
-
-export interface SweepInput {
-  /** train.py at the run branch head, i.e. the current best. */
-  source: string;
-  /** Keys (`NAME=<newRaw>`) already proposed in this run. */
-  tried: ReadonlySet<string>;
-  seed: number;
-  /** Experiment number: with the seed it fixes the order, so a retry proposes the same thing. */
-  n: number;
-}
-
-export interface SweepProposal {
-  source: string;
-  description: string;
-  key: string;
 }
 
 const LOG_FACTORS = [0.5, 0.7, 1.4, 2];
@@ -44,9 +29,9 @@ const LR = /(^|_)LR(_|$)/;
 const FRACTION = /(^|_)(RATIO|FRAC|FRACTION)$/;
 const COUNT = /DEPTH|LAYER/;
 
-type Rule = "skip" | "ratio" | "log" | "step" | "double" | "scale";
+export type Rule = "skip" | "ratio" | "log" | "step" | "double" | "scale";
 
-function ruleFor(c: TrainConstant): Rule {
+export function ruleFor(c: TrainConstant): Rule {
   const inUnit = c.value >= 0 && c.value <= 1;
   if (SKIPPED.test(c.name)) return "skip";
   if (FRACTION.test(c.name) && inUnit) return "ratio";
@@ -87,7 +72,7 @@ function rawMutations(c: TrainConstant): string[] {
 }
 
 /** A positive value must stay positive: 0 workers or 0 layers is a crash, not an experiment. */
-function keepsSign(original: number, next: number): boolean {
+export function keepsSign(original: number, next: number): boolean {
   return original > 0 ? next > 0 : next >= 0;
 }
 
@@ -106,7 +91,7 @@ function doubled(c: TrainConstant): string[] {
   return [c.value / 2, c.value * 2].filter((v) => v >= 1).map(intText(c.raw));
 }
 
-function roundTo(value: number, decimals: number): number {
+export function roundTo(value: number, decimals: number): number {
   return Number(value.toFixed(decimals));
 }
 
@@ -119,7 +104,7 @@ export function formatFloat(value: number, originalRaw: string): string {
   return /[.eE]/.test(text) || !/[.eE]/.test(originalRaw) ? text : `${text}.0`;
 }
 
-function intText(originalRaw: string): (value: number) => string {
+export function intText(originalRaw: string): (value: number) => string {
   const grouped = originalRaw.includes("_");
   return (value) => {
     const text = String(Math.round(value));
@@ -145,18 +130,6 @@ export function sweepCandidates(source: string): SweepCandidate[] {
   );
 }
 
-/** The next untried change in this run's seeded order, or null when every candidate was tried. */
-export function proposeSweep(input: SweepInput): SweepProposal | null {
-  const random = mulberry32(mixSeed(input.seed, input.n));
-  const next = shuffle(sweepCandidates(input.source), random).find((c) => !input.tried.has(c.key));
-  if (!next) return null;
-  return {
-    source: setConstant(input.source, next.name, next.newRaw),
-    description: next.description,
-    key: next.key,
-  };
-}
-
 /** mulberry32: a tiny 32-bit PRNG, good enough to order a few dozen candidates reproducibly. */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
@@ -169,11 +142,11 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-function mixSeed(seed: number, n: number): number {
+export function mixSeed(seed: number, n: number): number {
   return (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul((n | 0) + 1, 0x85ebca6b)) >>> 0;
 }
 
-function shuffle<T>(items: T[], random: () => number): T[] {
+export function shuffle<T>(items: T[], random: () => number): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -182,19 +155,74 @@ function shuffle<T>(items: T[], random: () => number): T[] {
   return out;
 }
 
+/** One `NAME=raw` of a sweep key. */
+export interface KeyPart {
+  name: string;
+  raw: string;
+}
+
+/** `A=1;B=2` → its parts; null when any part is not `NAME=raw`. */
+export function parseSweepKey(key: string): KeyPart[] | null {
+  const parts: KeyPart[] = [];
+  for (const text of key.split(";")) {
+    const eq = text.indexOf("=");
+    if (eq <= 0 || eq === text.length - 1) return null;
+    parts.push({ name: text.slice(0, eq), raw: text.slice(eq + 1) });
+  }
+  return parts;
+}
+
+/** The key of a set of changes: parts sorted by name, `A=1;B=2`. */
+export function sweepKey(parts: readonly KeyPart[]): string {
+  return [...parts]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((p) => `${p.name}=${p.raw}`)
+    .join(";");
+}
+
 /**
- * A sweep proposal is "set NAME to value": on a newer run head it is simply made
- * again there, instead of merging heads. Null when the constant is gone or already has that value.
+ * The changes applied to `source` (the current best): parts whose constant already has that
+ * value are left out. Null when a constant is missing, a value cannot be written, or nothing
+ * changes. The description lists each change as `NAME old → new`, by name, joined by ", ".
+ */
+export function applyChanges(
+  source: string,
+  parts: readonly KeyPart[],
+): { source: string; key: string; description: string } | null {
+  const constants = readConstants(source);
+  const changes: { name: string; from: string; to: string }[] = [];
+  for (const part of parts) {
+    const current = constants.findLast((c) => c.name === part.name);
+    if (!current) return null;
+    // 0.50 for 0.5 is new text, not a new value: it would train the same thing again.
+    if (current.raw !== part.raw && parseValue(part.raw).value !== current.value)
+      changes.push({ name: part.name, from: current.raw, to: part.raw });
+  }
+  if (changes.length === 0) return null;
+  changes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let next = source;
+  try {
+    for (const c of changes) next = setConstant(next, c.name, c.to);
+  } catch {
+    return null;
+  }
+  return {
+    source: next,
+    key: sweepKey(changes.map((c) => ({ name: c.name, raw: c.to }))),
+    description: changes.map((c) => `${c.name} ${c.from} → ${c.to}`).join(", "),
+  };
+}
+
+/**
+ * A sweep proposal is "set NAME to value" (several at once: `A=1;B=2`): on a newer run head it
+ * is simply made again there, instead of merging heads. Null when a constant is gone or every
+ * constant already has its value; parts already on the head are left out of the description.
  */
 export function applySweepKey(
   source: string,
   key: string,
 ): { source: string; description: string } | null {
-  const eq = key.indexOf("=");
-  if (eq <= 0) return null;
-  const name = key.slice(0, eq);
-  const raw = key.slice(eq + 1);
-  const current = readConstants(source).findLast((c) => c.name === name);
-  if (!current || current.raw === raw) return null;
-  return { source: setConstant(source, name, raw), description: `${name} ${current.raw} → ${raw}` };
+  const parts = parseSweepKey(key);
+  const applied = parts === null ? null : applyChanges(source, parts);
+  return applied === null ? null : { source: applied.source, description: applied.description };
 }

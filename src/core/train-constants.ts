@@ -46,7 +46,7 @@ function matchLine(line: string): LineMatch | null {
   };
 }
 
-function parseValue(raw: string): { value: number; kind: ConstantKind } {
+export function parseValue(raw: string): { value: number; kind: ConstantKind } {
   const power = /^2\s*\*\*\s*(\d+)$/.exec(raw);
   if (power) return { value: 2 ** Number(power[1]), kind: "pow2" };
   const value = Number(raw.replaceAll("_", ""));

@@ -5,9 +5,9 @@ import {
   formatFloat,
   mulberry32,
   mutationsOf,
-  proposeSweep,
   sweepCandidates,
 } from "../../src/core/sweep.js";
+import { proposeSweep, type SweepEntry } from "../../src/core/sweep-proposer.js";
 import { readConstants } from "../../src/core/train-constants.js";
 
 const fixture = readFileSync(new URL("../fixtures/train.py", import.meta.url), "utf8");
@@ -115,9 +115,12 @@ describe("formatFloat", () => {
   });
 });
 
-describe("proposeSweep", () => {
+describe("proposeSweep, neighbourhood stage", () => {
+  const none = { history: [], tried: new Set<string>() };
+
   it("changes exactly one line of train.py and says what it changed", () => {
-    const proposal = proposeSweep({ source: fixture, tried: new Set(), seed: 7, n: 1 })!;
+    const proposal = proposeSweep({ source: fixture, ...none, seed: 7, n: 1 })!;
+    expect(proposal.stage).toBe("neighbourhood");
     const before = fixture.split("\n");
     const after = proposal.source.split("\n");
     expect(after).toHaveLength(before.length);
@@ -131,7 +134,10 @@ describe("proposeSweep", () => {
   });
 
   it("is deterministic for the same seed and experiment number", () => {
-    const input = { source: fixture, tried: new Set(["MATRIX_LR=0.056"]), seed: 42, n: 3 };
+    const history = [
+      { key: "MATRIX_LR=0.056", description: "MATRIX_LR 0.04 → 0.056", status: null, delta: null },
+    ];
+    const input = { source: fixture, history, tried: new Set<string>(), seed: 42, n: 3 };
     expect(proposeSweep(input)).toEqual(proposeSweep({ ...input }));
   });
 
@@ -139,33 +145,35 @@ describe("proposeSweep", () => {
     const firsts = new Set<string>();
     for (let seed = 0; seed < 8; seed++) {
       for (let n = 0; n < 4; n++) {
-        firsts.add(proposeSweep({ source: fixture, tried: new Set(), seed, n })!.key);
+        firsts.add(proposeSweep({ source: fixture, ...none, seed, n })!.key);
       }
     }
     expect(firsts.size).toBeGreaterThan(8);
   });
 
-  it("never repeats a change and runs out after every candidate was tried", () => {
-    const tried = new Set<string>();
+  it("tries each of the 38 one-constant changes once before any other stage", () => {
+    const history: SweepEntry[] = [];
     const total = sweepCandidates(fixture).length;
-    for (let n = 0; n <= total; n++) {
-      const proposal = proposeSweep({ source: fixture, tried, seed: 1234, n });
-      if (!proposal) break;
-      expect(tried.has(proposal.key)).toBe(false);
-      tried.add(proposal.key);
-    }
-    expect(tried.size).toBe(total);
     expect(total).toBe(38);
-    expect(proposeSweep({ source: fixture, tried, seed: 1234, n: total + 1 })).toBeNull();
+    for (let n = 1; n <= total + 1; n++) {
+      const p = proposeSweep({ source: fixture, history, tried: new Set(), seed: 1234, n })!;
+      if (n <= total) expect(p.stage).toBe("neighbourhood");
+      else expect(p.stage).not.toBe("neighbourhood");
+      expect(history.map((e) => e.key)).not.toContain(p.key);
+      history.push({ key: p.key, description: p.description, status: null, delta: null });
+    }
+    expect(new Set(history.slice(0, total).map((e) => e.key))).toEqual(
+      new Set(sweepCandidates(fixture).map((c) => c.key)),
+    );
   });
 
-  it("proposes nothing for a train.py without numeric constants", () => {
-    const source = 'WINDOW_PATTERN = "SSSL"\nSEED = 1\n';
-    expect(proposeSweep({ source, tried: new Set(), seed: 1, n: 1 })).toBeNull();
+  it("proposes nothing for a train.py without a constant it may change", () => {
+    const source = 'WINDOW_PATTERN = "SSSL"\nSEED = 1\nEVAL_TOKENS = 1_000\n';
+    expect(proposeSweep({ source, ...none, seed: 1, n: 1 })).toBeNull();
   });
 
   it("proposes from the current best, not from the original values", () => {
-    const best = proposeSweep({ source: fixture, tried: new Set(), seed: 5, n: 1 })!;
+    const best = proposeSweep({ source: fixture, ...none, seed: 5, n: 1 })!;
     const [name, newRaw] = best.key.split("=");
     const next = sweepCandidates(best.source).filter((c) => c.name === name);
     expect(next.every((c) => c.oldRaw === newRaw)).toBe(true);
@@ -201,8 +209,26 @@ describe("applySweepKey", () => {
         description: "DEPTH 8 → 9",
       },
     ],
+    [
+      "DEPTH=9;MATRIX_LR=0.056",
+      {
+        source: "DEPTH = 9\nMATRIX_LR = 0.056  # lr\nWARMUP_RATIO = 0.1\n",
+        description: "DEPTH 8 → 9, MATRIX_LR 0.04 → 0.056",
+      },
+    ],
+    [
+      "WARMUP_RATIO=0.15;DEPTH=8",
+      {
+        source: "DEPTH = 8\nMATRIX_LR = 0.04  # lr\nWARMUP_RATIO = 0.15\n",
+        description: "WARMUP_RATIO 0.1 → 0.15",
+      },
+    ],
     ["MATRIX_LR=0.04", null],
+    ["MATRIX_LR=0.040", null],
+    ["DEPTH=8;MATRIX_LR=0.04", null],
+    ["DEPTH=9;MISSING=1", null],
     ["MISSING=1", null],
+    ["DEPTH=9;", null],
     ["garbage", null],
   ])("%s → %j", (key, expected) => {
     expect(applySweepKey(source, key)).toEqual(expected);

@@ -2,6 +2,7 @@ import { runBranch } from "../../core/experiment-branch.js";
 import { patchText, type TrailPull } from "../../core/propose-prompt.js";
 import {
   branchOfExperiment,
+  compareRecordedVariant,
   type Fingerprint,
   sameVariant,
   type TriedVariant,
@@ -83,9 +84,10 @@ export async function findPatches(
 }
 
 /**
- * The first PR of the run whose head holds exactly the proposal's allowed
- * files. One contents read per PR head and path, stopping at the first path
- * that differs.
+ * The first PR of the run whose head holds exactly the proposal's allowed files. State blocks
+ * that record their `variant` answer without a request. Older blocks (made before the app
+ * recorded variants), PRs without a block, and variants of other allowed paths fall back to
+ * one contents read per PR head and path, stopping at the first path that differs.
  */
 export async function findTriedVariant(
   gh: RepoClient,
@@ -93,8 +95,20 @@ export async function findTriedVariant(
   mine: Fingerprint,
   paths: readonly string[],
 ): Promise<TriedVariant | null> {
-  const seen = new Set<string>();
+  const unrecorded: ExperimentPull[] = [];
   for (const pull of pulls) {
+    const recorded = compareRecordedVariant(pull.experiment?.variant, mine, paths);
+    if (recorded === "same") {
+      return {
+        pr: pull.number,
+        description: pull.experiment?.description ?? pull.title,
+        fingerprint: mine,
+      };
+    }
+    if (recorded === "unknown") unrecorded.push(pull);
+  }
+  const seen = new Set<string>();
+  for (const pull of unrecorded) {
     if (seen.has(pull.headSha)) continue;
     seen.add(pull.headSha);
     const theirs: Record<string, string | null> = {};
