@@ -161,7 +161,18 @@ interface Move {
 
 const DESCRIBED_CHANGE = /^([A-Z][A-Z0-9_]*) (.+) → (.+)$/;
 
+/** Parsed once per entry object: a long night asks about the same history on every proposal. */
+const parsedMoves = new WeakMap<SweepEntry, Move[]>();
+
 function movesOf(entry: SweepEntry): Move[] {
+  const known = parsedMoves.get(entry);
+  if (known) return known;
+  const moves = parseMoves(entry);
+  parsedMoves.set(entry, moves);
+  return moves;
+}
+
+function parseMoves(entry: SweepEntry): Move[] {
   const parts = parseSweepKey(entry.key) ?? [];
   const from = new Map<string, string>();
   for (const text of entry.description.split(", ")) {
@@ -183,9 +194,13 @@ interface Context {
   /** Last assignment of each name wins, as in sweepCandidates. */
   constants: Map<string, TrainConstant>;
   tunable: TrainConstant[];
-  decided: (SweepEntry & { moves: Move[] })[];
+  decided: SweepEntry[];
   /** Index in `decided` of the last keep that moved each constant. */
   lastKeep: Map<string, number>;
+  /** Index in `decided` of the last decided change of each constant. */
+  lastTouch: Map<string, number>;
+  /** Index in `decided` of the last failed one-constant change of each constant. */
+  lastFailure: Map<string, number>;
   random: () => number;
 }
 
@@ -198,12 +213,15 @@ export function proposeSweep(input: SweepInput): SweepProposal | null {
   }
   const tunable = [...constants.values()].filter((c) => axisOf(c) !== null);
   if (tunable.length === 0) return null;
-  const decided = input.history
-    .filter((e) => e.status !== null)
-    .map((e) => ({ ...e, moves: movesOf(e) }));
+  const decided = input.history.filter((e) => e.status !== null);
   const lastKeep = new Map<string, number>();
+  const lastTouch = new Map<string, number>();
+  const lastFailure = new Map<string, number>();
   decided.forEach((e, i) => {
-    if (e.status === "keep") for (const m of e.moves) lastKeep.set(m.name, i);
+    const moves = movesOf(e);
+    for (const m of moves) lastTouch.set(m.name, i);
+    if (e.status === "keep") for (const m of moves) lastKeep.set(m.name, i);
+    else if (moves.length === 1) lastFailure.set(moves[0].name, i);
   });
   const ctx: Context = {
     source: input.source,
@@ -211,16 +229,18 @@ export function proposeSweep(input: SweepInput): SweepProposal | null {
     tunable,
     decided,
     lastKeep,
+    lastTouch,
+    lastFailure,
     random: mulberry32(mixSeed(input.seed, input.n)),
   };
-  const tried = new Set([...input.tried, gitBlobSha(input.source)]);
+  const head = gitBlobSha(input.source);
   // In flight (or never trained): proposed again on a newer head only through its own PR.
   const pending = new Set(input.history.filter((e) => e.status === null).map((e) => e.key));
   const accept = (parts: readonly KeyPart[], stage: SweepStage): SweepProposal | null => {
     const made = applyChanges(input.source, parts);
     if (made === null || pending.has(made.key)) return null;
     const blob = gitBlobSha(made.source);
-    return tried.has(blob) ? null : { ...made, stage, blob };
+    return blob === head || input.tried.has(blob) ? null : { ...made, stage, blob };
   };
   const staged: [SweepStage, KeyPart[][]][] = [
     ["pattern", growDrafts(ctx)],
@@ -256,13 +276,11 @@ export function currentSweepStage(history: readonly SweepEntry[]): SweepStage | 
  * constants is repeated from the current best with its steps doubled.
  */
 function growDrafts(ctx: Context): KeyPart[][] {
-  const lastTouch = new Map<string, number>();
-  ctx.decided.forEach((e, i) => {
-    for (const m of e.moves) lastTouch.set(m.name, i);
-  });
+  const { lastTouch } = ctx;
   const drafts: KeyPart[][] = [];
   for (let i = ctx.decided.length - 1; i >= 0; i--) {
-    const { status, moves } = ctx.decided[i];
+    const { status } = ctx.decided[i];
+    const moves = movesOf(ctx.decided[i]);
     if (status !== "keep" || !moves.every((m) => lastTouch.get(m.name) === i)) continue;
     const parts = moves.flatMap((m) => {
       const c = ctx.constants.get(m.name);
@@ -291,25 +309,27 @@ function neighbourhoodDrafts(ctx: Context, history: readonly SweepEntry[]): KeyP
 
 /**
  * Pattern, refinement: a constant whose one-constant changes failed since its last keep is
- * moved both ways by half the smallest failed step, while that is above its axis's floor.
+ * moved both ways by half its neighbourhood step, then a quarter, … down to its axis's floor.
+ * A level is offered both ways before the next, smaller one.
  */
 function shrinkDrafts(ctx: Context): KeyPart[][] {
   const drafts: KeyPart[][] = [];
-  for (const c of shuffle(ctx.tunable, ctx.random)) {
+  const failing = ctx.tunable.filter(
+    (c) => (ctx.lastFailure.get(c.name) ?? -1) > (ctx.lastKeep.get(c.name) ?? -1),
+  );
+  const levels = failing.map((c) => {
     const axis = axisOf(c)!;
-    const failed = ctx.decided
-      .slice((ctx.lastKeep.get(c.name) ?? -1) + 1)
-      .filter((e) => e.status !== "keep" && e.moves.length === 1 && e.moves[0].name === c.name)
-      .map((e) => stepOf(axis, e.moves[0]))
-      .filter((step) => step !== null);
-    if (failed.length === 0) continue;
-    const half = Math.min(...failed.map(Math.abs)) / 2;
-    if (half < axis.floor - 1e-9) continue;
-    for (const direction of [1, -1]) {
-      const raw = axis.raw(axis.at(c.value) + direction * half);
-      if (raw !== null) drafts.push([{ name: c.name, raw }]);
+    const steps: KeyPart[][] = [];
+    for (let step = axis.unit / 2; step >= axis.floor - 1e-9; step /= 2) {
+      for (const direction of [-1, 1]) {
+        const raw = axis.raw(axis.at(c.value) + direction * step);
+        if (raw !== null) steps.push([{ name: c.name, raw }]);
+      }
     }
-  }
+    return steps;
+  });
+  // Constants in a seeded order, each one's levels largest first.
+  for (const steps of shuffle(levels, ctx.random)) drafts.push(...steps);
   return drafts;
 }
 
@@ -323,7 +343,7 @@ function nearMisses(ctx: Context): KeyPart[][] {
   const keptLater = (i: number, name: string) => (ctx.lastKeep.get(name) ?? -1) > i;
   const kept = decided
     .map((e, i) => ({ e, i }))
-    .filter(({ e, i }) => e.status === "keep" && e.moves.every((m) => !keptLater(i, m.name)))
+    .filter(({ e, i }) => e.status === "keep" && movesOf(e).every((m) => !keptLater(i, m.name)))
     .reverse()
     .map(({ e }) => e);
   const discarded = decided
@@ -332,21 +352,21 @@ function nearMisses(ctx: Context): KeyPart[][] {
     .sort((a, b) => a.e.delta! - b.e.delta! || a.i - b.i)
     .map(({ e }) => e);
   const pool: KeyPart[][] = [];
-  const seen = new Set<string>();
+  const taken = new Set<string>();
   for (const entry of [...kept, ...discarded]) {
     const parts = parseSweepKey(entry.key);
     if (!parts || parts.some((p) => !ctx.constants.has(p.name))) continue;
     const missing = parts.filter((p) => ctx.constants.get(p.name)!.raw !== p.raw);
-    const id = missing.map((p) => `${p.name}=${p.raw}`).join(";");
-    if (missing.length === 0 || seen.has(id)) continue;
-    seen.add(id);
+    // One near-miss per constant (its best): any two in the pool combine.
+    if (missing.length === 0 || missing.some((p) => taken.has(p.name))) continue;
+    for (const p of missing) taken.add(p.name);
     pool.push(missing);
     if (pool.length === COMBINE_POOL) break;
   }
   return pool;
 }
 
-/** Pairs of near-misses, best pairs first, then triples; never two values for one constant. */
+/** Pairs of near-misses, best pairs first, then triples. */
 function combineDrafts(ctx: Context): KeyPart[][] {
   const pool = nearMisses(ctx);
   const combos: number[][] = [];
@@ -362,21 +382,22 @@ function combineDrafts(ctx: Context): KeyPart[][] {
   const rank = (a: number[], b: number[]) =>
     a.reduce((s, x) => s + x, 0) - b.reduce((s, x) => s + x, 0) || a[0] - b[0] || a[1] - b[1];
   const ordered = [...combos.slice(0, pairs).sort(rank), ...combos.slice(pairs).sort(rank)];
-  return ordered
-    .map((combo) => combo.flatMap((i) => pool[i]))
-    .filter((parts) => new Set(parts.map((p) => p.name)).size === parts.length);
+  return ordered.map((combo) => combo.flatMap((i) => pool[i]));
 }
 
 /** 2-4 tunable constants (fewer when train.py has fewer), each moved by about `scale` steps. */
 function perturbDraft(tunable: TrainConstant[], random: () => number, scale: number): KeyPart[] {
-  const count = Math.min(tunable.length, 2 + Math.floor(random() * 3));
-  return shuffle(tunable, random)
-    .slice(0, count)
-    .flatMap((c) => {
-      const axis = axisOf(c)!;
-      const size = scale * axis.unit * (0.5 + random());
-      const direction = random() < 0.5 ? -1 : 1;
-      const raw = axis.raw(axis.at(c.value) + direction * size);
-      return raw === null || raw === c.raw ? [] : [{ name: c.name, raw }];
-    });
+  const count = 2 + Math.floor(random() * 3);
+  const parts: KeyPart[] = [];
+  // A constant whose move rounds back to its value (a count moved by 0.4) leaves room for the next.
+  for (const c of shuffle(tunable, random)) {
+    if (parts.length === count) break;
+    const axis = axisOf(c)!;
+    const size = scale * axis.unit * (0.5 + random());
+    const direction = random() < 0.5 ? -1 : 1;
+    const raw = axis.raw(axis.at(c.value) + direction * size);
+    if (raw !== null && raw !== c.raw && parseValue(raw).value !== c.value)
+      parts.push({ name: c.name, raw });
+  }
+  return parts;
 }
