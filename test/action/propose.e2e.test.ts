@@ -16,6 +16,7 @@ import {
   renderStateBlock,
   type VerdictStatus,
 } from "../../src/core/state-block.js";
+import { gitBlobSha, variantId } from "../../src/core/variant-id.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const AGENTS = join(ROOT, "test/fixtures/agents");
@@ -143,6 +144,8 @@ async function experimentPull(
   description: string,
   files: Record<string, string>,
   decided: { status: VerdictStatus; valBpb: number } | null,
+  /** Record the variant (train.py's blob sha) in the state block, as the app now does. */
+  recordVariant = false,
 ): Promise<number> {
   const base = (await sb.git.sha(`autoresearch/${tag}`))!;
   const head = `autoresearch/${tag}--${n}-${description.replace(/\W+/g, "-")}`;
@@ -164,6 +167,13 @@ async function experimentPull(
       ? { status: decided.status, reason: "test", delta: null, best: null, flags: [] }
       : null,
     decided_at: decided ? `2025-11-26T01:0${n}:00Z` : null,
+    ...(recordVariant
+      ? {
+          variant: variantId({ "train.py": gitBlobSha(files["train.py"] ?? ORIGINAL_TRAIN) }, [
+            "train.py",
+          ]),
+        }
+      : {}),
   };
   // The app opens experiment PRs: the propose job believes only bot-authored ones.
   const app = await sb.installationOctokit();
@@ -305,7 +315,12 @@ describe("propose mode", () => {
   it("refuses a variant the run already tried, and an experiment number already used", async () => {
     await startRun("dup");
     const tried = await experimentPull("dup", 1, "lower LR", { "train.py": LOWER_LR_TRAIN }, null);
+    const before = sb.state.requests.length;
     const run = await propose("lower-lr", "dup", 2);
+    // A block without a recorded variant (an older run): its head is read.
+    expect(
+      sb.state.requests.slice(before).filter((r) => r.operationId === "repos/get-content").length,
+    ).toBeGreaterThan(0);
     expect(run.conclusion).toBe("failure");
     expect(run.outputs).toMatchObject({
       status: "invalid",
@@ -322,6 +337,47 @@ describe("propose mode", () => {
       ),
     });
     expect(again.log).not.toContain("found nothing worth trying");
+  });
+
+  it("finds a tried variant from recorded variants without reading any PR's files", async () => {
+    await startRun("known");
+    const others = [];
+    for (let n = 1; n <= 4; n++) {
+      others.push(
+        await experimentPull(
+          "known",
+          n,
+          `LEARNING_RATE ${n}`,
+          {
+            "train.py": ORIGINAL_TRAIN.replace(
+              /^LEARNING_RATE = [0-9.]+/m,
+              `LEARNING_RATE = ${n}.5`,
+            ),
+          },
+          { status: "discard", valBpb: 2.6 },
+          true,
+        ),
+      );
+    }
+    const tried = await experimentPull(
+      "known",
+      5,
+      "lower LR",
+      { "train.py": LOWER_LR_TRAIN },
+      null,
+      true,
+    );
+    const before = sb.state.requests.length;
+    const run = await propose("lower-lr", "known", 6);
+    const reads = sb.state.requests
+      .slice(before)
+      .filter((r) => r.operationId === "repos/get-content");
+    expect(run.outputs).toMatchObject({
+      status: "invalid",
+      reason: `train.py is identical to PR #${tried} ("lower LR"), already tried in this run: propose a different idea`,
+    });
+    expect(others).toHaveLength(4);
+    expect(reads).toEqual([]);
   });
 
   it("stops an agent that hangs past its timeout, with its whole process tree", async () => {

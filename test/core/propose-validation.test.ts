@@ -3,6 +3,7 @@ import {
   type AgentExit,
   agentFailure,
   branchOfExperiment,
+  compareRecordedVariant,
   compileError,
   compileFailure,
   duplicateOf,
@@ -13,6 +14,7 @@ import {
   pythonToCompile,
   sameVariant,
 } from "../../src/core/propose-validation.js";
+import { variantId } from "../../src/core/variant-id.js";
 
 const clean: AgentExit = { exitCode: 0, signal: null, timedOut: false, cancelled: false };
 
@@ -162,6 +164,24 @@ describe("duplicates", () => {
     ],
   ])("sameVariant: %s", (_, a, b, on, same) => {
     expect(sameVariant(a, b, on)).toBe(same);
+  });
+
+  it.each<[string, string | null | undefined, string]>([
+    ["same blob", variantId({ "train.py": "aaa" }, ["train.py"]), "same"],
+    ["another blob", variantId({ "train.py": "bbb" }, ["train.py"]), "different"],
+    ["no variant recorded (older block)", undefined, "unknown"],
+    ["variant null", null, "unknown"],
+    // Recorded for other allowed paths: only reading that PR's head can tell.
+    ["other paths", variantId({ "train.py": "aaa", "m.py": "1" }, ["train.py", "m.py"]), "unknown"],
+    ["another path", variantId({ "model.py": "aaa" }, ["model.py"]), "unknown"],
+  ])("compareRecordedVariant: %s → %s", (_, recorded, expected) => {
+    expect(compareRecordedVariant(recorded, { "train.py": "aaa" }, paths)).toBe(expected);
+  });
+
+  it("compares a recorded variant of several paths whatever their order", () => {
+    const mine = { "train.py": "aaa", "model.py": null };
+    const recorded = variantId({ "model.py": null, "train.py": "aaa" }, ["train.py", "model.py"]);
+    expect(compareRecordedVariant(recorded, mine, ["model.py", "train.py"])).toBe("same");
   });
 
   it("names the PR that already tried the variant", () => {
