@@ -209,6 +209,22 @@ describe("buildDashboard: the noise floor (policy.baselineEvery)", () => {
   });
 });
 
+describe("sweep stage line", () => {
+  it.each([
+    ["neighbourhood", "neighbourhood stage (one-constant changes around the current best)"],
+    ["pattern", "pattern stage (bigger steps after a kept change, smaller ones after failures)"],
+    ["combine", "combine stage (pairs, then triples of near-misses)"],
+    [
+      "perturb",
+      "perturb stage (seeded changes of 2-4 constants at once, shrinking; never runs dry)",
+    ],
+    [null, null],
+    [undefined, null],
+  ] as const)("%s → %s", (stage, note) => {
+    expect(buildDashboard(input({ sweepStage: stage })).sweepNote).toBe(note);
+  });
+});
+
 describe("keepNewestRows", () => {
   const tsv = "header\nrow-1\nrow-2\nrow-3\n";
   it.each([

@@ -85,6 +85,7 @@ describe("renderDashboard", () => {
         ledgerUrl: null,
         ledgerTsv: tsv,
         alerts: ["#14 has waited 45 minutes for a runner: is a runner with the gpu label online?"],
+        sweepStage: "combine",
       }),
     );
     expect(body).toMatchInlineSnapshot(`
@@ -96,6 +97,8 @@ describe("renderDashboard", () => {
       **Best so far:** val_bpb **0.993200**, MATRIX_LR 0.04 → 0.056 (#12, <code>0000001</code>)
 
       **Experiments:** 3 decided, 2 kept, 1 discarded, 0 crashed (keep rate 67%)
+
+      **Sweep:** combine stage (pairs, then triples of near-misses).
 
       > [!WARNING]
       > - #14 has waited 45 minutes for a runner: is a runner with the gpu label online?
