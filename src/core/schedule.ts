@@ -25,6 +25,8 @@ export interface TrainingFacts {
   result: TrainResult | null;
   /** Markers and runs that were not the dispatched training's result, with why. */
   rejections: string[];
+  /** The app already posted its verdict on this attempt (a pass that stopped before its state write). */
+  verdictPosted?: boolean;
 }
 
 export interface StepInput {

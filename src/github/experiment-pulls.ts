@@ -82,9 +82,10 @@ export function sealedBody(
   return withStateBlock(pull.body, state, mac);
 }
 
+/** Opens an experiment PR; its labels come with its first state write (one request fewer). */
 export async function openExperimentPull(
   gh: RepoClient,
-  pull: { head: string; base: string; title: string; body: string; labels: string[] },
+  pull: { head: string; base: string; title: string; body: string },
 ): Promise<number> {
   const { data } = await gh.octokit.rest.pulls.create({
     ...repoOf(gh),
@@ -94,13 +95,6 @@ export async function openExperimentPull(
     body: pull.body,
     maintainer_can_modify: false,
   });
-  if (pull.labels.length > 0) {
-    await gh.octokit.rest.issues.addLabels({
-      ...repoOf(gh),
-      issue_number: data.number,
-      labels: pull.labels,
-    });
-  }
   return data.number;
 }
 
@@ -126,15 +120,25 @@ export async function findPullByHead(gh: RepoClient, headBranch: string): Promis
   return data[0]?.number ?? null;
 }
 
+/**
+ * Writes the state block, and with it (one request) the labels and the open/closed state when
+ * they change: an experiment's body, labels and state move together or not at all.
+ */
 export async function saveExperimentState(
   gh: RepoClient,
   sealer: Sealer,
   pull: Pick<ExperimentPull, "number" | "body" | "headRef">,
   state: ExperimentState,
-  extra: { state?: "open" | "closed" } = {},
+  extra: { state?: "open" | "closed"; labels?: string[] } = {},
 ): Promise<string> {
   const body = sealedBody(gh, sealer, pull, state);
-  await gh.octokit.rest.pulls.update({ ...repoOf(gh), pull_number: pull.number, body, ...extra });
+  await gh.octokit.rest.issues.update({
+    ...repoOf(gh),
+    issue_number: pull.number,
+    body,
+    ...(extra.state ? { state: extra.state } : {}),
+    ...(extra.labels ? { labels: extra.labels } : {}),
+  });
   return body;
 }
 

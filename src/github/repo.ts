@@ -1,4 +1,5 @@
 import type { Octokit } from "@octokit/rest";
+import { Lru } from "../core/lru.js";
 import { isStatus } from "./sticky-comment.js";
 
 /** What every GitHub wrapper needs: a client and the repository it works on. */
@@ -77,11 +78,15 @@ export async function commitFiles(
   files: Record<string, string>,
   message: string,
 ): Promise<string> {
-  const { data: parent } = await gh.octokit.rest.git.getCommit({
-    ...repoOf(gh),
-    commit_sha: parentSha,
-  });
-  let tree = parent.tree.sha;
+  let tree = treeOfCommit.get(parentSha);
+  if (tree === undefined) {
+    const { data: parent } = await gh.octokit.rest.git.getCommit({
+      ...repoOf(gh),
+      commit_sha: parentSha,
+    });
+    tree = parent.tree.sha;
+    treeOfCommit.set(parentSha, tree);
+  }
   const entries = Object.entries(files);
   if (entries.length > 0) {
     const { data } = await gh.octokit.rest.git.createTree({
@@ -97,6 +102,7 @@ export async function commitFiles(
     tree,
     parents: [parentSha],
   });
+  rememberAncestry(gh, parentSha, commit.sha);
   return commit.sha;
 }
 
@@ -114,13 +120,32 @@ export async function canWrite(gh: RepoClient, username: string): Promise<boolea
   }
 }
 
+/**
+ * Facts about commits never change (a sha names its whole history), so they are remembered,
+ * boundedly: whether one commit contains another, and a commit's tree.
+ */
+const ancestry = new Lru<string, boolean>({ maxEntries: 4096 });
+const treeOfCommit = new Lru<string, string>({ maxEntries: 1024 });
+const ancestryKey = (gh: RepoClient, base: string, head: string) =>
+  `${gh.owner}/${gh.repo}:${base}...${head}`;
+
+/** Records that `head` was made on top of `base` (the app made it so): no need to ask GitHub. */
+export function rememberAncestry(gh: RepoClient, base: string, head: string): void {
+  ancestry.set(ancestryKey(gh, base, head), true);
+}
+
 /** Whether `head` already contains `base` (so it was made, or updated, on top of it). */
 export async function containsCommit(gh: RepoClient, base: string, head: string): Promise<boolean> {
   if (base === head) return true;
+  const key = ancestryKey(gh, base, head);
+  const known = ancestry.get(key);
+  if (known !== undefined) return known;
   const { data } = await gh.octokit.rest.repos.compareCommitsWithBasehead({
     ...repoOf(gh),
     basehead: `${base}...${head}`,
     per_page: 1,
   });
-  return data.behind_by === 0;
+  const contains = data.behind_by === 0;
+  ancestry.set(key, contains);
+  return contains;
 }
