@@ -51,8 +51,8 @@ export async function readTextFile(
   return "text" in file ? file.text : "";
 }
 
-/** A file's text, or only its size when GitHub serves it without content (over 1 MB). */
-export type RepoText = { text: string } | { tooLargeBytes: number };
+/** A file's text, or only its size when GitHub serves it without content (over 1 MB); `sha` is its blob. */
+export type RepoText = ({ text: string } | { tooLargeBytes: number }) & { sha?: string };
 
 /** Like readTextFile, but says when the file was too large to read instead of returning "". */
 export async function readRepoText(
@@ -63,8 +63,8 @@ export async function readRepoText(
   try {
     const { data } = await gh.octokit.rest.repos.getContent({ ...repoOf(gh), path, ref });
     if (Array.isArray(data) || data.type !== "file") return null;
-    if (data.encoding === "none") return { tooLargeBytes: data.size };
-    return { text: Buffer.from(data.content, "base64").toString("utf8") };
+    if (data.encoding === "none") return { tooLargeBytes: data.size, sha: data.sha };
+    return { text: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha };
   } catch (error) {
     if (isStatus(error, 404)) return null;
     throw error;
