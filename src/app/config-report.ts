@@ -1,5 +1,4 @@
 import type { Config } from "../core/config.js";
-import { Lru } from "../core/lru.js";
 import { CONFIG_CHECK, completeCheck } from "../github/check-runs.js";
 import { loadConfigVersion } from "../github/config-file.js";
 import { branchSha, defaultBranch, type RepoClient } from "../github/repo.js";
@@ -14,13 +13,6 @@ import { renderConfigProblems } from "../views/config-problems.js";
 import type { AppDeps } from "./app-deps.js";
 
 /**
- * Per repository, the version of the config file last found valid with no problem issue left
- * open. Any other version is looked at afresh, and a broken one forgets it (a revert to the
- * same valid file must still close the issue).
- */
-const settled = new Lru<string, string>({ maxEntries: 1024 });
-
-/**
  * The run's config, or null after reporting why it cannot be used: a failing
  * check on the default branch head and one "action required" issue, which
  * closes itself once the file is fixed. The run waits meanwhile.
@@ -31,13 +23,17 @@ export async function checkConfig(
   dashboard: number,
 ): Promise<Config | null> {
   const { parse: read, version } = await loadConfigVersion(gh);
+  // Per repository, the version of the file last found valid with no problem issue left open.
+  // Any other version is looked at afresh, and a broken one forgets it (a revert to the same
+  // valid file must still close the issue).
+  const settled = deps.caches?.configSettled;
   const repo = `${gh.owner}/${gh.repo}`;
   // A valid file already seen with no problem issue open: nothing to close, no need to look.
-  if (read.ok && settled.get(repo) === version) return read.config;
-  if (!read.ok) settled.delete(repo);
+  if (read.ok && settled?.get(repo) === version) return read.config;
+  if (!read.ok) settled?.delete(repo);
   const open = await findOpenIssue(gh, CONFIG_LABEL);
   if (read.ok) {
-    settled.set(repo, version);
+    settled?.set(repo, version);
     if (open) {
       await comment(
         gh,
