@@ -2,7 +2,7 @@
  * Many GPUs: the systemd template (examples/runner) and the Actions Runner Controller scale set
  * (examples/kubernetes) give each experiment exactly one GPU and the data where the action looks.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
@@ -221,5 +221,15 @@ describe("examples/runner/actions-runner@.service", () => {
     expect(zero.user).not.toEqual(one.user);
     expect(zero.dir).not.toEqual(one.dir);
     expect(zero.exec[0]?.startsWith(`${zero.dir[0]}/`)).toBe(true);
+  });
+});
+
+describe("README: Many GPUs", () => {
+  const section = read("README.md").split("\n## Many GPUs\n")[1]?.split("\n## ")[0] ?? "";
+
+  it("names only example files that exist", () => {
+    const paths = [...new Set(section.match(/(?<![\w/])examples\/[\w./@-]+[\w@]/g))];
+    expect(paths.length).toBeGreaterThanOrEqual(5);
+    for (const path of paths) expect(existsSync(join(ROOT, path)), path).toBe(true);
   });
 });
