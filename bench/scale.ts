@@ -205,7 +205,8 @@ interface NightResult {
   runnerOf: Map<number, string | null>;
   trainings: { start: number; end: number; runner: string }[];
   stale: Set<number>;
-  proposerAlertEdits: number;
+  /** Decided experiments when each dashboard edit carrying the proposer alert was made. */
+  proposerAlertsAt: number[];
   heap: { startMB: number; atMB: number | null; atDecided: number | null; endMB: number };
   sandboxHeapMB: number;
   problems: string[];
@@ -272,7 +273,7 @@ async function night(
     const phases = new Map<number, boolean>();
     const snapshots: Snapshot[] = [];
     let decided = 0;
-    let proposerAlertEdits = 0;
+    const proposerAlertsAt: number[] = [];
     let dashboardNumber: number | null = null;
     sandbox.world.onEvent((event, payload: Record<string, unknown>) => {
       if (event === "workflow_run" && payload.action === "completed") {
@@ -306,7 +307,7 @@ async function night(
       }
       if (event === "issues" && (payload.action === "edited" || payload.action === "opened")) {
         const issue = payload.issue as { body: string | null };
-        if (issue.body?.includes(PROPOSER_ALERT)) proposerAlertEdits++;
+        if (issue.body?.includes(PROPOSER_ALERT)) proposerAlertsAt.push(decided);
       }
     });
     app.onWebhook = (name, payload) => {
@@ -387,7 +388,7 @@ async function night(
       runnerOf,
       trainings,
       stale,
-      proposerAlertEdits,
+      proposerAlertsAt,
       heap: {
         startMB: heapStart / 2 ** 20,
         atMB: heapAt === null ? null : heapAt / 2 ** 20,
@@ -606,9 +607,9 @@ function printNight(result: NightResult): void {
       : `checkNight: ${result.problems.length} problem(s):\n- ${result.problems.join("\n- ")}`,
   );
   console.log(
-    result.proposerAlertEdits === 0
+    result.proposerAlertsAt.length === 0
       ? "the sweep never idled: 0 alerts about the proposer"
-      : `the sweep idled: ${result.proposerAlertEdits} dashboard edits carried "${PROPOSER_ALERT} …"`,
+      : `the sweep idled: ${result.proposerAlertsAt.length} dashboard edits carried "${PROPOSER_ALERT} …", with ${[...new Set(result.proposerAlertsAt)].join(", ")} experiments decided`,
   );
 }
 
