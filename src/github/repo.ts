@@ -40,15 +40,26 @@ export async function defaultBranch(gh: RepoClient): Promise<string> {
   return data.default_branch;
 }
 
+/** Files read at a commit sha never change: the latest few are kept (at most ~16 MB). */
+const textAtCommit = new Lru<string, string | null>({
+  maxEntries: 256,
+  maxWeight: 16 * 1024 * 1024,
+  weigh: (text) => text?.length ?? 0,
+});
+const COMMIT_SHA = /^[0-9a-f]{40}$/;
+
 /** A text file at a ref, or null when it does not exist there. */
 export async function readTextFile(
   gh: RepoClient,
   path: string,
   ref?: string,
 ): Promise<string | null> {
+  const key = ref && COMMIT_SHA.test(ref) ? `${gh.owner}/${gh.repo}@${ref}:${path}` : null;
+  if (key !== null && textAtCommit.has(key)) return textAtCommit.get(key) ?? null;
   const file = await readRepoText(gh, path, ref);
-  if (file === null) return null;
-  return "text" in file ? file.text : "";
+  const text = file === null ? null : "text" in file ? file.text : "";
+  if (key !== null) textAtCommit.set(key, text);
+  return text;
 }
 
 /** A file's text, or only its size when GitHub serves it without content (over 1 MB); `sha` is its blob. */
