@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkNight } from "../sandbox/invariants.js";
 import { startNight, TINY_DIR } from "../sandbox/night.js";
-import { fakeTraining, printTable, recordTimeline } from "./app.js";
 import type { Benchmark } from "./index.js";
+import { fakeTraining, printTable, recordTimeline } from "./night-metrics.js";
 
 const TRAINING_SECONDS = 2;
 const SETUPS = [

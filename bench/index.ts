@@ -1,13 +1,16 @@
-// `npm run bench` runs every benchmark below; `npm run bench -- summary` only those whose name matches.
+// `npm run bench` runs every benchmark below but the long ones (scale); `npm run bench -- summary` only those whose name matches.
 import { appBenchmark } from "./app.js";
 import { dutyCycleBenchmark } from "./duty-cycle.js";
 import { pipeliningBenchmark } from "./pipelining.js";
+import { scaleBenchmark } from "./scale.js";
 import { summaryBenchmark } from "./summary.js";
 
 /** One benchmark: prints its own table of numbers, asserts nothing about time. */
 export interface Benchmark {
   name: string;
   run(): Promise<void>;
+  /** Long benchmarks run only when named (`npm run bench -- scale`), not with all the others. */
+  onlyWhenNamed?: boolean;
 }
 
 const BENCHMARKS: Benchmark[] = [
@@ -15,11 +18,12 @@ const BENCHMARKS: Benchmark[] = [
   appBenchmark,
   dutyCycleBenchmark,
   pipeliningBenchmark,
+  scaleBenchmark,
 ];
 
 async function main(filters: string[]): Promise<void> {
-  const selected = BENCHMARKS.filter(
-    (bench) => filters.length === 0 || filters.some((f) => bench.name.includes(f)),
+  const selected = BENCHMARKS.filter((bench) =>
+    filters.length === 0 ? !bench.onlyWhenNamed : filters.some((f) => bench.name.includes(f)),
   );
   if (selected.length === 0) {
     const names = BENCHMARKS.map((bench) => bench.name).join(", ");

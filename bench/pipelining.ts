@@ -11,8 +11,8 @@ import { join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
 import { checkNight } from "../sandbox/invariants.js";
 import { startNight, TINY_DIR } from "../sandbox/night.js";
-import { fakeTraining, type Mark, printTable, recordTimeline } from "./app.js";
 import type { Benchmark } from "./index.js";
+import { fakeTraining, type Mark, printTable, recordTimeline } from "./night-metrics.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const AGENT_SECONDS = 3;

@@ -46346,6 +46346,61 @@ function branchOfExperiment(branches, tag, n2) {
 // src/core/block-seal.ts
 var experimentScope = (repository, headRef) => `experiment ${repository.toLowerCase()} ${headRef}`;
 
+// src/core/lru.ts
+var Lru = class {
+  #map = /* @__PURE__ */ new Map();
+  #options;
+  #weight = 0;
+  constructor(options) {
+    if (!(options.maxEntries >= 1)) throw new Error("an LRU cache needs maxEntries \u2265 1");
+    this.#options = options;
+  }
+  get size() {
+    return this.#map.size;
+  }
+  /** Sum of the weights of what is held (0 without `weigh`). */
+  get weight() {
+    return this.#weight;
+  }
+  /** The value, marking it as just used. */
+  get(key) {
+    const entry = this.#map.get(key);
+    if (!entry) return void 0;
+    this.#map.delete(key);
+    this.#map.set(key, entry);
+    return entry.value;
+  }
+  has(key) {
+    return this.#map.has(key);
+  }
+  /** Stores a value; one heavier than the whole cache is not kept at all. */
+  set(key, value) {
+    this.delete(key);
+    const weight = this.#options.weigh?.(value) ?? 0;
+    const maxWeight = this.#options.maxWeight ?? Number.POSITIVE_INFINITY;
+    if (weight > maxWeight) return this;
+    this.#map.set(key, { value, weight });
+    this.#weight += weight;
+    while (this.#map.size > this.#options.maxEntries || this.#weight > maxWeight) {
+      const oldest = this.#map.keys().next();
+      if (oldest.done) break;
+      this.delete(oldest.value);
+    }
+    return this;
+  }
+  delete(key) {
+    const entry = this.#map.get(key);
+    if (!entry) return false;
+    this.#map.delete(key);
+    this.#weight -= entry.weight;
+    return true;
+  }
+  clear() {
+    this.#map.clear();
+    this.#weight = 0;
+  }
+};
+
 // src/core/hidden-block.ts
 function hiddenBlock(name, schema) {
   const re = new RegExp(`<!-- autoresearch:${name} (\\{.*?\\}) -->`, "s");
@@ -46565,56 +46620,112 @@ async function branchSha(gh, branch) {
     throw error63;
   }
 }
+var textAtCommit = new Lru({
+  maxEntries: 256,
+  maxWeight: 16 * 1024 * 1024,
+  weigh: (text) => text?.length ?? 0
+});
+var ancestry = new Lru({ maxEntries: 4096 });
+var treeOfCommit = new Lru({ maxEntries: 1024 });
+var ancestryKey = (gh, base, head) => `${gh.owner}/${gh.repo}:${base}...${head}`;
 async function containsCommit(gh, base, head) {
   if (base === head) return true;
+  const key = ancestryKey(gh, base, head);
+  const known = ancestry.get(key);
+  if (known !== void 0) return known;
   const { data } = await gh.octokit.rest.repos.compareCommitsWithBasehead({
     ...repoOf(gh),
     basehead: `${base}...${head}`,
     per_page: 1
   });
-  return data.behind_by === 0;
+  const contains = data.behind_by === 0;
+  ancestry.set(key, contains);
+  return contains;
 }
 
 // src/github/experiment-pulls.ts
-async function listRunPulls(gh, runBranch2, root) {
-  const pulls = await gh.octokit.paginate(gh.octokit.rest.pulls.list, {
-    ...repoOf(gh),
-    base: runBranch2,
-    state: "all",
-    sort: "created",
-    direction: "asc",
-    per_page: 100
-  });
-  return pulls.map((p) => {
-    const headRepository = p.head.repo?.full_name ?? null;
-    const trust = trustExperimentPull(
-      root,
-      {
-        number: p.number,
-        author: p.user?.login ?? "",
-        authorType: p.user?.type ?? "",
-        headRef: p.head.ref,
-        headRepository
-      },
-      stateBlock.read(p.body)
-    );
-    return {
+var WATERMARK_MARGIN_MS = 12e4;
+var PAGE = 100;
+function listed(p) {
+  return {
+    number: p.number,
+    title: p.title,
+    body: p.body ?? "",
+    state: p.state === "open" ? "open" : "closed",
+    merged: p.merged_at !== null,
+    headRef: p.head.ref,
+    headSha: p.head.sha,
+    headRepository: p.head.repo?.full_name ?? null,
+    baseSha: p.base.sha,
+    labels: p.labels.map((l) => l.name),
+    author: p.user?.login ?? "",
+    authorType: p.user?.type ?? "",
+    updatedAt: p.updated_at
+  };
+}
+async function listRunPulls(gh, runBranch2, root, cache) {
+  const key = `${gh.owner}/${gh.repo}#${runBranch2}`.toLowerCase();
+  const known = cache?.get(key);
+  const run2 = known ?? { pulls: /* @__PURE__ */ new Map(), watermark: "" };
+  if (!known) {
+    const all = await gh.octokit.paginate(gh.octokit.rest.pulls.list, {
+      ...repoOf(gh),
+      base: runBranch2,
+      state: "all",
+      sort: "created",
+      direction: "asc",
+      per_page: PAGE
+    });
+    for (const p of all) run2.pulls.set(p.number, listed(p));
+  } else {
+    const since = Date.parse(run2.watermark) - WATERMARK_MARGIN_MS;
+    for (let page = 1; ; page++) {
+      const { data } = await gh.octokit.rest.pulls.list({
+        ...repoOf(gh),
+        base: runBranch2,
+        state: "all",
+        sort: "updated",
+        direction: "desc",
+        per_page: PAGE,
+        page
+      });
+      for (const p of data) run2.pulls.set(p.number, listed(p));
+      const oldest = data.at(-1);
+      if (data.length < PAGE || !oldest || Date.parse(oldest.updated_at) < since) break;
+    }
+  }
+  for (const p of run2.pulls.values()) if (p.updatedAt > run2.watermark) run2.watermark = p.updatedAt;
+  cache?.set(key, run2);
+  return [...run2.pulls.values()].sort((a2, b) => a2.number - b.number).map((p) => believe(root, p));
+}
+function believe(root, p) {
+  const trust = trustExperimentPull(
+    root,
+    {
       number: p.number,
-      title: p.title,
-      body: p.body ?? "",
-      state: p.state === "open" ? "open" : "closed",
-      merged: p.merged_at !== null,
-      headRef: p.head.ref,
-      headSha: p.head.sha,
-      headRepository,
-      baseSha: p.base.sha,
-      labels: p.labels.map((l) => l.name),
-      author: p.user?.login ?? "",
-      experiment: trust.kind === "trusted" ? trust.value : null,
-      distrust: trust.kind === "untrusted" ? trust.reason : null,
-      reseal: trust.kind === "trusted" && trust.reseal
-    };
-  });
+      author: p.author,
+      authorType: p.authorType,
+      headRef: p.headRef,
+      headRepository: p.headRepository
+    },
+    stateBlock.read(p.body)
+  );
+  return {
+    number: p.number,
+    title: p.title,
+    body: p.body,
+    state: p.state,
+    merged: p.merged,
+    headRef: p.headRef,
+    headSha: p.headSha,
+    headRepository: p.headRepository,
+    baseSha: p.baseSha,
+    labels: [...p.labels],
+    author: p.author,
+    experiment: trust.kind === "trusted" ? trust.value : null,
+    distrust: trust.kind === "untrusted" ? trust.reason : null,
+    reseal: trust.kind === "trusted" && trust.reseal
+  };
 }
 
 // src/templates/agent-prompt.hbs
@@ -46723,24 +46834,27 @@ async function uploadBlob(gh, worktree, path6) {
 // src/github/pull-files.ts
 async function readPullFacts(octokit, repo, number4) {
   const { data: pull } = await octokit.rest.pulls.get({ ...repo, pull_number: number4 });
-  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
-    ...repo,
-    pull_number: number4,
-    per_page: 100
-  });
   return {
     number: number4,
     state: pull.state,
     headRef: pull.head.ref,
     headSha: pull.head.sha,
     headRepository: pull.head.repo?.full_name ?? null,
-    files: files.map((f) => ({
-      filename: f.filename,
-      additions: f.additions,
-      deletions: f.deletions,
-      patch: f.patch
-    }))
+    files: await readPullFiles(octokit, repo, number4)
   };
+}
+async function readPullFiles(octokit, repo, number4) {
+  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+    ...repo,
+    pull_number: number4,
+    per_page: 100
+  });
+  return files.map((f) => ({
+    filename: f.filename,
+    additions: f.additions,
+    deletions: f.deletions,
+    patch: f.patch
+  }));
 }
 
 // src/action/propose/find-run-trail.ts

@@ -45,13 +45,6 @@ export async function adopt(pass: RunPass, pull: ExperimentPull): Promise<void> 
   const outside = await filesOutsideAllowed(pass, pull.number);
   if (outside.length > 0) return reject(pass, tracked, violation(pass, outside));
   await save(pass, tracked, base);
-  if (!pull.labels.includes(pass.config.labels.experiment)) {
-    await pass.gh.octokit.rest.issues.addLabels({
-      ...repoOf(pass.gh),
-      issue_number: pull.number,
-      labels: [pass.config.labels.experiment],
-    });
-  }
   log(pass, `adopted #${pull.number} (${pull.headRef}) as experiment ${base.n}`);
 }
 

@@ -5,7 +5,7 @@ import { isRemeasure, noiseFloor, recordedValueAt } from "../core/noise.js";
 import type { TrainResult } from "../core/result-marker.js";
 import { bestKept, experimentStep } from "../core/schedule.js";
 import { buildTrainResult } from "../core/train-result.js";
-import { readPullFacts } from "../github/pull-files.js";
+import { readPullFiles } from "../github/pull-files.js";
 import { containsCommit, repoOf } from "../github/repo.js";
 import { comment } from "../github/run-issues.js";
 import { cancelRun } from "../github/workflows.js";
@@ -25,6 +25,7 @@ export async function advance(pass: RunPass, pull: Tracked): Promise<void> {
           pr: pull.number,
           resultAuthors: pass.config.resultAuthors,
           experiment: exp,
+          appLogin: pass.deps.appLogin,
         })
       : null;
   const step = experimentStep({
@@ -41,7 +42,7 @@ export async function advance(pass: RunPass, pull: Tracked): Promise<void> {
     case "training":
       return;
     case "apply":
-      return applyVerdict(pass, pull, { fresh: false });
+      return applyVerdict(pass, pull);
     case "stuck":
       pass.alerts.push(
         `#${pull.number} has waited ${step.waitingMinutes} min for a runner: is a self-hosted runner with the \`gpu\` label online?`,
@@ -65,7 +66,7 @@ export async function advance(pass: RunPass, pull: Tracked): Promise<void> {
     case "no-result":
       return onNoResult(pass, pull, step.runId, step.conclusion, training?.rejections ?? []);
     case "result":
-      return judge(pass, pull, step.result);
+      return judge(pass, pull, step.result, training?.verdictPosted === true);
   }
 }
 
@@ -130,7 +131,12 @@ async function onNoResult(
 }
 
 /** Decide on a measured (or failed) training and apply the verdict. */
-async function judge(pass: RunPass, pull: Tracked, result: TrainResult): Promise<void> {
+async function judge(
+  pass: RunPass,
+  pull: Tracked,
+  result: TrainResult,
+  posted = false,
+): Promise<void> {
   const exp = pull.experiment;
   if (result.status === "ok" && result.head_sha !== exp.head_sha && result.head_sha !== "unknown") {
     return save(
@@ -145,10 +151,10 @@ async function judge(pass: RunPass, pull: Tracked, result: TrainResult): Promise
   }
   if (isRemeasure(exp)) {
     const recorded = recordedValueAt(trailOf(pass.pulls), exp.dispatched_at);
-    return recordVerdict(pass, pull, result, decideRemeasure({ result, recorded }));
+    return recordVerdict(pass, pull, result, decideRemeasure({ result, recorded }), null, posted);
   }
-  const facts = await readPullFacts(pass.gh.octokit, repoOf(pass.gh), pull.number);
-  const allowed = facts.files.filter((f) => pass.config.allowedPaths.includes(f.filename));
+  const files = await readPullFiles(pass.gh.octokit, repoOf(pass.gh), pull.number);
+  const allowed = files.filter((f) => pass.config.allowedPaths.includes(f.filename));
   const best = bestKept(trailOf(pass.pulls));
   const decision = decide({
     result,
@@ -171,7 +177,7 @@ async function judge(pass: RunPass, pull: Tracked, result: TrainResult): Promise
           }
         : result;
     const repeated = result.status === "ok" && runs.length > 1 ? runs : null;
-    return recordVerdict(pass, pull, measured, decision.verdict, repeated);
+    return recordVerdict(pass, pull, measured, decision.verdict, repeated, posted);
   }
   if (decision.kind === "confirm") {
     log(pass, `#${pull.number}: ${decision.reason}`);

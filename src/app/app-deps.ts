@@ -1,5 +1,7 @@
 import type { Sealer } from "../core/block-seal.js";
+import { Lru } from "../core/lru.js";
 import type { TrustRoot } from "../core/trust.js";
+import { type RunPullsCache, runPullsCache } from "../github/experiment-pulls.js";
 import type { GistStore } from "../github/gist-store.js";
 import type { RepoClient } from "../github/repo.js";
 
@@ -22,6 +24,19 @@ export interface AppDeps {
   sealer: Sealer;
   /** The app's bot login (`<slug>[bot]`): only what it authored is state. */
   appLogin: string;
+  /** What this app instance remembers between passes (bounded); none: every pass reads everything. */
+  caches?: AppCaches;
+}
+
+/** Per app instance, bounded: a server's memory does not grow with nights or repositories. */
+export interface AppCaches {
+  runPulls: RunPullsCache;
+  /** Per repository, the config file version found valid with no problem issue open. */
+  configSettled: Lru<string, string>;
+}
+
+export function appCaches(): AppCaches {
+  return { runPulls: runPullsCache(), configSettled: new Lru({ maxEntries: 1024 }) };
 }
 
 /** What the app believes about a repository's PRs and issues: its own sealed blocks. */

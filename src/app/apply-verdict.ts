@@ -1,14 +1,20 @@
 import { chatPayload, digestLines, formatBpb, formatDelta } from "../core/digest.js";
+import { experimentLabels } from "../core/labels.js";
 import type { TrainResult } from "../core/result-marker.js";
 import type { ExperimentState, Verdict } from "../core/state-block.js";
 import { completeCheck, VERDICT_CHECK } from "../github/check-runs.js";
-import { mergeTestedHead, saveExperimentState, setLabels } from "../github/experiment-pulls.js";
+import { mergeTestedHead, saveExperimentState } from "../github/experiment-pulls.js";
 import { branchSha, containsCommit, deleteBranch, repoOf } from "../github/repo.js";
 import { comment } from "../github/run-issues.js";
 import { readVerdictMarker, renderVerdictComment } from "../views/verdict-comment.js";
 import { log, type RunPass, type Tracked } from "./run-view.js";
 
-/** Records a verdict (the state block is the commit point), then makes it so on GitHub. */
+/**
+ * Records a verdict and makes it so on GitHub: check run, comment and chat digest first, then
+ * one write of the state block with its labels (closing the PR unless it is kept), then the
+ * merge of a keep. A pass that stops in between decides again from the same result; the verdict
+ * comment already posted (`posted`) is then not posted twice.
+ */
 export async function recordVerdict(
   pass: RunPass,
   pull: Tracked,
@@ -16,6 +22,7 @@ export async function recordVerdict(
   verdict: Verdict,
   /** Every val_bpb it was decided on, when it was trained more than once (policy.confirm). */
   runs: readonly number[] | null = null,
+  posted = false,
 ): Promise<void> {
   const state: ExperimentState = {
     ...pull.experiment,
@@ -25,22 +32,35 @@ export async function recordVerdict(
     verdict,
     decided_at: pass.now,
   };
-  await save(pass, pull, state);
   log(pass, `#${pull.number} ${verdict.status}: ${verdict.reason}`);
-  await applyVerdict(pass, pull, { fresh: true });
+  if (!posted) await postVerdict(pass, pull, state);
+  if (verdict.status === "keep") {
+    await save(pass, pull, state);
+    await mergeKept(pass, pull);
+  } else {
+    await save(pass, pull, state, { close: true });
+    await afterClose(pass, pull);
+  }
 }
 
 /**
- * Check run, comment, labels, then merge or close. `fresh: false` is the
- * recovery path after a restart between the state write and the merge: it
- * looks before posting so nothing appears twice.
+ * The recovery path: a decided experiment whose PR is still open (a restart between the state
+ * write and the merge). Looks before posting so nothing appears twice.
  */
-export async function applyVerdict(
-  pass: RunPass,
-  pull: Tracked,
-  options: { fresh: boolean },
-): Promise<void> {
+export async function applyVerdict(pass: RunPass, pull: Tracked): Promise<void> {
   const state = pull.experiment;
+  if (!(await verdictPosted(pass, pull.number, state))) await postVerdict(pass, pull, state);
+  if (state.verdict!.status === "keep") {
+    await save(pass, pull, state);
+    await mergeKept(pass, pull);
+  } else {
+    await save(pass, pull, state, { close: true });
+    await afterClose(pass, pull);
+  }
+}
+
+/** The verdict where people look: a check run with a Re-run button, a comment, the chat digest. */
+async function postVerdict(pass: RunPass, pull: Tracked, state: ExperimentState): Promise<void> {
   const verdict = state.verdict!;
   const result = state.result!;
   const digest = digestLines({
@@ -51,47 +71,31 @@ export async function applyVerdict(
     status: verdict.status,
     crashReason: result.crash_reason,
   });
-  const already = options.fresh ? false : await verdictPosted(pass, pull.number, state);
-  if (!already) {
-    await completeCheck(pass.gh, {
-      name: VERDICT_CHECK,
-      headSha: state.head_sha,
-      conclusion:
-        verdict.status === "keep" ? "success" : verdict.status === "crash" ? "failure" : "neutral",
-      title: checkTitle(verdict, result),
-      summary: `${verdict.reason}\n\n\`\`\`\n${digest}\n\`\`\``,
-      text: policyText(pass),
-      rerunButton: true,
-      externalId: `${state.tag}#${state.n}`,
-    });
-    await comment(
-      pass.gh,
-      pull.number,
-      renderVerdictComment({
-        n: state.n,
-        description: state.description,
-        verdict,
-        result,
-        digest,
-        attempt: state.attempts,
-      }),
-    );
-    // A re-measurement is bookkeeping, not news: the dashboard's noise floor carries it.
-    if (verdict.status !== "remeasure") await notify(pass, digest);
-  }
-  const labels = pass.config.labels;
-  const statusLabel = labels[verdict.status];
-  const others = [labels.keep, labels.discard, labels.crash, labels.remeasure].filter(
-    (l) => l !== statusLabel,
-  );
-  await setLabels(
+  await completeCheck(pass.gh, {
+    name: VERDICT_CHECK,
+    headSha: state.head_sha,
+    conclusion:
+      verdict.status === "keep" ? "success" : verdict.status === "crash" ? "failure" : "neutral",
+    title: checkTitle(verdict, result),
+    summary: `${verdict.reason}\n\n\`\`\`\n${digest}\n\`\`\``,
+    text: policyText(pass),
+    rerunButton: true,
+    externalId: `${state.tag}#${state.n}`,
+  });
+  await comment(
     pass.gh,
     pull.number,
-    pull.labels.includes(statusLabel) ? [] : [statusLabel],
-    others.filter((l) => pull.labels.includes(l)),
+    renderVerdictComment({
+      n: state.n,
+      description: state.description,
+      verdict,
+      result,
+      digest,
+      attempt: state.attempts,
+    }),
   );
-  if (verdict.status === "keep") await mergeKept(pass, pull);
-  else await closeExperiment(pass, pull);
+  // A re-measurement is bookkeeping, not news: the dashboard's noise floor carries it.
+  if (verdict.status !== "remeasure") await notify(pass, digest);
 }
 
 async function mergeKept(pass: RunPass, pull: Tracked): Promise<void> {
@@ -166,8 +170,8 @@ async function mergeKept(pass: RunPass, pull: Tracked): Promise<void> {
     status: "discard",
     reason: `would keep, but GitHub cannot merge it (${outcome.message}): discarded`,
   };
-  await save(pass, pull, { ...state, verdict });
-  await closeExperiment(pass, pull);
+  await save(pass, pull, { ...state, verdict }, { close: true });
+  await afterClose(pass, pull);
 }
 
 async function closeExperiment(pass: RunPass, pull: Tracked): Promise<void> {
@@ -177,12 +181,32 @@ async function closeExperiment(pass: RunPass, pull: Tracked): Promise<void> {
     state: "closed",
   });
   pull.state = "closed";
+  await afterClose(pass, pull);
+}
+
+async function afterClose(pass: RunPass, pull: Tracked): Promise<void> {
   if (pass.config.deleteBranches) await deleteBranch(pass.gh, pull.headRef);
 }
 
-export async function save(pass: RunPass, pull: Tracked, state: ExperimentState): Promise<void> {
-  pull.body = await saveExperimentState(pass.gh, pass.deps.sealer, pull, state);
+/**
+ * Writes an experiment's state block; its labels (and, with `close`, its closing) go in the
+ * same request when they change.
+ */
+export async function save(
+  pass: RunPass,
+  pull: Tracked,
+  state: ExperimentState,
+  options: { close?: boolean } = {},
+): Promise<void> {
+  const labels = experimentLabels(pull.labels, pass.config.labels, state) ?? undefined;
+  const close = options.close === true && pull.state === "open";
+  pull.body = await saveExperimentState(pass.gh, pass.deps.sealer, pull, state, {
+    labels,
+    ...(close ? { state: "closed" as const } : {}),
+  });
   pull.experiment = state;
+  if (labels) pull.labels = labels;
+  if (close) pull.state = "closed";
 }
 
 /** Back to the queue for a new training of `headSha`, forgetting the old verdict. */

@@ -1,6 +1,6 @@
 import type { Config } from "../core/config.js";
 import { CONFIG_CHECK, completeCheck } from "../github/check-runs.js";
-import { loadConfig } from "../github/config-file.js";
+import { loadConfigVersion } from "../github/config-file.js";
 import { branchSha, defaultBranch, type RepoClient } from "../github/repo.js";
 import {
   CONFIG_LABEL,
@@ -22,9 +22,18 @@ export async function checkConfig(
   deps: AppDeps,
   dashboard: number,
 ): Promise<Config | null> {
-  const read = await loadConfig(gh);
+  const { parse: read, version } = await loadConfigVersion(gh);
+  // Per repository, the version of the file last found valid with no problem issue left open.
+  // Any other version is looked at afresh, and a broken one forgets it (a revert to the same
+  // valid file must still close the issue).
+  const settled = deps.caches?.configSettled;
+  const repo = `${gh.owner}/${gh.repo}`;
+  // A valid file already seen with no problem issue open: nothing to close, no need to look.
+  if (read.ok && settled?.get(repo) === version) return read.config;
+  if (!read.ok) settled?.delete(repo);
   const open = await findOpenIssue(gh, CONFIG_LABEL);
   if (read.ok) {
+    settled?.set(repo, version);
     if (open) {
       await comment(
         gh,

@@ -1,6 +1,10 @@
 import type { RunState } from "../core/run-state.js";
 import type { TrustRoot } from "../core/trust.js";
-import { type ExperimentPull, listRunPulls } from "../github/experiment-pulls.js";
+import {
+  type ExperimentPull,
+  listRunPulls,
+  type RunPullsCache,
+} from "../github/experiment-pulls.js";
 import type { RepoClient } from "../github/repo.js";
 import { type DashboardIssue, type Dashboards, listDashboards } from "../github/run-issues.js";
 
@@ -19,11 +23,13 @@ export async function findRun(
   gh: RepoClient,
   root: TrustRoot,
   tag: string,
+  /** PRs listed before by this instance: only what changed since is read. */
+  cache?: RunPullsCache,
 ): Promise<FoundRun | null> {
   const dashboards = await listDashboards(gh, root);
   const dashboard = dashboards.runs.find((d) => d.run.tag === tag);
   if (!dashboard) return null;
-  const pulls = await listRunPulls(gh, dashboard.run.branch, root);
+  const pulls = await listRunPulls(gh, dashboard.run.branch, root, cache);
   return {
     dashboard: { number: dashboard.number, body: dashboard.body, state: dashboard.state },
     run: dashboard.run,

@@ -12,7 +12,7 @@ import { findPullByHead } from "../github/experiment-pulls.js";
 import { createGistStore, type GistStore } from "../github/gist-store.js";
 import type { RepoClient } from "../github/repo.js";
 import { canWrite } from "../github/repo.js";
-import { type AppDeps, type Logger, trustRootOf } from "./app-deps.js";
+import { type AppDeps, appCaches, type Logger, trustRootOf } from "./app-deps.js";
 import { explainError } from "./explain-error.js";
 import { findDashboard } from "./find-run.js";
 import { liveRuns, runsOf } from "./heartbeat.js";
@@ -62,6 +62,7 @@ export function createApp(options: AppOptions = {}) {
       );
     }
     const sealer = createSealer(keys);
+    const caches = appCaches();
     const appLogin = async () => {
       slug ??= await appSlug(app);
       return `${slug}[bot]`;
@@ -82,6 +83,7 @@ export function createApp(options: AppOptions = {}) {
         log,
         sealer,
         appLogin: await appLogin(),
+        caches,
       };
     };
     const clientOf = (context: Context): RepoClient => {

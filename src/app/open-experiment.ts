@@ -76,7 +76,6 @@ export async function openExperiment(pass: RunPass, proposal: NewExperiment): Pr
       base: pass.run.branch,
       title: proposal.description,
       body,
-      labels: [pass.config.labels.experiment],
     });
   } catch (error) {
     // Another pass (an app instance before a restart) opened this experiment meanwhile: keep
@@ -100,7 +99,8 @@ export async function openExperiment(pass: RunPass, proposal: NewExperiment): Pr
     headSha: sha,
     headRepository: `${pass.gh.owner}/${pass.gh.repo}`,
     baseSha: pass.head,
-    labels: [pass.config.labels.experiment],
+    // The experiment label comes with the first state write (its dispatch).
+    labels: [],
     author: pass.deps.appLogin,
     experiment: state,
     distrust: null,

@@ -23,7 +23,7 @@ export async function reconcileRun(
   guard?: PassGuard,
 ): Promise<void> {
   // 1. Find the run, its config and its PRs.
-  const found = await findRun(gh, trustRootOf(gh, deps), tag);
+  const found = await findRun(gh, trustRootOf(gh, deps), tag, deps.caches?.runPulls);
   if (!found) return;
   const config = await checkConfig(gh, deps, found.dashboard.number);
   if (!config) return;

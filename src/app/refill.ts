@@ -1,5 +1,5 @@
 import { isRemeasure, remeasureDue } from "../core/noise.js";
-import { bestKept, refillPlan } from "../core/schedule.js";
+import { bestKept, dispatchLimit, refillPlan } from "../core/schedule.js";
 import type { ExperimentState } from "../core/state-block.js";
 import { mergeRunHeadInto } from "../github/experiment-pulls.js";
 import { containsCommit } from "../github/repo.js";
@@ -35,9 +35,11 @@ export async function refill(pass: RunPass): Promise<void> {
           a.experiment.n - b.experiment.n,
       );
   const inFlight = open().filter((p) => p.experiment.phase === "training").length;
-  // Until the baseline is measured there is nothing to compare with: one at a time.
-  const measured = bestKept(trailOf(pass.pulls)) !== null;
-  const concurrency = measured ? pass.config.concurrency : 1;
+  const concurrency = dispatchLimit({
+    concurrency: pass.config.concurrency,
+    preDispatch: pass.config.policy.preDispatch,
+    baselineMeasured: bestKept(trailOf(pass.pulls)) !== null,
+  });
   const plan = refillPlan({
     status: pass.run.status,
     inFlight,

@@ -1,5 +1,5 @@
 import { pathsOutside } from "../core/diff-stats.js";
-import { readPullFacts } from "../github/pull-files.js";
+import { readPullFiles } from "../github/pull-files.js";
 import { repoOf } from "../github/repo.js";
 import { comment } from "../github/run-issues.js";
 import { save } from "./apply-verdict.js";
@@ -8,20 +8,14 @@ import { log, type RunPass, type Tracked } from "./run-view.js";
 /** Closed with a reason, never trained, no ledger row. */
 export async function reject(pass: RunPass, pull: Tracked, why: string): Promise<void> {
   await comment(pass.gh, pull.number, `🚫 **Not trained:** ${why}.`);
-  await save(pass, pull, { ...pull.experiment, phase: "rejected", note: why });
-  await pass.gh.octokit.rest.pulls.update({
-    ...repoOf(pass.gh),
-    pull_number: pull.number,
-    state: "closed",
-  });
-  pull.state = "closed";
+  await save(pass, pull, { ...pull.experiment, phase: "rejected", note: why }, { close: true });
   log(pass, `#${pull.number} rejected: ${why}`);
 }
 
 export async function filesOutsideAllowed(pass: RunPass, number: number): Promise<string[]> {
-  const facts = await readPullFacts(pass.gh.octokit, repoOf(pass.gh), number);
+  const files = await readPullFiles(pass.gh.octokit, repoOf(pass.gh), number);
   return pathsOutside(
-    facts.files.map((f) => f.filename),
+    files.map((f) => f.filename),
     pass.config.allowedPaths,
   );
 }

@@ -59,6 +59,8 @@ export async function runCommand(
       stopped: `⏹️ Stopped \`${run.tag}\`: experiments in flight finish and are decided, queued ones are closed.`,
     }[next];
   }
+  // Read in full: `rebuild` (and `status`) never trust what this instance remembers.
+  if (kind === "rebuild") deps.caches?.runPulls.clear();
   const found = await findRun(gh, trustRootOf(gh, deps), run.tag);
   const tracked = found?.pulls.filter(isTracked) ?? [];
   const rows = ledgerRows(trailOf(tracked));

@@ -61,6 +61,6 @@ export async function withRunLease<T>(
     return await task({ lost: () => lost || held.expiresAt.getTime() <= options.now().getTime() });
   } finally {
     clearInterval(renewing);
-    await releaseLease(gh, held).catch(() => undefined);
+    await releaseLease(gh, held, options.now()).catch(() => undefined);
   }
 }

@@ -4,6 +4,7 @@ import type { TrainingFacts } from "../core/schedule.js";
 import type { ExperimentState } from "../core/state-block.js";
 import { type RepoClient, repoOf } from "../github/repo.js";
 import { getRun, listBranchRuns, type WorkflowRunFacts } from "../github/workflows.js";
+import { readVerdictMarker } from "../views/verdict-comment.js";
 
 /**
  * What GitHub knows about an experiment's training: the workflow run the app dispatched for it
@@ -19,6 +20,8 @@ export async function findTrainingFacts(
     pr: number;
     resultAuthors: readonly string[];
     experiment: ExperimentState;
+    /** The app's own login: only its verdict comments count as posted. */
+    appLogin: string;
   },
 ): Promise<TrainingFacts> {
   const exp = options.experiment;
@@ -34,6 +37,7 @@ export async function findTrainingFacts(
   }
   const rejections: string[] = [];
   let result: TrainResult | null = null;
+  let verdictPosted = false;
   if (run?.status === "completed") {
     const expected: Expected = {
       runId: exp.run_id ?? run.id,
@@ -44,7 +48,17 @@ export async function findTrainingFacts(
     };
     const mismatch = runMismatch(run, expected);
     if (mismatch) rejections.push(mismatch);
-    else result = await findResult(gh, options.pr, expected, rejections);
+    else {
+      const comments = await listComments(gh, options.pr);
+      result = findResult(comments, expected, rejections);
+      verdictPosted = comments.some((c) => {
+        if (c.user?.login !== options.appLogin) return false;
+        const marker = readVerdictMarker(c.body);
+        return (
+          marker?.n === exp.n && marker.head_sha === exp.head_sha && marker.attempt === exp.attempts
+        );
+      });
+    }
   }
   return {
     runsTotal,
@@ -57,21 +71,26 @@ export async function findTrainingFacts(
     },
     result,
     rejections,
+    verdictPosted,
   };
 }
 
-async function findResult(
-  gh: RepoClient,
-  pr: number,
-  expected: Expected,
-  rejections: string[],
-): Promise<TrainResult | null> {
-  const comments = await gh.octokit.paginate(gh.octokit.rest.issues.listComments, {
+type IssueComment = { user?: { login?: string } | null; body?: string | null };
+
+async function listComments(gh: RepoClient, pr: number): Promise<IssueComment[]> {
+  return gh.octokit.paginate(gh.octokit.rest.issues.listComments, {
     ...repoOf(gh),
     issue_number: pr,
     per_page: 100,
   });
-  for (const comment of comments.reverse()) {
+}
+
+function findResult(
+  comments: readonly IssueComment[],
+  expected: Expected,
+  rejections: string[],
+): TrainResult | null {
+  for (const comment of [...comments].reverse()) {
     const verdict = judgeMarker(
       { author: comment.user?.login ?? "", body: comment.body ?? "" },
       expected,

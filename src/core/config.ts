@@ -39,6 +39,12 @@ const ConfirmSchema = z.strictObject({
 });
 
 const PolicySchema = z.strictObject({
+  preDispatch: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Keep one more experiment per GPU runner dispatched ahead, waiting in the Actions queue, so the next training starts the moment one ends (the GPU never waits for the app). An ahead experiment that wins on an older run head is trained again on the new one before it may merge.",
+    ),
   minImprovement: z
     .number()
     .min(0)

@@ -78,7 +78,7 @@ export interface DashboardData {
   noiseNote: string | null;
   /** Which stage the built-in sweep is in, e.g. "combine stage (pairs, then triples of near-misses)". */
   sweepNote: string | null;
-  inFlight: (Row & { phase: string; minutes: number | null })[];
+  inFlight: (Row & { phase: string; dispatched: string | null })[];
   queued: Row[];
   /** In-flight and queued experiments not listed, to keep the body small. */
   unlisted: number;
@@ -116,7 +116,8 @@ export function buildDashboard(input: DashboardInput): DashboardData {
     inFlight: flying.slice(0, LIST_CAP).map((e) => ({
       ...row(e),
       phase: e.status === "training" ? "training" : "dispatched, waiting for a runner",
-      minutes: minutesSince(e.dispatchedAt, input.now),
+      // A clock time, not "minutes ago": the dashboard is rewritten only when something changed.
+      dispatched: clockTime(e.dispatchedAt),
     })),
     queued: waiting.slice(0, LIST_CAP).map(row),
     unlisted: Math.max(0, flying.length - LIST_CAP) + Math.max(0, waiting.length - LIST_CAP),
@@ -204,10 +205,11 @@ function countOutcomes(byN: readonly ExperimentSummary[]): DashboardData["counts
   return { decided, kept, discarded, crashed, keepRate };
 }
 
-function minutesSince(iso: string | null, now: string): number | null {
+/** `HH:MM UTC` of an ISO time, or null. */
+function clockTime(iso: string | null): string | null {
   if (iso === null) return null;
-  const ms = Date.parse(now) - Date.parse(iso);
-  return Number.isFinite(ms) ? Math.max(0, Math.floor(ms / 60_000)) : null;
+  const at = new Date(iso);
+  return Number.isFinite(at.getTime()) ? `${at.toISOString().slice(11, 16)} UTC` : null;
 }
 
 function collectAlerts(input: DashboardInput): string[] {

@@ -25,6 +25,8 @@ export interface TrainingFacts {
   result: TrainResult | null;
   /** Markers and runs that were not the dispatched training's result, with why. */
   rejections: string[];
+  /** The app already posted its verdict on this attempt (a pass that stopped before its state write). */
+  verdictPosted?: boolean;
 }
 
 export interface StepInput {
@@ -88,6 +90,20 @@ export function experimentStep(input: StepInput): Step {
     return { kind: "result", result: training.result };
   }
   return { kind: "no-result", runId: run.id, conclusion: run.conclusion };
+}
+
+/**
+ * How many trainings may be dispatched at once: one per GPU runner, plus (preDispatch) one more
+ * per runner waiting in the Actions queue. Until the baseline is measured there is nothing to
+ * compare with, so one at a time.
+ */
+export function dispatchLimit(input: {
+  concurrency: number;
+  preDispatch: boolean;
+  baselineMeasured: boolean;
+}): number {
+  if (!input.baselineMeasured) return 1;
+  return input.preDispatch ? input.concurrency * 2 : input.concurrency;
 }
 
 /** How many to dispatch now and how many new proposals to ask for. Pure. */

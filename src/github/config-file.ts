@@ -9,8 +9,17 @@ import { type RepoClient, readRepoText } from "./repo.js";
  * answer is a config or its problems; only a failed request throws.
  */
 export async function loadConfig(gh: RepoClient, ref?: string): Promise<ConfigParse> {
+  return (await loadConfigVersion(gh, ref)).parse;
+}
+
+/** The config and which version of the file it came from (its blob sha; "absent" without one). */
+export async function loadConfigVersion(
+  gh: RepoClient,
+  ref?: string,
+): Promise<{ parse: ConfigParse; version: string }> {
   const file = await readRepoText(gh, CONFIG_PATH, ref);
-  if (file === null) return parseConfigText(null);
-  if ("tooLargeBytes" in file) return configTooLarge(file.tooLargeBytes);
-  return parseConfigText(file.text);
+  if (file === null) return { parse: parseConfigText(null), version: "absent" };
+  const version = file.sha ?? "unknown";
+  if ("tooLargeBytes" in file) return { parse: configTooLarge(file.tooLargeBytes), version };
+  return { parse: parseConfigText(file.text), version };
 }

@@ -1,4 +1,5 @@
 import { experimentScope, type Sealer } from "../core/block-seal.js";
+import { Lru } from "../core/lru.js";
 import { type ExperimentState, stateBlock, withStateBlock } from "../core/state-block.js";
 import { type TrustRoot, trustExperimentPull } from "../core/trust.js";
 import { type RepoClient, repoOf } from "./repo.js";
@@ -25,50 +26,144 @@ export interface ExperimentPull {
   reseal: boolean;
 }
 
-/** Every PR into the run branch, open and closed, oldest first; state blocks only where the app wrote them. */
+/** What is kept of a listed PR between passes (everything the app reads from a listing). */
+interface ListedPull {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  merged: boolean;
+  headRef: string;
+  headSha: string;
+  headRepository: string | null;
+  baseSha: string;
+  labels: string[];
+  author: string;
+  authorType: string;
+  updatedAt: string;
+}
+
+interface RunPulls {
+  pulls: Map<number, ListedPull>;
+  /** The newest updated_at seen: a later listing reads back only to a little before it. */
+  watermark: string;
+}
+
+/**
+ * The PRs of each run as last listed, so a pass reads only what changed since (one page,
+ * newest updates first) instead of the whole history. One per app instance. Bounded: at most
+ * 64 runs and 50,000 PRs in all; a run that does not fit is listed in full each time.
+ */
+export type RunPullsCache = Lru<string, RunPulls>;
+
+export function runPullsCache(): RunPullsCache {
+  return new Lru<string, RunPulls>({
+    maxEntries: 64,
+    maxWeight: 50_000,
+    weigh: (run) => run.pulls.size,
+  });
+}
+
+/** Updates within this long before the watermark are read again (timestamps are to the second). */
+const WATERMARK_MARGIN_MS = 120_000;
+const PAGE = 100;
+
+type PullListItem = Awaited<
+  ReturnType<RepoClient["octokit"]["rest"]["pulls"]["list"]>
+>["data"][number];
+
+function listed(p: PullListItem): ListedPull {
+  return {
+    number: p.number,
+    title: p.title,
+    body: p.body ?? "",
+    state: p.state === "open" ? "open" : "closed",
+    merged: p.merged_at !== null,
+    headRef: p.head.ref,
+    headSha: p.head.sha,
+    headRepository: p.head.repo?.full_name ?? null,
+    baseSha: p.base.sha,
+    labels: p.labels.map((l) => l.name),
+    author: p.user?.login ?? "",
+    authorType: p.user?.type ?? "",
+    updatedAt: p.updated_at,
+  };
+}
+
+/**
+ * Every PR into the run branch, open and closed, oldest first; state blocks only where the app
+ * wrote them. The first listing of a run reads every page; later ones read the most recently
+ * updated PRs until they reach what was already seen, usually one request.
+ */
 export async function listRunPulls(
   gh: RepoClient,
   runBranch: string,
   root: TrustRoot,
+  cache?: RunPullsCache,
 ): Promise<ExperimentPull[]> {
-  const pulls = await gh.octokit.paginate(gh.octokit.rest.pulls.list, {
-    ...repoOf(gh),
-    base: runBranch,
-    state: "all",
-    sort: "created",
-    direction: "asc",
-    per_page: 100,
-  });
-  return pulls.map((p) => {
-    const headRepository = p.head.repo?.full_name ?? null;
-    const trust = trustExperimentPull(
-      root,
-      {
-        number: p.number,
-        author: p.user?.login ?? "",
-        authorType: p.user?.type ?? "",
-        headRef: p.head.ref,
-        headRepository,
-      },
-      stateBlock.read(p.body),
-    );
-    return {
+  const key = `${gh.owner}/${gh.repo}#${runBranch}`.toLowerCase();
+  const known = cache?.get(key);
+  const run: RunPulls = known ?? { pulls: new Map(), watermark: "" };
+  if (!known) {
+    const all = await gh.octokit.paginate(gh.octokit.rest.pulls.list, {
+      ...repoOf(gh),
+      base: runBranch,
+      state: "all",
+      sort: "created",
+      direction: "asc",
+      per_page: PAGE,
+    });
+    for (const p of all) run.pulls.set(p.number, listed(p));
+  } else {
+    const since = Date.parse(run.watermark) - WATERMARK_MARGIN_MS;
+    for (let page = 1; ; page++) {
+      const { data } = await gh.octokit.rest.pulls.list({
+        ...repoOf(gh),
+        base: runBranch,
+        state: "all",
+        sort: "updated",
+        direction: "desc",
+        per_page: PAGE,
+        page,
+      });
+      for (const p of data) run.pulls.set(p.number, listed(p));
+      const oldest = data.at(-1);
+      if (data.length < PAGE || !oldest || Date.parse(oldest.updated_at) < since) break;
+    }
+  }
+  for (const p of run.pulls.values()) if (p.updatedAt > run.watermark) run.watermark = p.updatedAt;
+  cache?.set(key, run);
+  return [...run.pulls.values()].sort((a, b) => a.number - b.number).map((p) => believe(root, p));
+}
+
+function believe(root: TrustRoot, p: ListedPull): ExperimentPull {
+  const trust = trustExperimentPull(
+    root,
+    {
       number: p.number,
-      title: p.title,
-      body: p.body ?? "",
-      state: p.state === "open" ? "open" : "closed",
-      merged: p.merged_at !== null,
-      headRef: p.head.ref,
-      headSha: p.head.sha,
-      headRepository,
-      baseSha: p.base.sha,
-      labels: p.labels.map((l) => l.name),
-      author: p.user?.login ?? "",
-      experiment: trust.kind === "trusted" ? trust.value : null,
-      distrust: trust.kind === "untrusted" ? trust.reason : null,
-      reseal: trust.kind === "trusted" && trust.reseal,
-    };
-  });
+      author: p.author,
+      authorType: p.authorType,
+      headRef: p.headRef,
+      headRepository: p.headRepository,
+    },
+    stateBlock.read(p.body),
+  );
+  return {
+    number: p.number,
+    title: p.title,
+    body: p.body,
+    state: p.state,
+    merged: p.merged,
+    headRef: p.headRef,
+    headSha: p.headSha,
+    headRepository: p.headRepository,
+    baseSha: p.baseSha,
+    labels: [...p.labels],
+    author: p.author,
+    experiment: trust.kind === "trusted" ? trust.value : null,
+    distrust: trust.kind === "untrusted" ? trust.reason : null,
+    reseal: trust.kind === "trusted" && trust.reseal,
+  };
 }
 
 /** The body with the state block sealed for this PR's head branch. */
@@ -82,9 +177,10 @@ export function sealedBody(
   return withStateBlock(pull.body, state, mac);
 }
 
+/** Opens an experiment PR; its labels come with its first state write (one request fewer). */
 export async function openExperimentPull(
   gh: RepoClient,
-  pull: { head: string; base: string; title: string; body: string; labels: string[] },
+  pull: { head: string; base: string; title: string; body: string },
 ): Promise<number> {
   const { data } = await gh.octokit.rest.pulls.create({
     ...repoOf(gh),
@@ -94,13 +190,6 @@ export async function openExperimentPull(
     body: pull.body,
     maintainer_can_modify: false,
   });
-  if (pull.labels.length > 0) {
-    await gh.octokit.rest.issues.addLabels({
-      ...repoOf(gh),
-      issue_number: data.number,
-      labels: pull.labels,
-    });
-  }
   return data.number;
 }
 
@@ -126,15 +215,25 @@ export async function findPullByHead(gh: RepoClient, headBranch: string): Promis
   return data[0]?.number ?? null;
 }
 
+/**
+ * Writes the state block, and with it (one request) the labels and the open/closed state when
+ * they change: an experiment's body, labels and state move together or not at all.
+ */
 export async function saveExperimentState(
   gh: RepoClient,
   sealer: Sealer,
   pull: Pick<ExperimentPull, "number" | "body" | "headRef">,
   state: ExperimentState,
-  extra: { state?: "open" | "closed" } = {},
+  extra: { state?: "open" | "closed"; labels?: string[] } = {},
 ): Promise<string> {
   const body = sealedBody(gh, sealer, pull, state);
-  await gh.octokit.rest.pulls.update({ ...repoOf(gh), pull_number: pull.number, body, ...extra });
+  await gh.octokit.rest.issues.update({
+    ...repoOf(gh),
+    issue_number: pull.number,
+    body,
+    ...(extra.state ? { state: extra.state } : {}),
+    ...(extra.labels ? { labels: extra.labels } : {}),
+  });
   return body;
 }
 

@@ -1,4 +1,5 @@
 import type { Octokit } from "@octokit/rest";
+import { Lru } from "../core/lru.js";
 
 /**
  * results.tsv and progress.svg in a gist. Installation tokens cannot write
@@ -7,7 +8,7 @@ import type { Octokit } from "@octokit/rest";
 export interface GistStore {
   create(description: string, files: Record<string, string>): Promise<{ id: string; url: string }>;
   read(id: string, file: string): Promise<string | null>;
-  /** Writes only the files whose content changed. */
+  /** Writes only the files whose content changed since this store last wrote them: one request, or none. */
   write(id: string, files: Record<string, string>): Promise<GistWrite>;
 }
 
@@ -18,8 +19,21 @@ export interface GistWrite {
   rawUrls: Record<string, string>;
 }
 
+/** What the store last wrote to a gist, so an unchanged ledger costs no request at all. */
+interface KnownGist {
+  files: Record<string, string>;
+  htmlUrl: string;
+  rawUrls: Record<string, string>;
+}
+
 export function createGistStore(octokit: Octokit): GistStore {
   const get = async (id: string) => (await octokit.rest.gists.get({ gist_id: id })).data;
+  // Bounded: a server with many runs keeps the newest ledgers, at most ~32 MB of text.
+  const known = new Lru<string, KnownGist>({
+    maxEntries: 256,
+    maxWeight: 32 * 1024 * 1024,
+    weigh: (gist) => Object.values(gist.files).reduce((sum, text) => sum + text.length, 0),
+  });
   return {
     async create(description, files) {
       const { data } = await octokit.rest.gists.create({
@@ -36,20 +50,25 @@ export function createGistStore(octokit: Octokit): GistStore {
       return gist.files?.[file]?.content ?? null;
     },
     async write(id, files) {
-      const gist = await get(id);
+      // Only this store writes the run's gist: what it wrote last is what is there. After a
+      // restart (nothing known) every file is sent once, in the same single request.
+      const last = known.get(id);
       const changed = Object.entries(files).filter(
-        ([name, content]) => gist.files?.[name]?.content !== content,
+        ([name, content]) => last?.files[name] !== content,
       );
-      if (changed.length > 0) {
-        await octokit.rest.gists.update({
-          gist_id: id,
-          files: Object.fromEntries(changed.map(([name, content]) => [name, { content }])),
-        });
+      if (last && changed.length === 0) {
+        return { changed: false, htmlUrl: last.htmlUrl, rawUrls: last.rawUrls };
       }
+      const { data } = await octokit.rest.gists.update({
+        gist_id: id,
+        files: Object.fromEntries(changed.map(([name, content]) => [name, { content }])),
+      });
       const rawUrls = Object.fromEntries(
-        Object.entries(gist.files ?? {}).map(([name, file]) => [name, file?.raw_url ?? ""]),
+        Object.entries(data.files ?? {}).map(([name, file]) => [name, file?.raw_url ?? ""]),
       );
-      return { changed: changed.length > 0, htmlUrl: gist.html_url ?? "", rawUrls };
+      const htmlUrl = data.html_url ?? "";
+      known.set(id, { files: { ...last?.files, ...files }, htmlUrl, rawUrls });
+      return { changed: true, htmlUrl, rawUrls };
     },
   };
 }

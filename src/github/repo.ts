@@ -1,4 +1,5 @@
 import type { Octokit } from "@octokit/rest";
+import { Lru } from "../core/lru.js";
 import { isStatus } from "./sticky-comment.js";
 
 /** What every GitHub wrapper needs: a client and the repository it works on. */
@@ -39,19 +40,30 @@ export async function defaultBranch(gh: RepoClient): Promise<string> {
   return data.default_branch;
 }
 
+/** Files read at a commit sha never change: the latest few are kept (at most ~16 MB). */
+const textAtCommit = new Lru<string, string | null>({
+  maxEntries: 256,
+  maxWeight: 16 * 1024 * 1024,
+  weigh: (text) => text?.length ?? 0,
+});
+const COMMIT_SHA = /^[0-9a-f]{40}$/;
+
 /** A text file at a ref, or null when it does not exist there. */
 export async function readTextFile(
   gh: RepoClient,
   path: string,
   ref?: string,
 ): Promise<string | null> {
+  const key = ref && COMMIT_SHA.test(ref) ? `${gh.owner}/${gh.repo}@${ref}:${path}` : null;
+  if (key !== null && textAtCommit.has(key)) return textAtCommit.get(key) ?? null;
   const file = await readRepoText(gh, path, ref);
-  if (file === null) return null;
-  return "text" in file ? file.text : "";
+  const text = file === null ? null : "text" in file ? file.text : "";
+  if (key !== null) textAtCommit.set(key, text);
+  return text;
 }
 
-/** A file's text, or only its size when GitHub serves it without content (over 1 MB). */
-export type RepoText = { text: string } | { tooLargeBytes: number };
+/** A file's text, or only its size when GitHub serves it without content (over 1 MB); `sha` is its blob. */
+export type RepoText = ({ text: string } | { tooLargeBytes: number }) & { sha?: string };
 
 /** Like readTextFile, but says when the file was too large to read instead of returning "". */
 export async function readRepoText(
@@ -62,8 +74,8 @@ export async function readRepoText(
   try {
     const { data } = await gh.octokit.rest.repos.getContent({ ...repoOf(gh), path, ref });
     if (Array.isArray(data) || data.type !== "file") return null;
-    if (data.encoding === "none") return { tooLargeBytes: data.size };
-    return { text: Buffer.from(data.content, "base64").toString("utf8") };
+    if (data.encoding === "none") return { tooLargeBytes: data.size, sha: data.sha };
+    return { text: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha };
   } catch (error) {
     if (isStatus(error, 404)) return null;
     throw error;
@@ -77,11 +89,15 @@ export async function commitFiles(
   files: Record<string, string>,
   message: string,
 ): Promise<string> {
-  const { data: parent } = await gh.octokit.rest.git.getCommit({
-    ...repoOf(gh),
-    commit_sha: parentSha,
-  });
-  let tree = parent.tree.sha;
+  let tree = treeOfCommit.get(parentSha);
+  if (tree === undefined) {
+    const { data: parent } = await gh.octokit.rest.git.getCommit({
+      ...repoOf(gh),
+      commit_sha: parentSha,
+    });
+    tree = parent.tree.sha;
+    treeOfCommit.set(parentSha, tree);
+  }
   const entries = Object.entries(files);
   if (entries.length > 0) {
     const { data } = await gh.octokit.rest.git.createTree({
@@ -97,6 +113,7 @@ export async function commitFiles(
     tree,
     parents: [parentSha],
   });
+  rememberAncestry(gh, parentSha, commit.sha);
   return commit.sha;
 }
 
@@ -114,13 +131,32 @@ export async function canWrite(gh: RepoClient, username: string): Promise<boolea
   }
 }
 
+/**
+ * Facts about commits never change (a sha names its whole history), so they are remembered,
+ * boundedly: whether one commit contains another, and a commit's tree.
+ */
+const ancestry = new Lru<string, boolean>({ maxEntries: 4096 });
+const treeOfCommit = new Lru<string, string>({ maxEntries: 1024 });
+const ancestryKey = (gh: RepoClient, base: string, head: string) =>
+  `${gh.owner}/${gh.repo}:${base}...${head}`;
+
+/** Records that `head` was made on top of `base` (the app made it so): no need to ask GitHub. */
+export function rememberAncestry(gh: RepoClient, base: string, head: string): void {
+  ancestry.set(ancestryKey(gh, base, head), true);
+}
+
 /** Whether `head` already contains `base` (so it was made, or updated, on top of it). */
 export async function containsCommit(gh: RepoClient, base: string, head: string): Promise<boolean> {
   if (base === head) return true;
+  const key = ancestryKey(gh, base, head);
+  const known = ancestry.get(key);
+  if (known !== undefined) return known;
   const { data } = await gh.octokit.rest.repos.compareCommitsWithBasehead({
     ...repoOf(gh),
     basehead: `${base}...${head}`,
     per_page: 1,
   });
-  return data.behind_by === 0;
+  const contains = data.behind_by === 0;
+  ancestry.set(key, contains);
+  return contains;
 }

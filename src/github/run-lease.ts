@@ -22,7 +22,11 @@ export interface HeldLease {
 
 export type LeaseAttempt = { held: HeldLease } | { busy: Extract<LeaseDecision, { kind: "busy" }> };
 
-/** Takes the run's lease for `ttlMs`, or says who holds it and until when. */
+/**
+ * Takes the run's lease for `ttlMs`, or says who holds it and until when. Optimistic: most of
+ * the time nobody holds it, and creating the ref (a compare-and-swap on its absence) is all it
+ * takes; only when the ref exists is it read.
+ */
 export async function takeLease(
   gh: RepoClient,
   tag: string,
@@ -30,14 +34,14 @@ export async function takeLease(
   ttlMs: number,
   now: Date,
 ): Promise<LeaseAttempt> {
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  const record = { owner, expires_at: expiresAt.toISOString() };
+  const created = await writeLease(gh, tag, null, record);
+  if (created !== null) return { held: { tag, owner, sha: created, expiresAt } };
   const current = await readLeaseRef(gh, tag);
   const decision = leaseDecision(current?.record ?? null, owner, now);
   if (decision.kind === "busy") return { busy: decision };
-  const expiresAt = new Date(now.getTime() + ttlMs);
-  const sha = await writeLease(gh, tag, current?.sha ?? null, {
-    owner,
-    expires_at: expiresAt.toISOString(),
-  });
+  const sha = await writeLease(gh, tag, current?.sha ?? null, record);
   if (sha === null) {
     // Someone else moved the ref between our read and our write: theirs now.
     const after = await readLeaseRef(gh, tag);
@@ -75,10 +79,21 @@ export async function renewLease(
   return true;
 }
 
-/** Gives the lease back, unless someone else holds it by now. */
-export async function releaseLease(gh: RepoClient, lease: HeldLease): Promise<void> {
-  const current = await readLeaseRef(gh, lease.tag);
-  if (current?.sha !== lease.sha) return;
+/**
+ * How long before its end a lease is still surely ours without looking: nobody takes a lease
+ * before it ends, and this covers clock differences between instances.
+ */
+export const RELEASE_MARGIN_MS = 10_000;
+
+/**
+ * Gives the lease back, unless someone else holds it by now. While the lease is well within its
+ * time nobody else can hold it, so it is deleted without reading it first (one request).
+ */
+export async function releaseLease(gh: RepoClient, lease: HeldLease, now: Date): Promise<void> {
+  if (lease.expiresAt.getTime() - now.getTime() < RELEASE_MARGIN_MS) {
+    const current = await readLeaseRef(gh, lease.tag);
+    if (current?.sha !== lease.sha) return;
+  }
   try {
     await gh.octokit.rest.git.deleteRef({ ...repoOf(gh), ref: leaseRef(lease.tag) });
   } catch (error) {

@@ -21,7 +21,7 @@ function renderOnce(data: DashboardData): string {
     ...data,
     inFlight: data.inFlight.map((e) => ({
       ...e,
-      since: e.minutes === null ? "—" : String(e.minutes),
+      since: e.dispatched ?? "—",
     })),
     runBlock: renderRunBlock(data.run, null),
     ledgerBlock: data.ledger ? ledgerSection(data.ledger.tsv) : null,

@@ -21,6 +21,7 @@ describe("DEFAULT_CONFIG", () => {
       queuedAlertMinutes: 30,
       maxInfraRetries: 2,
       policy: {
+        preDispatch: true,
         minImprovement: 0,
         simplicityCostPerLine: 0.00005,
         seedOnly: "discard",

@@ -67,6 +67,13 @@ describe("buildDashboard", () => {
   ];
   const data = buildDashboard(input({ experiments: [...experiments].reverse() }));
 
+  it("is the same an hour later when nothing happened (a pass writes it only when it changed)", () => {
+    const later = buildDashboard(
+      input({ experiments: [...experiments].reverse(), now: "2025-11-26T13:00:00Z" }),
+    );
+    expect(later).toEqual(data);
+  });
+
   it("counts decided experiments and the keep rate", () => {
     expect(data.counts).toEqual({ decided: 5, kept: 3, discarded: 1, crashed: 1, keepRate: "60%" });
   });
@@ -80,15 +87,15 @@ describe("buildDashboard", () => {
     });
   });
 
-  it("lists in-flight experiments with minutes since dispatch, and queued ones", () => {
+  it("lists in-flight experiments with when they were dispatched (a clock time: no rewrite every minute), and queued ones", () => {
     expect(data.inFlight).toEqual([
-      { n: 6, pr: 16, description: "experiment 6", phase: "training", minutes: 11 },
+      { n: 6, pr: 16, description: "experiment 6", phase: "training", dispatched: "11:48 UTC" },
       {
         n: 7,
         pr: 17,
         description: "experiment 7",
         phase: "dispatched, waiting for a runner",
-        minutes: 0,
+        dispatched: "11:59 UTC",
       },
     ]);
     expect(data.queued).toEqual([{ n: 8, pr: 18, description: "experiment 8" }]);

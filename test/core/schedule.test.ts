@@ -5,6 +5,7 @@ import type { RunStatus } from "../../src/core/run-state.js";
 import {
   bestKept,
   type DecidedExperiment,
+  dispatchLimit,
   experimentStep,
   ledgerRows,
   refillPlan,
@@ -398,6 +399,21 @@ describe("experimentStep", () => {
   ])("%s", (_name, over, expected) => {
     expect(experimentStep(stepInput(over))).toEqual(expected);
   });
+});
+
+describe("dispatchLimit", () => {
+  it.each([
+    { concurrency: 1, preDispatch: true, baselineMeasured: false, limit: 1 },
+    { concurrency: 4, preDispatch: true, baselineMeasured: false, limit: 1 },
+    { concurrency: 1, preDispatch: true, baselineMeasured: true, limit: 2 },
+    { concurrency: 4, preDispatch: true, baselineMeasured: true, limit: 8 },
+    { concurrency: 4, preDispatch: false, baselineMeasured: true, limit: 4 },
+  ])(
+    "$concurrency runner(s), preDispatch $preDispatch, baseline measured $baselineMeasured → $limit",
+    (row) => {
+      expect(dispatchLimit(row)).toBe(row.limit);
+    },
+  );
 });
 
 describe("refillPlan", () => {

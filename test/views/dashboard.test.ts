@@ -107,9 +107,9 @@ describe("renderDashboard", () => {
 
       ## In flight
 
-      | # | PR | description | phase | minutes since dispatch |
+      | # | PR | description | phase | dispatched |
       | --- | --- | --- | --- | --- |
-      | 3 | #14 | double width | training | 9 |
+      | 3 | #14 | double width | training | 11:51 UTC |
 
       Queued, waiting for a free GPU: #15
 
