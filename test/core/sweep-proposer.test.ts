@@ -14,7 +14,7 @@ import { gitBlobSha, variantId } from "../../src/core/variant-id.js";
 
 const fixture = readFileSync(new URL("../fixtures/train.py", import.meta.url), "utf8");
 
-const valueOf = (source: string, name: string) =>
+const constantValue = (source: string, name: string) =>
   readConstants(source).findLast((c) => c.name === name)!.value;
 
 /** The sweep's own history entry for a proposal, decided as given. */
@@ -179,7 +179,7 @@ describe("pattern stage", () => {
     }
     const lr = proposals
       .filter((p) => p.key.startsWith("MATRIX_LR="))
-      .map((p) => valueOf(p.source, "MATRIX_LR") / 0.04)
+      .map((p) => constantValue(p.source, "MATRIX_LR") / 0.04)
       .sort((a, b) => a - b);
     // ×1.4 failed: ×1.4^½ both ways, then ×1.4^¼; ×1.4^⅛ is under the 5% floor.
     expect(lr.map((f) => Math.log(f) / Math.log(1.4))).toEqual([
@@ -258,7 +258,7 @@ describe("perturb stage", () => {
   const stepsOf = (p: SweepProposal) =>
     p.key.split(";").map((part) => {
       const name = part.split("=")[0];
-      return Math.abs(Math.log(valueOf(p.source, name) / valueOf(fixture, name)));
+      return Math.abs(Math.log(constantValue(p.source, name) / constantValue(fixture, name)));
     });
 
   it("changes 2-4 constants at once, with steps shrinking as the stage goes on", () => {
