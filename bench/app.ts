@@ -94,9 +94,18 @@ async function run(): Promise<void> {
       ["per decided experiment (whole night, start and stop included)", "total", "per experiment"],
       [
         ["app API requests (installation token)", appRequests.length],
+        // GitHub does not count a 304 against the primary rate limit (conditional requests).
+        [
+          "  of which 304 Not Modified (not counted)",
+          appRequests.filter((r) => r.status === 304).length,
+        ],
         ["app gist requests (GIST_TOKEN)", gistRequests.length],
         ["reconcile passes (≈ dashboard listings)", passes.length],
         ["action API requests (GITHUB_TOKEN)", actionRequests.length],
+        [
+          "  of which 304 Not Modified (not counted)",
+          actionRequests.filter((r) => r.status === 304).length,
+        ],
         ["webhooks delivered to the app", deliveries.length],
       ].map(([label, count]) => [
         String(label),

@@ -11,6 +11,33 @@ interface ApiBurst {
   who: ActorKind;
 }
 
+/**
+ * A rate limit GitHub enforces for a while ("Rate limits for the REST API", "Exceeding the rate
+ * limit"): `primary` answers 403 (or 429) with `x-ratelimit-remaining: 0` and the reset time in
+ * `x-ratelimit-reset`; `secondary` answers 403 (or 429) naming a secondary rate limit, with
+ * `retry-after` seconds.
+ */
+export interface RateLimitFault {
+  kind: "primary" | "secondary";
+  who: ActorKind;
+  status: 403 | 429;
+  /** Requests still to refuse (Infinity while a time window lasts). */
+  remaining: number;
+  /** Wall-clock ms when a window ends; null for a count. */
+  until: number | null;
+  /** Seconds in `retry-after` (secondary) or to `x-ratelimit-reset` (primary, count mode). */
+  waitSeconds: number;
+}
+
+/** How a refused request is answered (server.ts turns it into GitHub's status, headers, body). */
+export interface RateLimitAnswer {
+  kind: "primary" | "secondary";
+  status: 403 | 429;
+  /** primary: UTC epoch seconds of x-ratelimit-reset; secondary: seconds of retry-after. */
+  resetAt: number;
+  retryAfter: number;
+}
+
 export interface DeliveryFaults {
   /** Deliveries still to be sent twice. */
   duplicates: number;
@@ -61,6 +88,7 @@ export class Faults {
     crashRate: 0,
   };
   readonly #bursts: ApiBurst[] = [];
+  readonly #rateLimits: RateLimitFault[] = [];
 
   constructor(readonly seed = 1) {
     this.random = seededRandom(seed);
@@ -72,6 +100,35 @@ export class Faults {
       remaining: count,
       status: options.status ?? 502,
       who: options.who ?? "any",
+    });
+  }
+
+  /**
+   * GitHub's rate limit for `who` (default "any"): the next `requests` requests, or every request
+   * for `forMs` from now, answer as GitHub does when a `primary` or `secondary` limit is exceeded.
+   * `waitSeconds` is the `retry-after` of a secondary limit, or how far `x-ratelimit-reset` lies
+   * for a primary one limited by count (a window's reset is its end). `status` 403 (default) or 429.
+   */
+  limitRate(
+    kind: "primary" | "secondary",
+    options: {
+      who?: ActorKind;
+      requests?: number;
+      forMs?: number;
+      status?: 403 | 429;
+      waitSeconds?: number;
+    },
+  ): void {
+    if ((options.requests === undefined) === (options.forMs === undefined)) {
+      throw new Error("limitRate: give either `requests` (a count) or `forMs` (a time window)");
+    }
+    this.#rateLimits.push({
+      kind,
+      who: options.who ?? "any",
+      status: options.status ?? 403,
+      remaining: options.requests ?? Number.POSITIVE_INFINITY,
+      until: options.forMs === undefined ? null : Date.now() + options.forMs,
+      waitSeconds: options.waitSeconds ?? 60,
     });
   }
 
@@ -116,6 +173,28 @@ export class Faults {
     if (!burst) return null;
     burst.remaining--;
     return burst.status;
+  }
+
+  /** Consumes one rate-limited answer for this caller, if a limit applies now. */
+  takeRateLimit(kind: Exclude<ActorKind, "any">, now = Date.now()): RateLimitAnswer | null {
+    const limit = this.#rateLimits.find(
+      (l) =>
+        l.remaining > 0 &&
+        (l.until === null || now < l.until) &&
+        (l.who === "any" || l.who === kind),
+    );
+    if (!limit) return null;
+    limit.remaining--;
+    const seconds = Math.floor(now / 1000);
+    return {
+      kind: limit.kind,
+      status: limit.status,
+      resetAt: limit.until === null ? seconds + limit.waitSeconds : Math.ceil(limit.until / 1000),
+      retryAfter:
+        limit.until === null
+          ? limit.waitSeconds
+          : Math.max(1, Math.ceil((limit.until - now) / 1000)),
+    };
   }
 
   takeDuplicate(): { sameId: boolean } | null {

@@ -12,7 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Octokit } from "@octokit/rest";
-import { type ApplicationFunction, createNodeMiddleware, Probot, ProbotOctokit } from "probot";
+import { type ApplicationFunction, createNodeMiddleware, Probot, type ProbotOctokit } from "probot";
+import { appOctokit } from "../src/github/app-client.js";
+import { FAST_TIMING } from "../src/github/client.js";
 import { rerequestCheckRun } from "./api/checks.js";
 import { personFor } from "./api/git.js";
 import { moveForkBranch } from "./api/pulls.js";
@@ -108,9 +110,9 @@ export interface SandboxOptions {
   /** Override the webhook secret the APP uses (to prove a wrong secret is rejected). */
   appSecretOverride?: string;
   /**
-   * The Octokit class the app gets (Probot's `Octokit` option). Default: Probot's own, whose
-   * throttling spaces writes 1 s apart and whose retries wait 1 s, 4 s, 9 s, as in production.
-   * Tests may pass `fastProbotOctokit()` to keep the same plugins with short waits.
+   * The Octokit class the app gets (Probot's `Octokit` option). Default: `appOctokit()`, as
+   * `npm start` passes it: writes spaced 1 s apart, retries after 1 s, 4 s, 9 s, rate limits
+   * waited out as GitHub asks, ETags. Tests may pass `fastProbotOctokit()` for short waits.
    */
   probotOctokit?: typeof ProbotOctokit;
   /**
@@ -134,14 +136,13 @@ export interface SandboxOptions {
   enforceSpecAppRestrictions?: boolean;
 }
 
-/** ProbotOctokit with the same plugins but no write spacing and millisecond retry back-off. */
+/**
+ * The app's Octokit class (`appOctokit`, as `npm start` uses) with GitHub's waits shortened: no
+ * write spacing, 5xx retried after milliseconds, rate-limit waits of milliseconds per second
+ * asked. Same plugins, ETag cache and bounded rate-limit retries as in production.
+ */
 export function fastProbotOctokit(): typeof ProbotOctokit {
-  // A function, not an object: Probot merges its own throttle options over plain defaults.
-  return ProbotOctokit.defaults((options: Record<string, Record<string, unknown> | undefined>) => ({
-    ...options,
-    throttle: { ...options.throttle, enabled: false },
-    retry: { ...options.retry, retryAfterBaseValue: 10 },
-  }));
+  return appOctokit({ timing: FAST_TIMING });
 }
 
 export interface Notification {
@@ -455,7 +456,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
       secret: opts.appSecretOverride ?? webhookSecret,
       baseUrl: url,
       logLevel: opts.logLevel ?? "warn",
-      ...(opts.probotOctokit ? { Octokit: opts.probotOctokit } : {}),
+      Octokit: opts.probotOctokit ?? appOctokit(),
     });
     const probot = new ProbotWithDefaults();
     const middleware = await createNodeMiddleware(opts.app, { probot, webhooksPath: WEBHOOK_PATH });

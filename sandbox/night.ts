@@ -8,6 +8,7 @@ import { type AppHandle, createApp } from "../src/app/index.js";
 import { CONFIG_PATH } from "../src/core/config.js";
 import { readRunBlock } from "../src/core/run-state.js";
 import { type ExperimentState, readStateBlock } from "../src/core/state-block.js";
+import { FAST_TIMING } from "../src/github/client.js";
 import {
   fastProbotOctokit,
   PROJECT_ROOT,
@@ -85,6 +86,7 @@ export async function startNight(options: NightOptions = {}): Promise<Night> {
   const handles: AppHandle[] = [];
   const app = createApp({
     env: { HEARTBEAT_SECONDS: "0", AUTORESEARCH_SEED: String(options.seed ?? 1), ...options.env },
+    clientTiming: FAST_TIMING,
     onReady: (h) => {
       handles.push(h);
     },

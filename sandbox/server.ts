@@ -4,6 +4,7 @@
  * description, (3) authenticated and authorized, (4) served, (5) its response checked against
  * the description (strict mode). Anything GitHub would not accept is a recorded violation.
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { actionsRoutes } from "./api/actions.js";
@@ -16,7 +17,7 @@ import { pullRoutes } from "./api/pulls.js";
 import { repoRoutes } from "./api/repos.js";
 import { type ActionsBackend, type Ctx, checkRepo, type Reply, type Routes } from "./api/route.js";
 import { type Actor, type Auth, actorAccount } from "./auth.js";
-import type { Faults } from "./faults.js";
+import type { Faults, RateLimitAnswer } from "./faults.js";
 import { ContractError, type OpenApiContract } from "./openapi.js";
 import type { ViolationLog } from "./violations.js";
 import { ApiError, type World } from "./world.js";
@@ -41,6 +42,8 @@ export interface RequestRecord {
   actor: string | null;
   actorKind: Actor["kind"];
   durationMs: number;
+  /** Set when a rate-limit fault refused the request (`sb.faults.limitRate`). */
+  rateLimit?: "primary" | "secondary";
 }
 
 export interface ServerOptions {
@@ -147,9 +150,13 @@ export class SandboxServer {
     record.actor = actorAccount(actor)?.login ?? null;
     record.actorKind = actor.kind;
 
-    const injected = faults.takeApiFailure(
-      actor.kind === "actions" ? "action" : actor.kind === "user" ? "user" : "app",
-    );
+    const kind = actor.kind === "actions" ? "action" : actor.kind === "user" ? "user" : "app";
+    const limited = faults.takeRateLimit(kind);
+    if (limited) {
+      record.rateLimit = limited.kind;
+      return rateLimitReply(limited, actor, world, this.requests.length + 1);
+    }
+    const injected = faults.takeApiFailure(kind);
     if (injected !== null) return { status: injected, body: { message: "Server Error" } };
 
     let body: unknown;
@@ -228,7 +235,7 @@ export class SandboxServer {
         violations.record("response", where, (error as Error).message);
       }
     }
-    return reply;
+    return method === "GET" ? conditional(reply, header(req, "if-none-match")) : reply;
   }
 
   #send(res: ServerResponse, reply: Reply, url: URL): void {
@@ -257,6 +264,65 @@ export class SandboxServer {
     res.writeHead(reply.status, { ...headers, "content-type": "application/json; charset=utf-8" });
     res.end(JSON.stringify(reply.body));
   }
+}
+
+/**
+ * GitHub answers GETs with a weak `etag` of the body (`W/"<32 hex>"`), and a matching
+ * `If-None-Match` with `304 Not Modified`, an empty body and no `Link` ("Best practices for
+ * using the REST API": use conditional requests; github.community: the 304 has no Link header).
+ * The comparison is weak (RFC 9110 §13.1.2): `W/"x"` and `"x"` match.
+ */
+function conditional(reply: Reply, ifNoneMatch: string | undefined): Reply {
+  if (reply.status !== 200) return reply;
+  const content = reply.raw ? reply.raw.data : JSON.stringify(reply.body ?? null);
+  const etag = `W/"${createHash("md5").update(content).digest("hex")}"`;
+  const vary = "Accept, Authorization, Cookie, X-GitHub-OTP";
+  const bare = (tag: string) => tag.trim().replace(/^W\//, "");
+  const matches =
+    ifNoneMatch !== undefined &&
+    (ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((t) => bare(t) === bare(etag)));
+  if (matches) return { status: 304, headers: { etag, vary } };
+  return { ...reply, headers: { ...reply.headers, etag, vary } };
+}
+
+/** GitHub's answer to a request over a primary or secondary rate limit. */
+function rateLimitReply(
+  limit: RateLimitAnswer,
+  actor: Actor,
+  world: World,
+  requestNumber: number,
+): Reply {
+  if (limit.kind === "secondary") {
+    return {
+      status: limit.status,
+      headers: { "retry-after": String(limit.retryAfter) },
+      body: {
+        message: `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID SANDBOX:${requestNumber}.`,
+        documentation_url:
+          "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+        status: String(limit.status),
+      },
+    };
+  }
+  const whose =
+    actor.kind === "user"
+      ? `user ID ${actor.account.id}`
+      : `installation ID ${world.installation.id}`;
+  return {
+    status: limit.status,
+    headers: {
+      "x-ratelimit-limit": "5000",
+      "x-ratelimit-remaining": "0",
+      "x-ratelimit-used": "5000",
+      "x-ratelimit-reset": String(limit.resetAt),
+    },
+    body: {
+      message: `API rate limit exceeded for ${whose}. If you reach out to GitHub Support for help, please include the request ID SANDBOX:${requestNumber}.`,
+      documentation_url:
+        "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-primary-rate-limits",
+      status: String(limit.status),
+    },
+  };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -15,7 +15,6 @@ export function createPrReporter(options: {
   owner: string;
   repo: string;
   pr: number | null;
-  retryDelayMs?: number;
 }): PrReporter {
   const { octokit, pr } = options;
   if (octokit === null || pr === null) {
@@ -45,21 +44,14 @@ export function createPrReporter(options: {
       }
     },
     async final(body) {
-      // The app decides from this comment: try hard before giving up.
-      const attempts = 4;
-      for (let i = 1; ; i++) {
-        try {
-          await upsert(body);
-          return;
-        } catch (error) {
-          if (i >= attempts) {
-            throw new Error(`PR #${pr}: could not post the result after ${attempts} attempts`, {
-              cause: error,
-            });
-          }
-          core.warning(`PR #${pr}: posting the result failed (${describe(error)}), retrying`);
-          await new Promise((r) => setTimeout(r, (options.retryDelayMs ?? 2000) * i));
-        }
+      // The app decides from this comment. The client already retried 5xx and waited out rate
+      // limits (src/github/client.ts): what still fails here fails the step, loudly.
+      try {
+        await upsert(body);
+      } catch (error) {
+        throw new Error(`PR #${pr}: could not post the result (${describe(error)})`, {
+          cause: error,
+        });
       }
     },
   };

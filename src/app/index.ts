@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { Octokit } from "@octokit/rest";
+import type { Octokit } from "@octokit/rest";
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import { createSealer, sealKeys } from "../core/block-seal.js";
 import { parseCommand } from "../core/commands.js";
@@ -8,6 +8,7 @@ import { CONFIG_PATH } from "../core/config.js";
 import { parseExperimentBranch, parseRunBranch } from "../core/experiment-branch.js";
 import { runBlock } from "../core/run-state.js";
 import { VERDICT_CHECK } from "../github/check-runs.js";
+import { type ClientTiming, createGitHubClient } from "../github/client.js";
 import { findPullByHead } from "../github/experiment-pulls.js";
 import { createGistStore, type GistStore } from "../github/gist-store.js";
 import type { RepoClient } from "../github/repo.js";
@@ -30,6 +31,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Receives the scheduler so tests and the demo can wait for the app to be idle. */
   onReady?: (handle: AppHandle) => void;
+  /** Waits of the clients the app builds itself (the gist client); tests pass FAST_TIMING. */
+  clientTiming?: ClientTiming;
 }
 
 export interface AppHandle {
@@ -72,7 +75,15 @@ export function createApp(options: AppOptions = {}) {
       if (gist === undefined) {
         const baseUrl = octokit.request.endpoint.DEFAULTS.baseUrl;
         gist = env.GIST_TOKEN
-          ? createGistStore(new Octokit({ auth: env.GIST_TOKEN, baseUrl }))
+          ? createGistStore(
+              createGitHubClient({
+                auth: env.GIST_TOKEN,
+                baseUrl,
+                userAgent: "autoresearch-bot",
+                log,
+                ...(options.clientTiming ? { timing: options.clientTiming } : {}),
+              }),
+            )
           : null;
       }
       return {

@@ -2,6 +2,8 @@
 // (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT) plus GIST_TOKEN,
 // NOTIFY_WEBHOOK_URL and HEARTBEAT_SECONDS.
 import { run } from "probot";
+import { appOctokit } from "../github/app-client.js";
 import app from "./index.js";
 
-await run(app);
+// Retry, throttling with bounded rate-limit waits, and conditional requests (ETags).
+await run(app, { Octokit: appOctokit() });

@@ -1,6 +1,7 @@
 /** The CLI's way into GitHub: a token from the environment, the repository, the run. */
-import { Octokit } from "@octokit/rest";
+import type { Octokit } from "@octokit/rest";
 import type { TrustRoot } from "../core/trust.js";
+import { type ClientLogger, createGitHubClient } from "../github/client.js";
 import type { RepoClient } from "../github/repo.js";
 import { type DashboardIssue, listDashboards } from "../github/run-issues.js";
 import { isStatus } from "../github/sticky-comment.js";
@@ -20,8 +21,11 @@ export interface Session {
   root: TrustRoot;
 }
 
-/** An Octokit for GITHUB_TOKEN at GITHUB_API_URL; a usage error when either is unusable. */
-export function octokitFromEnv(env: NodeJS.ProcessEnv): Octokit {
+/**
+ * An Octokit for GITHUB_TOKEN at GITHUB_API_URL (retry, throttling, ETags; rate-limit waits said
+ * through `log`); a usage error when either is unusable.
+ */
+export function octokitFromEnv(env: NodeJS.ProcessEnv, log: ClientLogger): Octokit {
   const token = env.GITHUB_TOKEN?.trim();
   if (!token) {
     throw usageError(
@@ -34,13 +38,8 @@ export function octokitFromEnv(env: NodeJS.ProcessEnv): Octokit {
       `GITHUB_API_URL "${baseUrl}" is not an http(s) URL: unset it for github.com, or use https://HOST/api/v3 for GitHub Enterprise Server`,
     );
   }
-  return new Octokit({
-    auth: token,
-    baseUrl,
-    userAgent: "autoresearch-cli",
-    // Octokit's own request log would print on top of our messages; failures are explained once, in main.
-    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-  });
+  // Octokit's own request log would print on top of our messages; failures are explained once, in main.
+  return createGitHubClient({ auth: token, baseUrl, userAgent: "autoresearch-cli", log });
 }
 
 /** Opens the repository, or says it cannot be found with this token (exit 3). */

@@ -19,7 +19,8 @@ export async function main(
     }
     // Loaded only for a command that talks to GitHub: `--help` and usage errors stay instant.
     const { octokitFromEnv, openRepository } = await import("./github-session.js");
-    const session = await openRepository(octokitFromEnv(env), parsed.cli.target);
+    const log = { info: () => {}, warn: (m: string) => io.err(`autoresearch: ${m}`) };
+    const session = await openRepository(octokitFromEnv(env, log), parsed.cli.target);
     return await dispatch(parsed.cli, session, io);
   } catch (error) {
     io.endProgress();

@@ -21,6 +21,7 @@ import type { RequestRecord } from "../../sandbox/server.js";
 import { type AppHandle, createApp } from "../../src/app/index.js";
 import { type RunState, readRunBlock } from "../../src/core/run-state.js";
 import { type ExperimentState, readStateBlock } from "../../src/core/state-block.js";
+import { FAST_TIMING } from "../../src/github/client.js";
 
 /** Seconds of compute per tiny training: ~1 s of wall time, val_bpb still far apart per change. */
 export const TINY_BUDGET_SECONDS = 0.3;
@@ -170,6 +171,7 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
   const app = createApp({
     env: { HEARTBEAT_SECONDS: "0", AUTORESEARCH_SEED: String(options.seed ?? 1), ...options.env },
     now: () => new Date(Date.now() + offsetMs),
+    clientTiming: FAST_TIMING,
     onReady: (h) => {
       handles.push(h);
     },

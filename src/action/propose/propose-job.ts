@@ -2,10 +2,11 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as core from "@actions/core";
-import { Octokit } from "@octokit/rest";
 import type { ProposeInputs } from "../../core/propose-inputs.js";
 import { trainingEnv } from "../../core/training-env.js";
+import { createGitHubClient } from "../../github/client.js";
 import type { RepoClient } from "../../github/repo.js";
+import { ACTION_LOG } from "../octokit.js";
 import { type RunContext, readRunContext } from "../run-context.js";
 import { openWorktree, type Worktree } from "./git-worktree.js";
 import { readProposeInputs } from "./read-propose-inputs.js";
@@ -42,10 +43,11 @@ export async function openJob(env: NodeJS.ProcessEnv): Promise<ProposeJob> {
     inputs,
     ctx,
     gh: {
-      octokit: new Octokit({
+      octokit: createGitHubClient({
         auth: inputs.githubToken,
         baseUrl: ctx.apiUrl,
         userAgent: "autoresearch-bot-action",
+        log: ACTION_LOG,
       }),
       owner: ctx.owner,
       repo: ctx.repo,
