@@ -4,19 +4,21 @@
  * grow with nights, runs or repositories. Size is counted in entries and, when a `weigh`
  * function is given, in approximate bytes.
  */
-export interface LruOptions<V> {
+export interface LruOptions<V, K = unknown> {
   maxEntries: number;
   /** Upper bound on the sum of `weigh(value)` (e.g. bytes); unbounded without `weigh`. */
   maxWeight?: number;
   weigh?: (value: V) => number;
+  /** Told of every entry dropped to make room (not of deletes or replacements). */
+  onEvict?: (key: K) => void;
 }
 
 export class Lru<K, V> {
   readonly #map = new Map<K, { value: V; weight: number }>();
-  readonly #options: LruOptions<V>;
+  readonly #options: LruOptions<V, K>;
   #weight = 0;
 
-  constructor(options: LruOptions<V>) {
+  constructor(options: LruOptions<V, K>) {
     if (!(options.maxEntries >= 1)) throw new Error("an LRU cache needs maxEntries ≥ 1");
     this.#options = options;
   }
@@ -55,6 +57,7 @@ export class Lru<K, V> {
       const oldest = this.#map.keys().next();
       if (oldest.done) break;
       this.delete(oldest.value);
+      this.#options.onEvict?.(oldest.value);
     }
     return this;
   }

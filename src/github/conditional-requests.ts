@@ -9,7 +9,13 @@
 import { createHash } from "node:crypto";
 import type { Octokit } from "@octokit/core";
 import type { EndpointDefaults, OctokitResponse, ResponseHeaders } from "@octokit/types";
-import { LruCache, type LruLimits } from "../core/lru-cache.js";
+import { Lru } from "../core/lru.js";
+
+export interface LruLimits {
+  maxEntries: number;
+  /** Upper bound on the approximate bytes of response text kept. */
+  maxSize: number;
+}
 
 interface Cached {
   url: string;
@@ -46,15 +52,22 @@ export interface ResponseCache {
 export const DEFAULT_CACHE_LIMITS: LruLimits = { maxEntries: 2000, maxSize: 32 * 1024 * 1024 };
 
 export function createResponseCache(limits: LruLimits = DEFAULT_CACHE_LIMITS): ResponseCache {
-  const lru = new LruCache<Cached>(limits);
   const counts = { hits: 0, changed: 0, evictions: 0 };
+  const lru = new Lru<string, { entry: Cached; size: number }>({
+    maxEntries: limits.maxEntries,
+    maxWeight: limits.maxSize,
+    weigh: (kept) => kept.size,
+    onEvict: () => {
+      counts.evictions++;
+    },
+  });
   return {
     limits,
-    stats: () => ({ ...counts, entries: lru.entries, bytes: lru.size }),
-    lookup: (key) => lru.get(key),
+    stats: () => ({ ...counts, entries: lru.size, bytes: lru.weight }),
+    lookup: (key) => lru.get(key)?.entry,
     remember(key, entry) {
       // UTF-16 length of the text kept: close enough to bytes for a bound.
-      counts.evictions += lru.set(key, entry, entry.body.length + key.length + 200).length;
+      lru.set(key, { entry, size: entry.body.length + key.length + 200 });
     },
     count(what) {
       counts[what]++;

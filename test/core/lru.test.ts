@@ -41,6 +41,15 @@ describe("Lru", () => {
     expect(lru.get(0)).toBeUndefined();
   });
 
+  it("tells of each entry dropped to make room, not of deletes or replacements", () => {
+    const evicted: string[] = [];
+    const lru = new Lru<string, number>({ maxEntries: 2, onEvict: (k) => evicted.push(k) });
+    lru.set("a", 1).set("b", 2).set("b", 3);
+    lru.delete("a");
+    lru.set("c", 1).set("d", 1);
+    expect(evicted).toEqual(["b"]);
+  });
+
   it("refuses a cache that can hold nothing", () => {
     expect(() => new Lru({ maxEntries: 0 })).toThrow(/maxEntries/);
   });
