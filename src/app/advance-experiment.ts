@@ -1,6 +1,6 @@
 // One experiment, one step: new heads, results, lost runs, timeouts → verdicts.
 import { decide, decideRemeasure } from "../core/decide.js";
-import { diffStats, isSeedOnly } from "../core/diff-stats.js";
+import { type DiffStats, diffStats, isSeedOnly } from "../core/diff-stats.js";
 import { isRemeasure, noiseFloor, recordedValueAt } from "../core/noise.js";
 import type { TrainResult } from "../core/result-marker.js";
 import { bestKept, experimentStep } from "../core/schedule.js";
@@ -26,6 +26,12 @@ export async function advance(pass: RunPass, pull: Tracked): Promise<void> {
           resultAuthors: pass.config.resultAuthors,
           experiment: exp,
           appLogin: pass.deps.appLogin,
+          takeKnownRun: (runId) => {
+            const key = `${pass.gh.owner}/${pass.gh.repo}#${runId}`;
+            const known = pass.deps.caches?.completedRuns.get(key);
+            pass.deps.caches?.completedRuns.delete(key);
+            return known;
+          },
         })
       : null;
   const step = experimentStep({
@@ -153,15 +159,14 @@ async function judge(
     const recorded = recordedValueAt(trailOf(pass.pulls), exp.dispatched_at);
     return recordVerdict(pass, pull, result, decideRemeasure({ result, recorded }), null, posted);
   }
-  const files = await readPullFiles(pass.gh.octokit, repoOf(pass.gh), pull.number);
-  const allowed = files.filter((f) => pass.config.allowedPaths.includes(f.filename));
+  const { diff, seedOnly } = await changeOf(pass, pull);
   const best = bestKept(trailOf(pass.pulls));
   const decision = decide({
     result,
     best: best?.state.result?.val_bpb ?? null,
     policy: pass.config.policy,
-    diff: diffStats(allowed),
-    seedOnly: allowed.length > 0 && isSeedOnly(allowed.map((f) => f.patch ?? "").join("\n")),
+    diff,
+    seedOnly,
     baseIsStale: !(await containsCommit(pass.gh, pass.head, exp.head_sha)),
     earlier: exp.confirmations ?? [],
     noise: noiseFloor(trailOf(pass.pulls))?.mad ?? null,
@@ -193,6 +198,27 @@ async function judge(
   // Would keep, but trained on an older head: queue it again; dispatch brings it onto the new head first.
   log(pass, `#${pull.number}: ${decision.reason}`);
   await save(pass, pull, requeued(exp, exp.head_sha, decision.reason));
+}
+
+/**
+ * What the experiment changes in the allowed files: from its state when the app made this very
+ * head (sweep, baseline and re-measurement changes never touch a seed), otherwise from GitHub.
+ */
+async function changeOf(
+  pass: RunPass,
+  pull: Tracked,
+): Promise<{ diff: DiffStats; seedOnly: boolean }> {
+  const known = pull.experiment.diff;
+  if (known && known.head_sha === pull.experiment.head_sha) {
+    // decide() weighs only the line counts.
+    return { diff: { added: known.added, removed: known.removed, files: [] }, seedOnly: false };
+  }
+  const files = await readPullFiles(pass.gh.octokit, repoOf(pass.gh), pull.number);
+  const allowed = files.filter((f) => pass.config.allowedPaths.includes(f.filename));
+  return {
+    diff: diffStats(allowed),
+    seedOnly: allowed.length > 0 && isSeedOnly(allowed.map((f) => f.patch ?? "").join("\n")),
+  };
 }
 
 function roundedMean(values: readonly number[]): number {

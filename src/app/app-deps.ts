@@ -4,6 +4,7 @@ import type { TrustRoot } from "../core/trust.js";
 import { type RunPullsCache, runPullsCache } from "../github/experiment-pulls.js";
 import type { GistStore } from "../github/gist-store.js";
 import type { RepoClient } from "../github/repo.js";
+import type { WorkflowRunFacts } from "../github/workflows.js";
 
 export interface Logger {
   info(message: string): void;
@@ -33,10 +34,20 @@ export interface AppCaches {
   runPulls: RunPullsCache;
   /** Per repository, the config file version found valid with no problem issue open. */
   configSettled: Lru<string, string>;
+  /**
+   * Completed workflow runs as their signed `workflow_run.completed` webhook told them
+   * (`owner/repo#id`): the pass that follows judges the run without reading it again. Taken
+   * once: a run re-run by hand later is read from GitHub.
+   */
+  completedRuns: Lru<string, WorkflowRunFacts>;
 }
 
 export function appCaches(): AppCaches {
-  return { runPulls: runPullsCache(), configSettled: new Lru({ maxEntries: 1024 }) };
+  return {
+    runPulls: runPullsCache(),
+    configSettled: new Lru({ maxEntries: 1024 }),
+    completedRuns: new Lru({ maxEntries: 1024 }),
+  };
 }
 
 /** What the app believes about a repository's PRs and issues: its own sealed blocks. */

@@ -13,6 +13,7 @@ import { findPullByHead } from "../github/experiment-pulls.js";
 import { createGistStore, type GistStore } from "../github/gist-store.js";
 import type { RepoClient } from "../github/repo.js";
 import { canWrite } from "../github/repo.js";
+import { runFactsOfPayload } from "../github/workflows.js";
 import { type AppDeps, appCaches, type Logger, trustRootOf } from "./app-deps.js";
 import { explainError } from "./explain-error.js";
 import { findDashboard } from "./find-run.js";
@@ -264,10 +265,14 @@ export function createApp(options: AppOptions = {}) {
     app.on(
       "workflow_run.completed",
       later(async (context) => {
-        const branch = context.payload.workflow_run.head_branch ?? "";
-        const parsed = parseExperimentBranch(branch);
+        const run = context.payload.workflow_run;
+        const parsed = parseExperimentBranch(run.head_branch ?? "");
         if (!parsed) return;
-        return reconcile(clientOf(context), parsed.tag);
+        const gh = clientOf(context);
+        // GitHub signed this description of the run: the pass need not read it again.
+        if (run.status === "completed")
+          caches.completedRuns.set(`${gh.owner}/${gh.repo}#${run.id}`, runFactsOfPayload(run));
+        return reconcile(gh, parsed.tag);
       }),
     );
 

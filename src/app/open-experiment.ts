@@ -54,6 +54,8 @@ export async function openExperiment(pass: RunPass, proposal: NewExperiment): Pr
     key: proposal.key,
     variant: proposal.variant,
     stage: proposal.stage,
+    // The app made this change, so it knows its size (a pushed PR is measured from GitHub's diff).
+    diff: proposal.diff,
   });
   const best = bestKept(trailOf(pass.pulls));
   const rendered = renderPrBody({

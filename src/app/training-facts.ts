@@ -22,13 +22,15 @@ export async function findTrainingFacts(
     experiment: ExperimentState;
     /** The app's own login: only its verdict comments count as posted. */
     appLogin: string;
+    /** The dispatched run as a signed webhook described it, if one did (taken once). */
+    takeKnownRun?: (runId: number) => WorkflowRunFacts | undefined;
   },
 ): Promise<TrainingFacts> {
   const exp = options.experiment;
   let run: WorkflowRunFacts | null;
   let runsTotal: number;
   if (exp.run_id) {
-    run = await getRun(gh, exp.run_id);
+    run = options.takeKnownRun?.(exp.run_id) ?? (await getRun(gh, exp.run_id));
     runsTotal = run ? exp.attempts : 0;
   } else {
     const listed = await listBranchRuns(gh, options.workflow, options.branch);

@@ -64,6 +64,17 @@ export const ExperimentStateSchema = z.object({
   variant: z.string().nullish(),
   /** The sweep stage that proposed it (sweep experiments only). */
   stage: SweepStage.nullish(),
+  /**
+   * Lines the app's own change adds and removes, for the head it made (`head_sha`): judging
+   * it then needs no read of the PR's files. Any other head is judged from GitHub's diff.
+   */
+  diff: z
+    .object({
+      head_sha: z.string(),
+      added: z.number().int().min(0),
+      removed: z.number().int().min(0),
+    })
+    .nullish(),
   /** When the verdict was recorded: orders the ledger as decisions happened. */
   decided_at: z.string().nullish(),
   /** val_bpb of earlier runs of this head that policy.confirm asked for, oldest first. */
@@ -86,6 +97,7 @@ export function newExperiment(fields: {
   key: string | null;
   variant?: string | null;
   stage?: SweepStage | null;
+  diff?: { added: number; removed: number } | null;
 }): ExperimentState {
   return {
     v: 1,
@@ -104,6 +116,7 @@ export function newExperiment(fields: {
     key: fields.key,
     ...(fields.variant ? { variant: fields.variant } : {}),
     ...(fields.stage ? { stage: fields.stage } : {}),
+    ...(fields.diff ? { diff: { head_sha: fields.headSha, ...fields.diff } } : {}),
   };
 }
 

@@ -47,9 +47,24 @@ export async function getRun(gh: RepoClient, runId: number): Promise<WorkflowRun
   }
 }
 
-type RunData = Awaited<
-  ReturnType<RepoClient["octokit"]["rest"]["actions"]["getWorkflowRun"]>
->["data"];
+/** The fields of a workflow run that GitHub sends alike in REST answers and webhook payloads. */
+interface RunData {
+  id: number;
+  status: string | null;
+  conclusion: string | null;
+  head_sha: string;
+  created_at: string;
+  run_started_at?: string | null;
+  updated_at: string;
+  html_url: string;
+  path: string;
+  event: string;
+}
+
+/** A run as a `workflow_run` webhook (signed by GitHub) describes it: no request needed. */
+export function runFactsOfPayload(run: RunData): WorkflowRunFacts {
+  return runFacts(run);
+}
 
 function runFacts(r: RunData): WorkflowRunFacts {
   return {

@@ -48,5 +48,10 @@ describe("API requests", { timeout: 240_000 }, () => {
     );
     expect(requests.length).toBeGreaterThan(0);
     expect(perExperiment).toBeLessThan(150);
+    // The app made every change of this sweep night, so it knows each one's size: no PR's files
+    // are read to judge it; labels ride on state writes; the ledger is written only when it changed.
+    expect(byOperation.get("pulls/list-files") ?? 0).toBe(0);
+    expect(byOperation.get("issues/add-labels") ?? 0).toBe(0);
+    expect(gist).toBeLessThanOrEqual(decided() + 2);
   });
 });
