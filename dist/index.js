@@ -47850,6 +47850,15 @@ var ExperimentStateSchema = external_exports.object({
   variant: external_exports.string().nullish(),
   /** The sweep stage that proposed it (sweep experiments only). */
   stage: SweepStage.nullish(),
+  /**
+   * Lines the app's own change adds and removes, for the head it made (`head_sha`): judging
+   * it then needs no read of the PR's files. Any other head is judged from GitHub's diff.
+   */
+  diff: external_exports.object({
+    head_sha: external_exports.string(),
+    added: external_exports.number().int().min(0),
+    removed: external_exports.number().int().min(0)
+  }).nullish(),
   /** When the verdict was recorded: orders the ledger as decisions happened. */
   decided_at: external_exports.string().nullish(),
   /** val_bpb of earlier runs of this head that policy.confirm asked for, oldest first. */
