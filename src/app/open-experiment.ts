@@ -1,3 +1,4 @@
+import { linesEditedInPlace } from "../core/diff-stats.js";
 import { experimentBranch, parseExperimentBranch } from "../core/experiment-branch.js";
 import { bestKept } from "../core/schedule.js";
 import { type ExperimentState, newExperiment } from "../core/state-block.js";
@@ -154,7 +155,8 @@ export async function proposeFromSweep(pass: RunPass): Promise<boolean> {
     );
     return false;
   }
-  const changed = proposal.key.split(";").length;
+  // Constants are set in place: the lines that differ are what GitHub's diff will count.
+  const changed = linesEditedInPlace(source, proposal.source) ?? proposal.key.split(";").length;
   await openExperiment(pass, {
     source: "sweep",
     description: proposal.description,
@@ -227,9 +229,11 @@ export async function remakeSweepProposal(pass: RunPass, pull: Tracked): Promise
     pull.experiment = { ...pull.experiment, description: next.description };
   }
   // What the PR now trains: the caller saves it with the new head.
+  const changed = linesEditedInPlace(source as string, next.source);
   pull.experiment = {
     ...pull.experiment,
     variant: variantId({ [SWEEP_FILE]: gitBlobSha(next.source) }, [SWEEP_FILE]),
+    diff: changed === null ? null : { head_sha: sha, added: changed, removed: changed },
   };
   return sha;
 }

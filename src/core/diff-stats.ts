@@ -25,6 +25,17 @@ export function diffStats(files: readonly ChangedFile[]): DiffStats {
   };
 }
 
+/**
+ * Lines that differ between two versions of a file edited in place (what a diff counts as that
+ * many additions and as many deletions); null when lines were added or removed.
+ */
+export function linesEditedInPlace(before: string, after: string): number | null {
+  const a = before.split("\n");
+  const b = after.split("\n");
+  if (a.length !== b.length) return null;
+  return a.filter((line, i) => line !== b[i]).length;
+}
+
 /** The changed paths an experiment may not touch (exact repo paths, in the order given). */
 export function pathsOutside(files: readonly string[], allowed: readonly string[]): string[] {
   const ok = new Set(allowed);

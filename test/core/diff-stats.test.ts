@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { changedLines, diffStats, isSeedOnly, pathsOutside } from "../../src/core/diff-stats.js";
+import {
+  changedLines,
+  diffStats,
+  isSeedOnly,
+  linesEditedInPlace,
+  pathsOutside,
+} from "../../src/core/diff-stats.js";
 
 describe("diffStats", () => {
   it.each([
@@ -124,5 +130,16 @@ describe("isSeedOnly", () => {
     const patch = hunk("--- a comment in a docstring", "+SEED = 2");
     expect(changedLines(patch)).toEqual(["-- a comment in a docstring", "SEED = 2"]);
     expect(isSeedOnly(patch)).toBe(false);
+  });
+});
+
+describe("linesEditedInPlace", () => {
+  it.each([
+    { before: "A = 1\nB = 2\n", after: "A = 1\nB = 2\n", lines: 0 },
+    { before: "A = 1\nB = 2\n", after: "A = 3\nB = 2\n", lines: 1 },
+    { before: "A = 1\nB = 2\n", after: "A = 3\nB = 4\n", lines: 2 },
+    { before: "A = 1\n", after: "A = 1\nB = 2\n", lines: null },
+  ])("$before → $after: $lines", ({ before, after, lines }) => {
+    expect(linesEditedInPlace(before, after)).toBe(lines);
   });
 });
