@@ -42,6 +42,12 @@ export async function advance(pass: RunPass, pull: Tracked): Promise<void> {
     timeoutMinutes: pass.config.timeoutMinutes,
     queuedAlertMinutes: pass.config.queuedAlertMinutes,
   });
+  const started =
+    training?.latest?.status === "in_progress" || training?.latest?.status === "completed";
+  if ((step.kind === "training" || step.kind === "stuck") && !started) {
+    pass.notStarted ??= new Set();
+    pass.notStarted.add(pull.number);
+  }
   switch (step.kind) {
     case "idle":
     case "ready":

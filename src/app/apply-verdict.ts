@@ -10,10 +10,11 @@ import { readVerdictMarker, renderVerdictComment } from "../views/verdict-commen
 import { log, type RunPass, type Tracked } from "./run-view.js";
 
 /**
- * Records a verdict and makes it so on GitHub: check run, comment and chat digest first, then
- * one write of the state block with its labels (closing the PR unless it is kept), then the
- * merge of a keep. A pass that stops in between decides again from the same result; the verdict
- * comment already posted (`posted`) is then not posted twice.
+ * Records a verdict and makes it so on GitHub. A keep: its state block (with its labels) first,
+ * then check run, comment and chat digest, then the merge. Anything else: check run, comment and
+ * digest, then one write of the state block, its labels and the closing. A pass that stops in
+ * between decides again from the same result (or applies the written keep); a verdict comment
+ * already posted (`posted`) is not posted twice.
  */
 export async function recordVerdict(
   pass: RunPass,
@@ -33,11 +34,13 @@ export async function recordVerdict(
     decided_at: pass.now,
   };
   log(pass, `#${pull.number} ${verdict.status}: ${verdict.reason}`);
-  if (!posted) await postVerdict(pass, pull, state);
   if (verdict.status === "keep") {
+    // A merge cannot be taken back: the keep is written down before anything else happens.
     await save(pass, pull, state);
+    if (!posted) await postVerdict(pass, pull, state);
     await mergeKept(pass, pull);
   } else {
+    if (!posted) await postVerdict(pass, pull, state);
     await save(pass, pull, state, { close: true });
     await afterClose(pass, pull);
   }

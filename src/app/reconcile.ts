@@ -1,4 +1,5 @@
 import { branchSha, type RepoClient } from "../github/repo.js";
+import { cancelRun } from "../github/workflows.js";
 import { adopt } from "./adopt-pull.js";
 import { advance } from "./advance-experiment.js";
 import { type AppDeps, trustRootOf } from "./app-deps.js";
@@ -63,12 +64,24 @@ export async function reconcileRun(
   const tracked = pass.pulls.filter(isTracked).sort((a, b) => a.experiment.n - b.experiment.n);
   for (const pull of tracked) await advance(pass, pull);
 
-  // 4. A stopped run trains nothing more: close what never started.
+  // 4. A stopped run trains nothing more: close what never started, and call back what was
+  // dispatched ahead but still waits for a runner (policy.preDispatch).
   if (pass.run.status === "stopped") {
     for (const pull of tracked.filter(
       (p) => p.state === "open" && p.experiment.phase === "queued",
     )) {
       await reject(pass, pull, "the run was stopped before this experiment trained");
+    }
+    for (const pull of tracked.filter(
+      (p) =>
+        p.state === "open" && p.experiment.phase === "training" && pass.notStarted?.has(p.number),
+    )) {
+      if (pull.experiment.run_id) await cancelRun(gh, pull.experiment.run_id);
+      await reject(
+        pass,
+        pull,
+        "the run was stopped while this experiment waited for a runner: its workflow run was cancelled",
+      );
     }
   }
 

@@ -56,11 +56,15 @@ export async function runCommand(
     return {
       paused: `⏸️ Paused \`${run.tag}\`: experiments in flight finish and are decided; nothing new is dispatched until \`/autoresearch resume\`.`,
       running: `▶️ Resumed \`${run.tag}\`.`,
-      stopped: `⏹️ Stopped \`${run.tag}\`: experiments in flight finish and are decided, queued ones are closed.`,
+      stopped: `⏹️ Stopped \`${run.tag}\`: trainings running finish and are decided; queued ones, and those still waiting for a runner, are closed.`,
     }[next];
   }
   // Read in full: `rebuild` (and `status`) never trust what this instance remembers.
-  if (kind === "rebuild") deps.caches?.runPulls.clear();
+  if (kind === "rebuild") {
+    deps.caches?.runPulls.clear();
+    // The gist may have been edited by hand: the pass after this command writes it whole.
+    if (run.gist_id) deps.gist?.forget(run.gist_id);
+  }
   const found = await findRun(gh, trustRootOf(gh, deps), run.tag);
   const tracked = found?.pulls.filter(isTracked) ?? [];
   const rows = ledgerRows(trailOf(tracked));

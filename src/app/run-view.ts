@@ -22,6 +22,8 @@ export interface RunPass {
   now: string;
   /** The run's lease (one writer across instances); absent where nothing else can write. */
   guard?: PassGuard;
+  /** Dispatched experiments whose run has not reached a runner yet (waiting in the Actions queue). */
+  notStarted?: Set<number>;
 }
 
 export interface Tracked extends ExperimentPull {

@@ -10,6 +10,8 @@ export interface GistStore {
   read(id: string, file: string): Promise<string | null>;
   /** Writes only the files whose content changed since this store last wrote them: one request, or none. */
   write(id: string, files: Record<string, string>): Promise<GistWrite>;
+  /** Forgets what it wrote to a gist (someone may have edited it): the next write sends every file. */
+  forget(id: string): void;
 }
 
 export interface GistWrite {
@@ -48,6 +50,9 @@ export function createGistStore(octokit: Octokit): GistStore {
     async read(id, file) {
       const gist = await get(id);
       return gist.files?.[file]?.content ?? null;
+    },
+    forget(id) {
+      known.delete(id);
     },
     async write(id, files) {
       // Only this store writes the run's gist: what it wrote last is what is there. After a

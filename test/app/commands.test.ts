@@ -89,7 +89,7 @@ describe("dashboard commands", { timeout: 150_000 }, () => {
     expect(s.ledger(TAG)).toBe(good);
   });
 
-  it("stops: queued experiments are closed untrained, the one training is decided, nothing stays open", async () => {
+  it("stops: what waits for a runner is called back and closed untrained, the one training is decided, nothing stays open", async () => {
     const { sandbox } = s;
     const training = `${RUN_BRANCH}--decay0`;
     const waiting = `${RUN_BRANCH}--warmdown02`;
@@ -112,9 +112,12 @@ describe("dashboard commands", { timeout: 150_000 }, () => {
         { "train.py": setConstants({ WARMDOWN_RATIO: "0.2" }) },
         "WARMDOWN_RATIO 0.3 → 0.2",
       );
+      // policy.preDispatch (the default): it is dispatched ahead and waits for the busy runner.
       await s.waitFor(
-        "the second to wait in the queue",
-        () => s.experimentFor(TAG, waiting)?.state.phase === "queued",
+        "the second to be dispatched ahead, waiting for the runner",
+        () =>
+          s.experimentFor(TAG, waiting)?.state.phase === "training" &&
+          s.runsFor(waiting).length === 1,
       );
 
       expect(await s.command(TAG, "/autoresearch stop")).toContain("⏹️ Stopped `cmd`");
@@ -138,11 +141,12 @@ describe("dashboard commands", { timeout: 150_000 }, () => {
 
     expect(s.run(TAG)?.status).toBe("stopped");
     const stopped = s.experimentFor(TAG, waiting)!;
-    expect(stopped.state).toMatchObject({ phase: "rejected", attempts: 0 });
+    expect(stopped.state).toMatchObject({ phase: "rejected", attempts: 1 });
     expect(s.appComments(stopped.pr.number).map((c) => c.body)).toEqual([
-      "🚫 **Not trained:** the run was stopped before this experiment trained.",
+      "🚫 **Not trained:** the run was stopped while this experiment waited for a runner: its workflow run was cancelled.",
     ]);
-    expect(s.runsFor(waiting)).toEqual([]);
+    // Called back before a runner took it: it never trained.
+    expect(s.runsFor(waiting).map((r) => r.conclusion)).toEqual(["cancelled"]);
     expect(s.experimentFor(TAG, training)?.state.phase).toBe("decided");
     expect(
       sandbox.state

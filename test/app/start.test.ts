@@ -39,6 +39,8 @@ describe("/autoresearch start", { timeout: 150_000 }, () => {
           s.experimentFor("nov26", baselineBranch)?.state.phase === "training",
         90_000,
       );
+      // The state block, its labels and the rest of that write land as one request returns.
+      await s.app().idle();
 
       expect(await sandbox.git.sha("autoresearch/nov26")).toBe(mainSha);
 

@@ -67,8 +67,10 @@ describe("two app instances", () => {
   it(
     "two passes at the same moment on a finished training: one verdict, one merge, one dispatch, lease released",
     async () => {
-      // Trainings of a few seconds, so that both instances can be stopped while one runs.
-      const night = await openNight({ seed: 7, budgetSeconds: 3 });
+      // Trainings of a few seconds, so that both instances can be stopped while one runs; one
+      // training at a time (no pre-dispatch), so "the next one was dispatched once" is exact.
+      const seedDir = tinyWithConfig({ policy: { preDispatch: false } });
+      const night = await openNight({ seed: 7, budgetSeconds: 3, sandbox: { seedDir } });
       const { sandbox } = night;
       try {
         await night.waitForDecided(1, WAIT_MS);
@@ -127,6 +129,7 @@ describe("two app instances", () => {
         await endNight(night);
       } finally {
         await night.stop();
+        rmSync(seedDir, { recursive: true, force: true });
       }
     },
     NIGHT_MS,
