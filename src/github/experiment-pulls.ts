@@ -289,18 +289,6 @@ export async function mergeRunHeadInto(
   }
 }
 
-export async function setLabels(gh: RepoClient, number: number, add: string[], remove: string[]) {
-  if (add.length > 0)
-    await gh.octokit.rest.issues.addLabels({ ...repoOf(gh), issue_number: number, labels: add });
-  for (const name of remove) {
-    try {
-      await gh.octokit.rest.issues.removeLabel({ ...repoOf(gh), issue_number: number, name });
-    } catch (error) {
-      if (!isStatus(error, 404)) throw error;
-    }
-  }
-}
-
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
