@@ -120,8 +120,12 @@ describe("two app instances", () => {
         );
         expect(merges.length).toBe(after.verdict?.status === "keep" ? 1 : 0);
         // The queued experiment (or a new proposal) went to the free runner once.
+        // No experiment was dispatched twice. (On a loaded machine the next one may already have
+        // trained and been followed by another before the second pass got the lease.)
         const started = sandbox.state.runs().slice(runsBefore);
-        expect(started).toHaveLength(1);
+        const prs = started.map((r) => r.inputs.pr);
+        expect(started.length).toBeGreaterThanOrEqual(1);
+        expect(new Set(prs).size).toBe(prs.length);
         if (queued.length > 0) expect(started[0].inputs.pr).toBe(String(queued[0].number));
         const dispatched = readStateBlock(sandbox.state.pull(Number(started[0].inputs.pr)).body);
         expect(dispatched?.attempts).toBe(1);
