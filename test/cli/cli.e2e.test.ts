@@ -214,35 +214,32 @@ describe("autoresearch CLI against the sandbox", () => {
   });
 
   // policy.preDispatch puts more trainings ahead of the proposed PR: on a loaded machine it waits.
-  it(
-    "results: the gist's results.tsv, the same rows rebuilt from the PRs, and JSON",
-    { timeout: 240_000 },
-    async () => {
-      await until(
-        `#${proposedPr} to be decided`,
-        () => stateOf(proposedPr)?.phase === "decided",
-        220_000,
-      );
-      await night.app().idle();
-      const [stored, rebuilt, json] = await Promise.all([
-        run("results"),
-        run("results", "--rebuild"),
-        run("results", "--format", "json"),
-      ]);
-      expect([stored.exitCode, rebuilt.exitCode, json.exitCode]).toEqual([0, 0, 0]);
-      expect(stored.stderr).toMatch(/rows from \S+\/gist\//);
-      const rows = parseResults(stored.stdout);
-      expect(rows.length).toBeGreaterThanOrEqual(2);
-      expect(rows[0].description).toBe("baseline");
-      expect(rows.map((r) => r.description)).toContain("shorter warmup");
-      // The gist may be one pass behind the trail, never ahead of it.
-      expect(parseResults(rebuilt.stdout).slice(0, rows.length)).toEqual(rows);
-      expect(rebuilt.stderr).toContain(`rows from the PR trail of autoresearch/${TAG}`);
-      const parsed = JSON.parse(json.stdout) as { commit: string; status: string }[];
-      expect(parsed[0]).toMatchObject({ commit: rows[0].commit, status: rows[0].status });
-    },
-    120_000,
-  );
+  it("results: the gist's results.tsv, the same rows rebuilt from the PRs, and JSON", {
+    timeout: 240_000,
+  }, async () => {
+    await until(
+      `#${proposedPr} to be decided`,
+      () => stateOf(proposedPr)?.phase === "decided",
+      220_000,
+    );
+    await night.app().idle();
+    const [stored, rebuilt, json] = await Promise.all([
+      run("results"),
+      run("results", "--rebuild"),
+      run("results", "--format", "json"),
+    ]);
+    expect([stored.exitCode, rebuilt.exitCode, json.exitCode]).toEqual([0, 0, 0]);
+    expect(stored.stderr).toMatch(/rows from \S+\/gist\//);
+    const rows = parseResults(stored.stdout);
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(rows[0].description).toBe("baseline");
+    expect(rows.map((r) => r.description)).toContain("shorter warmup");
+    // The gist may be one pass behind the trail, never ahead of it.
+    expect(parseResults(rebuilt.stdout).slice(0, rows.length)).toEqual(rows);
+    expect(rebuilt.stderr).toContain(`rows from the PR trail of autoresearch/${TAG}`);
+    const parsed = JSON.parse(json.stdout) as { commit: string; status: string }[];
+    expect(parsed[0]).toMatchObject({ commit: rows[0].commit, status: rows[0].status });
+  });
 
   it("chart: writes progress.svg", async () => {
     const out = join(work, "progress.svg");
