@@ -211,7 +211,10 @@ describe("nights", () => {
     "dispatches the queued experiment before proposing the next one",
     async () => {
       let seen: Announcement[] = [];
-      const night = await openNight({ seed: 5 }, (started) => {
+      // The order inside one pass, with nothing dispatched ahead (policy.preDispatch off): with it
+      // on, the next training is already queued when one ends.
+      const seedDir = tinyWithConfig({ policy: { preDispatch: false } });
+      const night = await openNight({ seed: 5, sandbox: { seedDir } }, (started) => {
         seen = recordAnnouncements(started);
       });
       try {
@@ -234,6 +237,7 @@ describe("nights", () => {
         ).toEqual([]);
       } finally {
         await night.stop();
+        rmSync(seedDir, { recursive: true, force: true });
       }
     },
     NIGHT_MS,
