@@ -5,8 +5,8 @@ import { type TrustRoot, trustExperimentPull } from "../core/trust.js";
 import { type RepoClient, repoOf } from "./repo.js";
 import { isStatus } from "./sticky-comment.js";
 
-/** One PR of the run as the app sees it: GitHub's facts plus its state block. */
-export interface ExperimentPull {
+/** GitHub's facts about one PR of the run, as a listing gives them. */
+interface PullFacts {
   number: number;
   title: string;
   body: string;
@@ -18,6 +18,10 @@ export interface ExperimentPull {
   baseSha: string;
   labels: string[];
   author: string;
+}
+
+/** One PR of the run as the app sees it: GitHub's facts plus its state block. */
+export interface ExperimentPull extends PullFacts {
   /** null for a PR without a trusted state block: a pushed branch to adopt, or someone's claim. */
   experiment: ExperimentState | null;
   /** Why a state block in the body was not believed (a fork, a hand-edited block); null if none was. */
@@ -26,19 +30,8 @@ export interface ExperimentPull {
   reseal: boolean;
 }
 
-/** What is kept of a listed PR between passes (everything the app reads from a listing). */
-interface ListedPull {
-  number: number;
-  title: string;
-  body: string;
-  state: "open" | "closed";
-  merged: boolean;
-  headRef: string;
-  headSha: string;
-  headRepository: string | null;
-  baseSha: string;
-  labels: string[];
-  author: string;
+/** What is kept of a listed PR between passes: its facts, and what trust and paging need. */
+interface ListedPull extends PullFacts {
   authorType: string;
   updatedAt: string;
 }
