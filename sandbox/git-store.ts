@@ -6,6 +6,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { execa } from "execa";
+import { Lru } from "../src/core/lru.js";
 
 export interface GitPerson {
   name: string;
@@ -74,13 +75,55 @@ const SANDBOX_PERSON = { name: "Sandbox", email: "sandbox@users.noreply.github.c
 /** Far beyond any git call here (milliseconds on a quiet machine, seconds on a loaded one). */
 const GIT_TIMEOUT_MS = 60_000;
 
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
+/** Answers about objects named by full sha never change: each is computed by git once. */
+const MEMO_ENTRIES = 20_000;
+
+/**
+ * Every git call here is a process spawn, and spawning costs ~15 ms on a small machine: a night
+ * made thousands of them. What git answers about objects named by full sha (their type, a
+ * commit, a tree listing, a blob, a diff or merge base of two commits) cannot change, so it is
+ * remembered; refs live in memory too (this store is their only writer), written through to disk
+ * in order so the runners' clones see them.
+ */
 export class GitStore {
+  readonly #memo = new Lru<string, unknown>({ maxEntries: MEMO_ENTRIES });
+  readonly #refs = new Map<string, string>();
+  /** Ref writes reach the disk in the order they were decided in memory. */
+  #refWrites: Promise<unknown> = Promise.resolve();
+
   private constructor(readonly dir: string) {}
 
   /** A new empty bare repository in `dir` (created if missing) with `main` as HEAD. */
   static async init(dir: string): Promise<GitStore> {
     await execa("git", ["init", "--quiet", "--bare", "--initial-branch=main", dir]);
-    return new GitStore(dir);
+    const store = new GitStore(dir);
+    const out = await store.gitText(["for-each-ref", "--format=%(refname) %(objectname)"]);
+    for (const line of out ? out.split("\n") : []) {
+      const [ref, sha] = line.split(" ");
+      store.#refs.set(ref, sha);
+    }
+    return store;
+  }
+
+  /**
+   * `compute`'s answer for `key`, remembered when every sha in `shas` is a full sha (a
+   * prefix or a ref name can come to mean something else). `keep` says whether an answer may be
+   * remembered (a missing object may appear later). Callers get a copy: nobody can change what
+   * the next caller reads.
+   */
+  async #remember<T>(
+    key: string,
+    shas: string[],
+    compute: () => Promise<T>,
+    keep: (value: T) => boolean = () => true,
+  ): Promise<T> {
+    const cacheable = shas.every((sha) => FULL_SHA.test(sha));
+    if (cacheable && this.#memo.has(key)) return structuredClone(this.#memo.get(key) as T);
+    const value = await compute();
+    if (cacheable && keep(value)) this.#memo.set(key, structuredClone(value));
+    return value;
   }
 
   /** Runs git in the bare repo with a fixed identity and no user/system config influence. */
@@ -148,21 +191,31 @@ export class GitStore {
 
   async readBlob(sha: string): Promise<Buffer> {
     await this.expectType(sha, "blob");
-    const result = await execa("git", ["cat-file", "blob", sha], {
-      cwd: this.dir,
-      stdin: "ignore",
-      timeout: GIT_TIMEOUT_MS,
-      encoding: "buffer",
-      stripFinalNewline: false,
+    const bytes = await this.#remember(`blob ${sha}`, [sha], async () => {
+      const result = await execa("git", ["cat-file", "blob", sha], {
+        cwd: this.dir,
+        stdin: "ignore",
+        timeout: GIT_TIMEOUT_MS,
+        encoding: "buffer",
+        stripFinalNewline: false,
+      });
+      return new Uint8Array(result.stdout);
     });
-    return Buffer.from(result.stdout);
+    return Buffer.from(bytes);
   }
 
   /** "blob" | "tree" | "commit" | "tag", or null when the object does not exist. */
   async objectType(sha: string): Promise<string | null> {
     if (!/^[0-9a-f]{4,40}$/i.test(sha)) return null;
-    const result = await this.git(["cat-file", "-t", sha], { reject: false });
-    return result.exitCode === 0 ? String(result.stdout).trim() : null;
+    return this.#remember(
+      `type ${sha}`,
+      [sha],
+      async () => {
+        const result = await this.git(["cat-file", "-t", sha], { reject: false });
+        return result.exitCode === 0 ? String(result.stdout).trim() : null;
+      },
+      (type) => type !== null,
+    );
   }
 
   private async expectType(sha: string, type: string): Promise<void> {
@@ -173,10 +226,17 @@ export class GitStore {
   /** Full sha of a commit-ish (branch name, sha prefix, refs/...), or null. */
   async resolveCommit(rev: string): Promise<string | null> {
     if (rev.startsWith("-")) return null;
-    const result = await this.git(["rev-parse", "--verify", "--quiet", `${rev}^{commit}`], {
-      reject: false,
-    });
-    return result.exitCode === 0 ? String(result.stdout).trim() : null;
+    return this.#remember(
+      `commit-of ${rev}`,
+      [rev],
+      async () => {
+        const result = await this.git(["rev-parse", "--verify", "--quiet", `${rev}^{commit}`], {
+          reject: false,
+        });
+        return result.exitCode === 0 ? String(result.stdout).trim() : null;
+      },
+      (sha) => sha !== null,
+    );
   }
 
   /**
@@ -238,7 +298,13 @@ export class GitStore {
 
   async readTree(sha: string, recursive = false): Promise<TreeEntry[]> {
     const resolved = await this.treeOf(sha);
-    const args = ["ls-tree", "-l", "-z", ...(recursive ? ["-r", "-t"] : []), resolved];
+    return this.#remember(`ls-tree ${recursive} ${resolved}`, [resolved], () =>
+      this.#listTree(resolved, recursive),
+    );
+  }
+
+  async #listTree(tree: string, recursive: boolean): Promise<TreeEntry[]> {
+    const args = ["ls-tree", "-l", "-z", ...(recursive ? ["-r", "-t"] : []), tree];
     const out = String((await this.git(args)).stdout);
     return out
       .split("\0")
@@ -258,11 +324,19 @@ export class GitStore {
 
   /** The tree of a tree sha or commit-ish. */
   async treeOf(rev: string): Promise<string> {
-    const result = await this.git(["rev-parse", "--verify", "--quiet", `${rev}^{tree}`], {
-      reject: false,
-    });
-    if (result.exitCode !== 0) throw new GitError(`no tree for "${rev}"`, "not-found");
-    return String(result.stdout).trim();
+    const tree = await this.#remember(
+      `tree-of ${rev}`,
+      [rev],
+      async () => {
+        const result = await this.git(["rev-parse", "--verify", "--quiet", `${rev}^{tree}`], {
+          reject: false,
+        });
+        return result.exitCode === 0 ? String(result.stdout).trim() : null;
+      },
+      (sha) => sha !== null,
+    );
+    if (tree === null) throw new GitError(`no tree for "${rev}"`, "not-found");
+    return tree;
   }
 
   async writeCommit(input: {
@@ -290,6 +364,10 @@ export class GitStore {
 
   async readCommit(sha: string): Promise<GitCommit> {
     await this.expectType(sha, "commit");
+    return this.#remember(`commit ${sha}`, [sha], () => this.#showCommit(sha));
+  }
+
+  async #showCommit(sha: string): Promise<GitCommit> {
     const format = ["%H", "%T", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B"].join("%x00");
     const out = String((await this.git(["show", "-s", `--format=${format}`, sha])).stdout);
     const [full, tree, parents, an, ae, ad, cn, ce, cd, ...rest] = out.split("\0");
@@ -306,20 +384,39 @@ export class GitStore {
   /** Commits reachable from `head` but not from `base`, oldest first (like a PR's commits). */
   async commitsBetween(base: string | null, head: string): Promise<string[]> {
     const range = base ? [`${base}..${head}`] : [head];
-    const out = await this.gitText(["rev-list", "--reverse", ...range]);
-    return out ? out.split("\n") : [];
+    return this.#remember(`rev-list ${range.join(" ")}`, base ? [base, head] : [head], async () => {
+      const out = await this.gitText(["rev-list", "--reverse", ...range]);
+      return out ? out.split("\n") : [];
+    });
   }
 
   async mergeBase(a: string, b: string): Promise<string | null> {
-    const result = await this.git(["merge-base", a, b], { reject: false });
-    return result.exitCode === 0 ? String(result.stdout).trim() : null;
+    // Exit 1: no common ancestor (an answer); anything else (a missing object) is not remembered.
+    const result = await this.#remember(
+      `merge-base ${a} ${b}`,
+      [a, b],
+      async () => {
+        const run = await this.git(["merge-base", a, b], { reject: false });
+        return { exitCode: run.exitCode ?? -1, sha: String(run.stdout).trim() };
+      },
+      (answer) => answer.exitCode <= 1,
+    );
+    return result.exitCode === 0 ? result.sha : null;
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
-    const result = await this.git(["merge-base", "--is-ancestor", ancestor, descendant], {
-      reject: false,
-    });
-    return result.exitCode === 0;
+    const exitCode = await this.#remember(
+      `is-ancestor ${ancestor} ${descendant}`,
+      [ancestor, descendant],
+      async () => {
+        const run = await this.git(["merge-base", "--is-ancestor", ancestor, descendant], {
+          reject: false,
+        });
+        return run.exitCode ?? -1;
+      },
+      (code) => code === 0 || code === 1,
+    );
+    return exitCode === 0;
   }
 
   // ---- refs ------------------------------------------------------------------------------
@@ -330,24 +427,15 @@ export class GitStore {
    */
   async getRef(ref: string): Promise<string | null> {
     if (!isRefName(ref)) return null;
-    const result = await this.git(["rev-parse", "--verify", "--quiet", ref], { reject: false });
-    return result.exitCode === 0 ? String(result.stdout).trim() : null;
+    return this.#refs.get(ref) ?? null;
   }
 
   /** Refs under a prefix ("refs/heads/autoresearch/"), sorted by name. */
   async listRefs(prefix = "refs/"): Promise<{ ref: string; sha: string }[]> {
-    const out = await this.gitText([
-      "for-each-ref",
-      "--format=%(refname) %(objectname)",
-      prefix.replace(/\/$/, ""),
-    ]);
-    const all = out
-      ? out.split("\n").map((line) => {
-          const [ref, sha] = line.split(" ");
-          return { ref, sha };
-        })
-      : [];
-    return all.filter((r) => r.ref.startsWith(prefix)).sort((a, b) => a.ref.localeCompare(b.ref));
+    return [...this.#refs]
+      .filter(([ref]) => ref.startsWith(prefix))
+      .map(([ref, sha]) => ({ ref, sha }))
+      .sort((a, b) => a.ref.localeCompare(b.ref));
   }
 
   /**
@@ -366,18 +454,50 @@ export class GitStore {
     if (before && !options.force && before !== sha && !(await this.isAncestor(before, sha))) {
       throw new GitError(`Update is not a fast forward`, "not-fast-forward");
     }
-    const old = options.expectedOld ?? before ?? ZERO_SHA;
-    const result = await this.git(["update-ref", ref, sha, old], { reject: false });
-    if (result.exitCode !== 0)
+    // The compare-and-swap happens here, with no await between the check and the write.
+    const now = this.#refs.get(ref) ?? null;
+    if (now !== (options.expectedOld ?? before))
       throw new GitError(`${ref} moved while it was being updated`, "ref-moved");
+    if (!now && this.#clashes(ref))
+      throw new GitError(
+        `${ref} clashes with an existing ref (one is a folder of the other)`,
+        "ref-moved",
+      );
+    this.#refs.set(ref, sha);
+    try {
+      await this.#writeRef(["update-ref", ref, sha, now ?? ZERO_SHA]);
+    } catch (error) {
+      if (this.#refs.get(ref) === sha) {
+        if (now) this.#refs.set(ref, now);
+        else this.#refs.delete(ref);
+      }
+      throw new GitError(`${ref} could not be written: ${(error as Error).message}`, "ref-moved");
+    }
     return { before };
   }
 
   async deleteRef(ref: string): Promise<string> {
     const before = await this.getRef(ref);
     if (!before) throw new GitError("Reference does not exist", "not-found");
-    await this.git(["update-ref", "-d", ref, before]);
+    this.#refs.delete(ref);
+    await this.#writeRef(["update-ref", "-d", ref, before]);
     return before;
+  }
+
+  /** git cannot hold both `refs/heads/a` and `refs/heads/a/b`: one would be a file and a folder. */
+  #clashes(ref: string): boolean {
+    const parts = ref.split("/");
+    for (let i = 2; i < parts.length; i++)
+      if (this.#refs.has(parts.slice(0, i).join("/"))) return true;
+    for (const other of this.#refs.keys()) if (other.startsWith(`${ref}/`)) return true;
+    return false;
+  }
+
+  /** Writes a ref change to disk after every change decided before it. */
+  #writeRef(args: string[]): Promise<unknown> {
+    const write = this.#refWrites.then(() => this.git(args));
+    this.#refWrites = write.catch(() => undefined);
+    return write;
   }
 
   // ---- content ---------------------------------------------------------------------------
@@ -398,8 +518,10 @@ export class GitStore {
       const tree = await this.treeOf(commit);
       return { type: "dir", sha: tree, entries: await this.readTree(tree) };
     }
-    const out = String((await this.git(["ls-tree", "-l", "-z", commit, "--", clean])).stdout);
-    const line = out.split("\0").find((l) => l.split("\t")[1] === clean);
+    const line = await this.#remember(`ls-tree-path ${commit} ${clean}`, [commit], async () => {
+      const out = String((await this.git(["ls-tree", "-l", "-z", commit, "--", clean])).stdout);
+      return out.split("\0").find((l) => l.split("\t")[1] === clean) ?? null;
+    });
     if (!line) return null;
     const [mode, type, sha] = line.split("\t")[0].trim().split(/\s+/);
     if (type === "tree") {
@@ -414,6 +536,10 @@ export class GitStore {
 
   /** Per-file changes from `base` to `head`, with GitHub-style hunks-only patches. */
   async diffFiles(base: string, head: string): Promise<FileDiff[]> {
+    return this.#remember(`diff ${base} ${head}`, [base, head], () => this.#diff(base, head));
+  }
+
+  async #diff(base: string, head: string): Promise<FileDiff[]> {
     const numstat = String((await this.git(["diff", "--numstat", "-z", "-M", base, head])).stdout);
     const statuses = String(
       (await this.git(["diff", "--name-status", "-z", "-M", base, head])).stdout,
@@ -462,6 +588,12 @@ export class GitStore {
 
   /** Three-way merges two commits without a work tree (`git merge-tree --write-tree`). */
   async mergeTrees(ours: string, theirs: string): Promise<MergeTreeResult> {
+    return this.#remember(`merge-tree ${ours} ${theirs}`, [ours, theirs], () =>
+      this.#mergeTree(ours, theirs),
+    );
+  }
+
+  async #mergeTree(ours: string, theirs: string): Promise<MergeTreeResult> {
     const result = await this.git(
       ["merge-tree", "--write-tree", "--name-only", "--no-messages", ours, theirs],
       { reject: false },

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import examples from "@octokit/webhooks-examples/api.github.com/index.json" with { type: "json" };
 import { execa } from "execa";
 import { parse } from "yaml";
+import { jobPath } from "../../sandbox/runner.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 export const DIST = join(ROOT, "dist/index.js");
@@ -122,6 +123,7 @@ async function runStep(
     all: true,
     env: {
       ...inputEnv,
+      PATH: jobPath(),
       HOME: dirs.home,
       RUNNER_TEMP: dirs.temp,
       GITHUB_ACTIONS: "true",
