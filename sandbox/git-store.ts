@@ -2,9 +2,11 @@
  * The sandbox repository's content, kept in a real bare git repository on disk and driven by
  * the git CLI, so blobs, trees, commits, refs and merges behave (and hash) exactly like git.
  */
+import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
+import type { Readable, Writable } from "node:stream";
 import { execa } from "execa";
 import { Lru } from "../src/core/lru.js";
 
@@ -93,7 +95,16 @@ export class GitStore {
   /** Ref writes reach the disk in the order they were decided in memory. */
   #refWrites: Promise<unknown> = Promise.resolve();
 
-  private constructor(readonly dir: string) {}
+  readonly #batch: CatFileBatch;
+
+  private constructor(readonly dir: string) {
+    this.#batch = new CatFileBatch(dir);
+  }
+
+  /** Ends the `git cat-file --batch` process (a new one starts if the store is read again). */
+  close(): void {
+    this.#batch.close();
+  }
 
   /** A new empty bare repository in `dir` (created if missing) with `main` as HEAD. */
   static async init(dir: string): Promise<GitStore> {
@@ -184,22 +195,24 @@ export class GitStore {
   }
 
   async writeBlob(content: Buffer | string): Promise<string> {
-    return this.gitText(["hash-object", "-w", "--stdin"], {
+    const sha = await this.gitText(["hash-object", "-w", "--stdin"], {
       input: typeof content === "string" ? Buffer.from(content) : content,
     });
+    return this.#written(sha, "blob");
+  }
+
+  /** An object just written exists with its type: nobody needs to ask git again. */
+  #written(sha: string, type: "blob" | "tree" | "commit"): string {
+    if (FULL_SHA.test(sha)) this.#memo.set(`type ${sha}`, type);
+    return sha;
   }
 
   async readBlob(sha: string): Promise<Buffer> {
     await this.expectType(sha, "blob");
     const bytes = await this.#remember(`blob ${sha}`, [sha], async () => {
-      const result = await execa("git", ["cat-file", "blob", sha], {
-        cwd: this.dir,
-        stdin: "ignore",
-        timeout: GIT_TIMEOUT_MS,
-        encoding: "buffer",
-        stripFinalNewline: false,
-      });
-      return new Uint8Array(result.stdout);
+      const object = await this.#batch.read(sha);
+      if (object?.type !== "blob") throw new GitError(`blob ${sha} does not exist`, "not-found");
+      return new Uint8Array(object.content);
     });
     return Buffer.from(bytes);
   }
@@ -210,10 +223,7 @@ export class GitStore {
     return this.#remember(
       `type ${sha}`,
       [sha],
-      async () => {
-        const result = await this.git(["cat-file", "-t", sha], { reject: false });
-        return result.exitCode === 0 ? String(result.stdout).trim() : null;
-      },
+      async () => (await this.#batch.read(sha))?.type ?? null,
       (type) => type !== null,
     );
   }
@@ -277,7 +287,7 @@ export class GitStore {
           { env },
         );
       }
-      return await this.gitText(["write-tree"], { env });
+      return this.#written(await this.gitText(["write-tree"], { env }), "tree");
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
@@ -349,7 +359,7 @@ export class GitStore {
     await this.expectType(input.tree, "tree");
     for (const parent of input.parents) await this.expectType(parent, "commit");
     const args = ["commit-tree", input.tree, ...input.parents.flatMap((p) => ["-p", p])];
-    return this.gitText(args, {
+    const sha = await this.gitText(args, {
       input: input.message,
       env: {
         GIT_AUTHOR_NAME: input.author.name,
@@ -360,6 +370,7 @@ export class GitStore {
         GIT_COMMITTER_DATE: input.committer.date,
       },
     });
+    return this.#written(sha, "commit");
   }
 
   async readCommit(sha: string): Promise<GitCommit> {
@@ -368,17 +379,9 @@ export class GitStore {
   }
 
   async #showCommit(sha: string): Promise<GitCommit> {
-    const format = ["%H", "%T", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B"].join("%x00");
-    const out = String((await this.git(["show", "-s", `--format=${format}`, sha])).stdout);
-    const [full, tree, parents, an, ae, ad, cn, ce, cd, ...rest] = out.split("\0");
-    return {
-      sha: full,
-      tree,
-      parents: parents ? parents.split(" ") : [],
-      author: { name: an, email: ae, date: toUtcIso(ad) },
-      committer: { name: cn, email: ce, date: toUtcIso(cd) },
-      message: rest.join("\0").replace(/\n+$/, ""),
-    };
+    const object = await this.#batch.read(sha);
+    if (object?.type !== "commit") throw new GitError(`commit ${sha} does not exist`, "not-found");
+    return parseCommit(object.sha, object.content.toString("utf8"));
   }
 
   /** Commits reachable from `head` but not from `base`, oldest first (like a PR's commits). */
@@ -599,10 +602,127 @@ export class GitStore {
       { reject: false },
     );
     const lines = String(result.stdout).trim().split("\n");
-    if (result.exitCode === 0) return { clean: true, tree: lines[0] };
+    if (result.exitCode === 0) return { clean: true, tree: this.#written(lines[0], "tree") };
     if (result.exitCode === 1) return { clean: false, conflicts: lines.slice(1).filter(Boolean) };
     throw new Error(`git merge-tree failed: ${String(result.stderr).trim()}`);
   }
+}
+
+interface BatchObject {
+  sha: string;
+  type: string;
+  content: Buffer;
+}
+
+/**
+ * One long-lived `git cat-file --batch`: reading an object is a line written and a block read
+ * back, not a process spawned. Requests are answered in order, so they queue one behind another.
+ */
+class CatFileBatch {
+  #child: ChildProcessByStdio<Writable, Readable, null> | null = null;
+  #buffer = Buffer.alloc(0);
+  #waiting: { resolve: (o: BatchObject | null) => void; reject: (e: Error) => void }[] = [];
+
+  constructor(private readonly dir: string) {}
+
+  read(name: string): Promise<BatchObject | null> {
+    if (!/^[0-9a-f]{4,40}$/i.test(name)) return Promise.resolve(null);
+    const child = this.#start();
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ resolve, reject });
+      child.stdin.write(`${name}\n`);
+    });
+  }
+
+  close(): void {
+    const child = this.#child;
+    this.#child = null;
+    child?.stdin.end();
+    child?.kill();
+    this.#fail(new Error("git cat-file --batch was closed"));
+  }
+
+  #start(): ChildProcessByStdio<Writable, Readable, null> {
+    if (this.#child) return this.#child;
+    const child = spawn("git", ["cat-file", "--batch"], {
+      cwd: this.dir,
+      stdio: ["pipe", "pipe", "ignore"],
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" },
+    });
+    child.stdout.on("data", (chunk: Buffer) => {
+      this.#buffer = Buffer.concat([this.#buffer, chunk]);
+      this.#drain();
+    });
+    child.on("error", (error) => this.#fail(error));
+    child.on("exit", () => {
+      if (this.#child === child) this.#child = null;
+      this.#fail(new Error("git cat-file --batch exited"));
+    });
+    // A test's worker may exit while the store is still open: the reader must not keep it alive.
+    child.unref();
+    for (const stream of [child.stdin, child.stdout] as unknown as { unref?: () => void }[])
+      stream.unref?.();
+    this.#child = child;
+    return child;
+  }
+
+  #drain(): void {
+    for (;;) {
+      const eol = this.#buffer.indexOf(10);
+      if (eol < 0 || this.#waiting.length === 0) return;
+      const header = this.#buffer.subarray(0, eol).toString("utf8");
+      const [sha, type, size] = header.split(" ");
+      if (type === "missing" || type === "ambiguous" || size === undefined) {
+        this.#buffer = this.#buffer.subarray(eol + 1);
+        this.#waiting.shift()?.resolve(null);
+        continue;
+      }
+      const length = Number(size);
+      if (this.#buffer.length < eol + 1 + length + 1) return;
+      const content = Buffer.from(this.#buffer.subarray(eol + 1, eol + 1 + length));
+      this.#buffer = this.#buffer.subarray(eol + 1 + length + 1);
+      this.#waiting.shift()?.resolve({ sha, type, content });
+    }
+  }
+
+  #fail(error: Error): void {
+    for (const waiter of this.#waiting.splice(0)) waiter.reject(error);
+    this.#buffer = Buffer.alloc(0);
+  }
+}
+
+/** A raw commit object: headers, a blank line, the message. */
+function parseCommit(sha: string, raw: string): GitCommit {
+  const split = raw.indexOf("\n\n");
+  const headers = (split < 0 ? raw : raw.slice(0, split)).split("\n");
+  const message = split < 0 ? "" : raw.slice(split + 2);
+  let tree = "";
+  const parents: string[] = [];
+  const people: Record<string, GitPerson> = {};
+  for (const line of headers) {
+    const space = line.indexOf(" ");
+    const key = line.slice(0, space);
+    const value = line.slice(space + 1);
+    if (key === "tree") tree = value;
+    else if (key === "parent") parents.push(value);
+    else if (key === "author" || key === "committer") people[key] = parsePerson(value);
+  }
+  return {
+    sha,
+    tree,
+    parents,
+    author: people.author,
+    committer: people.committer,
+    message: message.replace(/\n+$/, ""),
+  };
+}
+
+/** "Name <email> 1700000000 +0100" */
+function parsePerson(value: string): GitPerson {
+  const match = /^(.*) <([^>]*)> (\d+) ([+-]\d{4})$/.exec(value);
+  if (!match) return { name: value, email: "", date: new Date(0).toISOString() };
+  const date = new Date(Number(match[3]) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return { name: match[1], email: match[2], date };
 }
 
 function parseNumstat(
@@ -657,10 +777,6 @@ export function isRefName(ref: string): boolean {
     !ref.endsWith(".") &&
     !ref.split("/").some((part) => part.startsWith("."))
   );
-}
-
-function toUtcIso(date: string): string {
-  return new Date(date).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 async function listFiles(root: string, dir = root): Promise<string[]> {

@@ -753,6 +753,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
       await runners.stop();
       await stopApp();
       await server.stop();
+      world.git.close();
       sink.server.closeAllConnections();
       await new Promise<void>((resolve) => sink.server.close(() => resolve()));
       for (const [k, v] of savedEnv) {

@@ -191,7 +191,13 @@ describe("nights", () => {
 
         await endNight(night);
         expect(night.decided()).toBeGreaterThanOrEqual(6);
-        expect(sandbox.state.runs().filter((r) => r.conclusion !== "success")).toEqual([]);
+        // Every training succeeded; the stop may cancel one dispatched ahead that no runner took.
+        expect(
+          sandbox.state
+            .runs()
+            .filter((r) => r.conclusion !== "success")
+            .filter((r) => !(r.conclusion === "cancelled" && r.runner === null)),
+        ).toEqual([]);
         expect(sandbox.state.runs().filter((r) => r.head_branch === evilBranch)).toEqual([]);
         const final = stateOf(night, rerun)!;
         const rows = parseResults(readLedger(sandbox, TAG));

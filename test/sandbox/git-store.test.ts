@@ -129,3 +129,81 @@ describe("ref names", () => {
     ).rejects.toMatchObject({ code: "ref-moved" });
   });
 });
+
+describe("what the store remembers and reads without spawning git", () => {
+  it("reads a commit exactly as git shows it: offset dates in UTC, a multi-line message", async () => {
+    const tree = (await git.readCommit(main)).tree;
+    const author = { name: "Ada L", email: "ada@example.com", date: "2025-03-04T05:06:07+02:00" };
+    const sha = await git.writeCommit({
+      message: "subject line\n\nbody one\nbody two\n",
+      tree,
+      parents: [main],
+      author,
+      committer: person,
+    });
+    expect(await git.readCommit(sha)).toEqual({
+      sha,
+      tree,
+      parents: [main],
+      author: { ...author, date: "2025-03-04T03:06:07Z" },
+      committer: person,
+      message: "subject line\n\nbody one\nbody two",
+    });
+    expect(await git.objectType(sha)).toBe("commit");
+    expect(await git.objectType(sha.slice(0, 12))).toBe("commit");
+  });
+
+  it("answers many reads at once, binary blobs byte for byte, and missing objects as missing", async () => {
+    const bytes = Buffer.from([0, 10, 255, 13, 10, 0, 1]);
+    const shas = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => git.writeBlob(Buffer.concat([bytes, Buffer.from([i])]))),
+    );
+    const read = await Promise.all(shas.map((sha) => git.readBlob(sha)));
+    read.forEach((blob, i) => {
+      expect(blob.equals(Buffer.concat([bytes, Buffer.from([i])]))).toBe(true);
+    });
+    expect(await git.objectType("0123456789012345678901234567890123456789")).toBeNull();
+    await expect(git.readBlob("0123456789012345678901234567890123456789")).rejects.toMatchObject({
+      code: "not-found",
+    });
+  });
+
+  it("hands out copies: a caller changing an answer does not change the next one", async () => {
+    const first = await git.readTree(main, true);
+    first[0].path = "changed";
+    first.pop();
+    const again = await git.readTree(main, true);
+    expect(again[0].path).not.toBe("changed");
+    expect(again.length).toBe(first.length + 1);
+  });
+
+  it("writes the refs it keeps in memory through to disk (runners clone the bare repository)", async () => {
+    const { execa } = await import("execa");
+    const onDisk = async () =>
+      (
+        await execa("git", ["for-each-ref", "--format=%(objectname)", "refs/heads/ordered"], {
+          cwd: git.dir,
+        })
+      ).stdout;
+    const one = await commitFiles(main, { "a.txt": "a\n" }, "a");
+    const two = await commitFiles(one, { "b.txt": "b\n" }, "b");
+    await git.setRef("refs/heads/ordered", one, { create: true });
+    expect(await onDisk()).toBe(one);
+    await git.setRef("refs/heads/ordered", two);
+    expect(await onDisk()).toBe(two);
+    await git.deleteRef("refs/heads/ordered");
+    expect(await onDisk()).toBe("");
+    expect(await git.getRef("refs/heads/ordered")).toBeNull();
+  });
+
+  it("lets one of two racing compare-and-swaps win, as GitHub's refs API does", async () => {
+    const one = await commitFiles(main, { "c.txt": "c\n" }, "c");
+    await git.setRef("refs/heads/race", main, { create: true });
+    const results = await Promise.allSettled([
+      git.setRef("refs/heads/race", one, { expectedOld: main }),
+      git.setRef("refs/heads/race", one, { expectedOld: main, force: true }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    expect(await git.getRef("refs/heads/race")).toBe(one);
+  });
+});
