@@ -82,7 +82,7 @@ export interface SandboxOptions {
   seedDir: string;
   /** The Probot app under test. */
   app: ApplicationFunction;
-  /** Environment the app process would get (merged with GIST_TOKEN and NOTIFY_WEBHOOK_URL). */
+  /** Environment the app process would get (merged with GIST_TOKEN, NOTIFY_WEBHOOK_URL and NOTIFY_TEST_ORIGIN). */
   env?: Record<string, string>;
   owner?: { login: string; type: "User" | "Organization" };
   repo?: string;
