@@ -81,9 +81,10 @@ describe("restart overlapping a pass", { timeout: 180_000 }, () => {
     }
   });
 
-  // A 405 from the merge also answers a PR another pass already merged (the restarted app, a
-  // second replica in a rolling deploy): the keep must stay a keep. The old pass is held inside
-  // its merge request (the sandbox answers it only when released) so the overlap happens every time.
+  // The restart lands while the old process's pass is inside its merge: the old pass goes on
+  // after the restart (its merge answered only then), the restarted app's pass follows it, and
+  // the keep must stay a keep. The sandbox holds the merge request so the overlap happens every
+  // time (a chat digest no longer holds a pass: it is sent alongside).
   it("keeps a merged experiment kept when the old process's pass goes on after the restart", async () => {
     const { sandbox } = s;
     const merge = sandbox.faults.holdNextRequest("PUT", /\/pulls\/\d+\/merge$/);
@@ -99,11 +100,11 @@ describe("restart overlapping a pass", { timeout: 180_000 }, () => {
 
     await sandbox.restartApp();
     await heartbeat(s);
+    merge.release();
     await s.waitFor(
-      "the restarted app to merge it",
+      "the held merge to land after the restart",
       () => !!s.experimentFor(TAG, KEPT)?.pr.pull_request?.merged,
     );
-    merge.release();
     await sandbox.settle({ timeoutMs: 60_000 });
 
     expect(s.experimentFor(TAG, KEPT)?.state.verdict?.status).toBe("keep");
