@@ -50,6 +50,20 @@ export interface DeliveryFaults {
   dropped: number;
 }
 
+interface ChatFault {
+  kind: string;
+  remaining: number;
+  status: number;
+  hang: boolean;
+}
+
+interface RequestHold {
+  method: string;
+  path: RegExp;
+  taken: boolean;
+  gate: Promise<void>;
+}
+
 export interface RunnerFaults {
   /** Jobs still to lose their runner mid-job (process group killed, run fails, no result). */
   runnerDeaths: number;
@@ -89,6 +103,8 @@ export class Faults {
   };
   readonly #bursts: ApiBurst[] = [];
   readonly #rateLimits: RateLimitFault[] = [];
+  readonly #chat: ChatFault[] = [];
+  readonly #holds: RequestHold[] = [];
 
   constructor(readonly seed = 1) {
     this.random = seededRandom(seed);
@@ -130,6 +146,65 @@ export class Faults {
       until: options.forMs === undefined ? null : Date.now() + options.forMs,
       waitSeconds: options.waitSeconds ?? 60,
     });
+  }
+
+  /**
+   * The next `count` digests posted to a chat of `kind` (slack, discord, telegram, webhook) are
+   * answered with `status` (default 500), or, with `hang`, never answered at all (until the
+   * sandbox stops).
+   */
+  failNextChatPosts(
+    kind: string,
+    count: number,
+    options: { status?: number; hang?: boolean } = {},
+  ): void {
+    this.#chat.push({
+      kind,
+      remaining: count,
+      status: options.status ?? 500,
+      hang: options.hang ?? false,
+    });
+  }
+
+  /** Consumes one injected chat failure for a post to `kind`, if one is pending. */
+  takeChatFault(kind: string): { status: number; hang: boolean } | null {
+    const fault = this.#chat.find((f) => f.kind === kind && f.remaining > 0);
+    if (!fault) return null;
+    fault.remaining--;
+    return { status: fault.status, hang: fault.hang };
+  }
+
+  /**
+   * Holds the next API request of `method` whose path matches `path` until `release()`: a
+   * process stopped right inside that request (the merge of a restart that overlaps a pass).
+   */
+  holdNextRequest(method: string, path: RegExp): { held(): boolean; release(): void } {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const hold: RequestHold = { method, path, taken: false, gate };
+    this.#holds.push(hold);
+    return {
+      held: () => hold.taken,
+      release: () => {
+        const index = this.#holds.indexOf(hold);
+        if (index >= 0) this.#holds.splice(index, 1);
+        release();
+      },
+    };
+  }
+
+  /** Resolves when the request may be served: at once, or when its hold is released. */
+  takeHold(method: string, path: string): Promise<void> | null {
+    const index = this.#holds.findIndex(
+      (h) => !h.taken && h.method === method && h.path.test(path),
+    );
+    if (index < 0) return null;
+    const hold = this.#holds[index]!;
+    this.#holds.splice(index, 1);
+    hold.taken = true;
+    return hold.gate;
   }
 
   /** Send the next `count` webhooks twice; `sameId` true = a redelivery (same X-GitHub-Delivery). */

@@ -19,6 +19,7 @@ import { rerequestCheckRun } from "./api/checks.js";
 import { personFor } from "./api/git.js";
 import { moveForkBranch } from "./api/pulls.js";
 import { Auth } from "./auth.js";
+import { answerChat, type ChatKind, chatKindOf } from "./chat.js";
 import { Faults, seededRandom } from "./faults.js";
 import type {
   CheckRunRecord,
@@ -81,7 +82,7 @@ export interface SandboxOptions {
   seedDir: string;
   /** The Probot app under test. */
   app: ApplicationFunction;
-  /** Environment the app process would get (merged with GIST_TOKEN and NOTIFY_WEBHOOK_URL). */
+  /** Environment the app process would get (merged with GIST_TOKEN, NOTIFY_WEBHOOK_URL and NOTIFY_TEST_ORIGIN). */
   env?: Record<string, string>;
   owner?: { login: string; type: "User" | "Organization" };
   repo?: string;
@@ -146,8 +147,13 @@ export function fastProbotOctokit(): typeof ProbotOctokit {
 }
 
 export interface Notification {
+  /** Which chat received it, by path (see sandbox/chat.ts); null for a path no chat serves. */
+  kind: ChatKind | null;
+  path: string;
   body: unknown;
   headers: Record<string, string | string[] | undefined>;
+  /** What the chat answered (0: never answered, a hang injected by faults). */
+  status: number;
   at: string;
 }
 
@@ -380,6 +386,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   world.onEvent((event, payload) => deliverer.enqueue(event, payload));
 
   const notifications: Notification[] = [];
+  // The chats: the generic webhook at /notify, and Slack, Discord and Telegram at their own
+  // paths (the app sends there with NOTIFY_TEST_ORIGIN), each checking bodies as its service does.
   const sink = await listen(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -390,8 +398,30 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     } catch {
       // Keep non-JSON bodies as text.
     }
-    notifications.push({ body, headers: req.headers, at: new Date().toISOString() });
-    res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+    const path = new URL(req.url ?? "/", "http://sandbox").pathname;
+    const method = (req.method ?? "GET").toUpperCase();
+    const kind = chatKindOf(path);
+    const record: Notification = {
+      kind,
+      path,
+      body,
+      headers: req.headers,
+      status: 0,
+      at: new Date().toISOString(),
+    };
+    notifications.push(record);
+    const fault = kind ? faults.takeChatFault(kind) : null;
+    if (fault?.hang) return; // never answered: the sandbox's stop closes the connection
+    if (fault) {
+      record.status = fault.status;
+      res.writeHead(fault.status, { "content-type": "text/plain" }).end("injected failure");
+      return;
+    }
+    const answer = answerChat(method, path, text);
+    record.status = answer.status;
+    if (answer.problem !== null)
+      violations.record("chat", `${method} ${record.path} (${kind ?? "no chat"})`, answer.problem);
+    res.writeHead(answer.status, { "content-type": answer.contentType }).end(answer.body);
   });
 
   const octocat = world.user("octocat");
@@ -435,6 +465,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     GIST_TOKEN: tokens.octocat,
     WEBHOOK_SECRET: webhookSecret,
     NOTIFY_WEBHOOK_URL: `${sink.url}/notify`,
+    NOTIFY_TEST_ORIGIN: sink.url,
     ...opts.env,
   };
   const savedEnv = new Map<string, string | undefined>();

@@ -156,6 +156,8 @@ export class SandboxServer {
       record.rateLimit = limited.kind;
       return rateLimitReply(limited, actor, world, this.requests.length + 1);
     }
+    const hold = faults.takeHold(method, url.pathname);
+    if (hold) await hold;
     const injected = faults.takeApiFailure(kind);
     if (injected !== null) return { status: injected, body: { message: "Server Error" } };
 

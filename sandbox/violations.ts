@@ -12,7 +12,9 @@ export type ViolationKind =
   | "unimplemented"
   | "response"
   | "webhook-payload"
-  | "runner";
+  | "runner"
+  /** A chat digest its service (Slack, Discord, Telegram) would refuse. */
+  | "chat";
 
 export interface Violation {
   kind: ViolationKind;

@@ -5,6 +5,7 @@ import { type RunPullsCache, runPullsCache } from "../github/experiment-pulls.js
 import type { GistStore } from "../github/gist-store.js";
 import type { RepoClient } from "../github/repo.js";
 import type { WorkflowRunFacts } from "../github/workflows.js";
+import type { Notify } from "./notifier.js";
 
 export interface Logger {
   info(message: string): void;
@@ -16,7 +17,8 @@ export interface Logger {
 export interface AppDeps {
   /** Ledger store; null without GIST_TOKEN (the ledger then lives in the dashboard issue). */
   gist: GistStore | null;
-  notifyUrl: string | null;
+  /** Sends a chat digest to every NOTIFY_URL target without waiting; null when none is set. */
+  notify: Notify | null;
   now: () => Date;
   /** Seeds the sweep proposer's order. */
   seed: number;

@@ -1,4 +1,4 @@
-import { chatPayload, digestLines, formatBpb, formatDelta } from "../core/digest.js";
+import { digestLines, formatBpb, formatDelta } from "../core/digest.js";
 import { experimentLabels } from "../core/labels.js";
 import type { TrainResult } from "../core/result-marker.js";
 import type { ExperimentState, Verdict } from "../core/state-block.js";
@@ -98,7 +98,7 @@ async function postVerdict(pass: RunPass, pull: Tracked, state: ExperimentState)
     }),
   );
   // A re-measurement is bookkeeping, not news: the dashboard's noise floor carries it.
-  if (verdict.status !== "remeasure") await notify(pass, digest);
+  if (verdict.status !== "remeasure") notify(pass, digest);
 }
 
 async function mergeKept(pass: RunPass, pull: Tracked): Promise<void> {
@@ -249,20 +249,14 @@ async function verdictPosted(
   });
 }
 
-async function notify(pass: RunPass, digest: string): Promise<void> {
-  const url = pass.deps.notifyUrl;
-  if (!url || !pass.config.notify) return;
+/** Hands the digest to the chats and goes on: a slow or failing chat never holds the verdict. */
+function notify(pass: RunPass, digest: string): void {
+  const send = pass.deps.notify;
+  if (!send || !pass.config.notify) return;
   try {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(chatPayload(`[${pass.run.tag}] ${digest}`)),
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!response.ok)
-      log(pass, `chat webhook answered ${response.status}; digest not delivered`, "warn");
+    send({ tag: pass.run.tag, digest });
   } catch (error) {
-    log(pass, `chat webhook failed (${String(error)}); digest not delivered`, "warn");
+    log(pass, `chat digest not sent (${String(error)})`, "warn");
   }
 }
 

@@ -6,6 +6,7 @@ import { createSealer, sealKeys } from "../core/block-seal.js";
 import { parseCommand } from "../core/commands.js";
 import { CONFIG_PATH } from "../core/config.js";
 import { parseExperimentBranch, parseRunBranch } from "../core/experiment-branch.js";
+import { notifySetup } from "../core/notify-targets.js";
 import { runBlock } from "../core/run-state.js";
 import { VERDICT_CHECK } from "../github/check-runs.js";
 import { type ClientTiming, createGitHubClient } from "../github/client.js";
@@ -18,6 +19,7 @@ import { type AppDeps, appCaches, type Logger, trustRootOf } from "./app-deps.js
 import { explainError } from "./explain-error.js";
 import { findDashboard } from "./find-run.js";
 import { liveRuns, runsOf } from "./heartbeat.js";
+import { createNotifier } from "./notifier.js";
 import { ensurePushedPull } from "./pushed-branch.js";
 import { reconcileRun } from "./reconcile.js";
 import { rerun } from "./rerun.js";
@@ -34,6 +36,10 @@ export interface AppOptions {
   onReady?: (handle: AppHandle) => void;
   /** Waits of the clients the app builds itself (the gist client); tests pass FAST_TIMING. */
   clientTiming?: ClientTiming;
+  /** How long a chat may take to answer a digest (default 10 s); tests shorten it. */
+  notifyTimeoutMs?: number;
+  /** Also receives everything the app logs (tests read warnings here). */
+  log?: Logger;
 }
 
 export interface AppHandle {
@@ -53,10 +59,28 @@ export function createApp(options: AppOptions = {}) {
     const env = { ...process.env, ...options.env };
     const scheduler = new RunScheduler();
     const log: Logger = {
-      info: (m) => app.log.info(m),
-      warn: (m) => app.log.warn(m),
-      error: (m) => app.log.error(m),
+      info: (m) => {
+        app.log.info(m);
+        options.log?.info(m);
+      },
+      warn: (m) => {
+        app.log.warn(m);
+        options.log?.warn(m);
+      },
+      error: (m) => {
+        app.log.error(m);
+        options.log?.error(m);
+      },
     };
+    // A NOTIFY_URL the app cannot use stops it here, naming the entry (never its secret).
+    const chats = notifySetup(env);
+    for (const warning of chats.warnings) log.warn(warning);
+    const notify = createNotifier({
+      setup: chats,
+      log,
+      track: (work) => scheduler.track(work),
+      ...(options.notifyTimeoutMs ? { timeoutMs: options.notifyTimeoutMs } : {}),
+    });
     let gist: GistStore | null | undefined;
     let slug: string | undefined;
     const keys = sealKeys(env);
@@ -89,7 +113,7 @@ export function createApp(options: AppOptions = {}) {
       }
       return {
         gist,
-        notifyUrl: env.NOTIFY_WEBHOOK_URL || null,
+        notify,
         now: options.now ?? (() => new Date()),
         seed: Number(env.AUTORESEARCH_SEED ?? "1") || 1,
         log,

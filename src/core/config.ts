@@ -185,7 +185,7 @@ export const ConfigSchema = z
       .boolean()
       .default(true)
       .describe(
-        "Send each experiment's digest to the chat webhook in NOTIFY_WEBHOOK_URL, when set.",
+        "Send each experiment's digest to the chats in NOTIFY_URL (Slack, Discord, Telegram), when set.",
       ),
     resultAuthors: z
       .array(z.string().min(1))

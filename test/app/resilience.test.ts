@@ -1,7 +1,5 @@
 // The app keeps no memory that matters: restarted mid-night, it rebuilds the run from GitHub and
 // the night carries on with every invariant intact.
-import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkNight } from "../../sandbox/invariants.js";
 import { type Scenario, setConstants, startScenario } from "../support/app-scenarios.js";
@@ -63,54 +61,19 @@ describe("restart mid-night", { timeout: 240_000 }, () => {
   });
 });
 
-/** A chat webhook that answers at once, except the requests the test holds back. */
-function holdingChat() {
-  let armed = false;
-  const held: ServerResponse[] = [];
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      if (armed) {
-        armed = false;
-        held.push(res);
-      } else res.writeHead(200).end("ok");
-    });
-  });
-  return {
-    server,
-    held,
-    async listen(): Promise<string> {
-      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`;
-    },
-    holdNext: () => {
-      armed = true;
-    },
-    release: () => {
-      for (const res of held.splice(0)) res.writeHead(200).end("ok");
-    },
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
-}
-
 describe("restart overlapping a pass", { timeout: 180_000 }, () => {
   const TAG = "overlap";
   const KEPT = `autoresearch/${TAG}--lr16`;
-  const chat = holdingChat();
   let s: Scenario;
+  let hold: { held(): boolean; release(): void } | undefined;
   beforeAll(async () => {
-    const url = await chat.listen();
-    s = await startScenario({ config: { proposer: "none" }, env: { NOTIFY_WEBHOOK_URL: url } });
+    s = await startScenario({ config: { proposer: "none" } });
     await s.start(TAG);
     await s.waitForDecision(TAG, `autoresearch/${TAG}--1-baseline`, 90_000);
     await s.sandbox.settle({ timeoutMs: 60_000 });
   }, 150_000);
   afterAll(async () => {
-    chat.release();
-    chat.close();
+    hold?.release();
     try {
       s.sandbox.assertNoViolations();
     } finally {
@@ -118,28 +81,30 @@ describe("restart overlapping a pass", { timeout: 180_000 }, () => {
     }
   });
 
-  // A 405 from the merge also answers a PR another pass already merged (the restarted app, a
-  // second replica in a rolling deploy): the keep must stay a keep. The old pass is held at its
-  // chat notification so the overlap happens every time.
+  // The restart lands while the old process's pass is inside its merge: the old pass goes on
+  // after the restart (its merge answered only then), the restarted app's pass follows it, and
+  // the keep must stay a keep. The sandbox holds the merge request so the overlap happens every
+  // time (a chat digest no longer holds a pass: it is sent alongside).
   it("keeps a merged experiment kept when the old process's pass goes on after the restart", async () => {
     const { sandbox } = s;
-    chat.holdNext();
+    const merge = sandbox.faults.holdNextRequest("PUT", /\/pulls\/\d+\/merge$/);
+    hold = merge;
     await s.pushExperiment(
       TAG,
       "lr16",
       { "train.py": setConstants({ LEARNING_RATE: "16.0" }) },
       "LEARNING_RATE 8.0 → 16.0",
     );
-    await s.waitFor("the keep's digest to reach the chat", () => chat.held.length === 1, 120_000);
+    await s.waitFor("the keep's merge request to reach GitHub", () => merge.held(), 120_000);
     expect(s.experimentFor(TAG, KEPT)?.state.verdict?.status).toBe("keep");
 
     await sandbox.restartApp();
     await heartbeat(s);
+    merge.release();
     await s.waitFor(
-      "the restarted app to merge it",
+      "the held merge to land after the restart",
       () => !!s.experimentFor(TAG, KEPT)?.pr.pull_request?.merged,
     );
-    chat.release();
     await sandbox.settle({ timeoutMs: 60_000 });
 
     expect(s.experimentFor(TAG, KEPT)?.state.verdict?.status).toBe("keep");

@@ -18,7 +18,7 @@ import { readLedger } from "../../sandbox/invariants.js";
 import type { CommentRecord, IssueRecord, WorkflowRunRecord } from "../../sandbox/model.js";
 import { TINY_DIR } from "../../sandbox/night.js";
 import type { RequestRecord } from "../../sandbox/server.js";
-import { type AppHandle, createApp } from "../../src/app/index.js";
+import { type AppHandle, type AppOptions, createApp } from "../../src/app/index.js";
 import { type RunState, readRunBlock } from "../../src/core/run-state.js";
 import { type ExperimentState, readStateBlock } from "../../src/core/state-block.js";
 import { FAST_TIMING } from "../../src/github/client.js";
@@ -60,6 +60,8 @@ export interface ScenarioOptions {
   /** Extra environment of the runners' jobs, e.g. examples/tiny's TINY_NOISE. */
   runnerEnv?: Record<string, string>;
   sandbox?: Partial<SandboxOptions>;
+  /** App options beyond env: a log to read warnings from, a shorter chat timeout. */
+  app?: Pick<AppOptions, "log" | "notifyTimeoutMs">;
 }
 
 export interface Experiment {
@@ -172,6 +174,7 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
     env: { HEARTBEAT_SECONDS: "0", AUTORESEARCH_SEED: String(options.seed ?? 1), ...options.env },
     now: () => new Date(Date.now() + offsetMs),
     clientTiming: FAST_TIMING,
+    ...options.app,
     onReady: (h) => {
       handles.push(h);
     },
