@@ -5085,6 +5085,7 @@ ${list}`
 // src/app/index.ts
 var MAX_PASS_RETRIES = 3;
 var PASS_RETRY_SECONDS = 5;
+var MAX_RUNS_HEALTH = 1024;
 function createApp(options = {}) {
   return (app2, probotOptions) => {
     const env = { ...process.env, ...options.env };
@@ -5141,6 +5142,13 @@ function createApp(options = {}) {
     const failures = /* @__PURE__ */ new Map();
     const retries = /* @__PURE__ */ new Set();
     const passes = /* @__PURE__ */ new Map();
+    const notePass = (key, outcome2) => {
+      const record = recordPass(passes.get(key), outcome2);
+      passes.delete(key);
+      passes.set(key, record);
+      const oldest = passes.keys().next().value;
+      if (passes.size > MAX_RUNS_HEALTH && oldest !== void 0) passes.delete(oldest);
+    };
     let stopped = false;
     const reconcile = (gh, tag, delivery) => {
       const key = `${gh.owner}/${gh.repo}#${tag}`;
@@ -5150,21 +5158,14 @@ function createApp(options = {}) {
           const deps = await depsFor(gh.octokit, passLog);
           await withRunLease(gh, tag, leaseOptions, (guard) => reconcileRun(gh, deps, tag, guard));
           failures.delete(key);
-          passes.set(key, recordPass(passes.get(key), { ok: true, at: (/* @__PURE__ */ new Date()).toISOString() }));
+          notePass(key, { ok: true, at: (/* @__PURE__ */ new Date()).toISOString() });
         } catch (error) {
           const attempt = (failures.get(key) ?? 0) + 1;
           failures.set(key, attempt);
           const retry2 = attempt <= MAX_PASS_RETRIES ? ` (trying again in ${attempt * PASS_RETRY_SECONDS} s)` : "";
           if (!(error instanceof LeaseBusyError)) {
             passLog.error(`[${key}] ${explainError(error)}${retry2}`);
-            passes.set(
-              key,
-              recordPass(passes.get(key), {
-                ok: false,
-                at: (/* @__PURE__ */ new Date()).toISOString(),
-                error: explainError(error)
-              })
-            );
+            notePass(key, { ok: false, at: (/* @__PURE__ */ new Date()).toISOString(), error: explainError(error) });
           }
           if (retry2 && !stopped) {
             const timer2 = setTimeout(

@@ -11,6 +11,7 @@ import { runBlock } from "../core/run-state.js";
 import {
   type HealthReport,
   healthReport,
+  type PassOutcome,
   type PassRecord,
   recordPass,
 } from "../core/server-health.js";
@@ -57,6 +58,7 @@ export interface AppHandle {
 
 const MAX_PASS_RETRIES = 3;
 const PASS_RETRY_SECONDS = 5;
+const MAX_RUNS_HEALTH = 1024;
 
 /** The autoresearch-bot Probot app. */
 export function createApp(options: AppOptions = {}) {
@@ -119,8 +121,15 @@ export function createApp(options: AppOptions = {}) {
     };
     const failures = new Map<string, number>();
     const retries = new Set<NodeJS.Timeout>();
-    // How each run's passes went, for GET /healthz (bounded by the runs this server works on).
+    // How each run's passes went, for GET /healthz: the runs heard of last, at most MAX_RUNS_HEALTH.
     const passes = new Map<string, PassRecord>();
+    const notePass = (key: string, outcome: PassOutcome) => {
+      const record = recordPass(passes.get(key), outcome);
+      passes.delete(key);
+      passes.set(key, record);
+      const oldest = passes.keys().next().value;
+      if (passes.size > MAX_RUNS_HEALTH && oldest !== undefined) passes.delete(oldest);
+    };
     let stopped = false;
     const reconcile = (gh: RepoClient, tag: string, delivery?: string): Promise<void> => {
       const key = `${gh.owner}/${gh.repo}#${tag}`;
@@ -130,7 +139,7 @@ export function createApp(options: AppOptions = {}) {
           const deps = await depsFor(gh.octokit, passLog);
           await withRunLease(gh, tag, leaseOptions, (guard) => reconcileRun(gh, deps, tag, guard));
           failures.delete(key);
-          passes.set(key, recordPass(passes.get(key), { ok: true, at: new Date().toISOString() }));
+          notePass(key, { ok: true, at: new Date().toISOString() });
         } catch (error) {
           // A pass that failed (a 5xx burst, a timeout) is tried again soon, a few times,
           // rather than leaving the GPU idle until the next event or heartbeat.
@@ -144,14 +153,7 @@ export function createApp(options: AppOptions = {}) {
           // instance at work, not a failure of this server.)
           if (!(error instanceof LeaseBusyError)) {
             passLog.error(`[${key}] ${explainError(error)}${retry}`);
-            passes.set(
-              key,
-              recordPass(passes.get(key), {
-                ok: false,
-                at: new Date().toISOString(),
-                error: explainError(error),
-              }),
-            );
+            notePass(key, { ok: false, at: new Date().toISOString(), error: explainError(error) });
           }
           if (retry && !stopped) {
             const timer = setTimeout(
