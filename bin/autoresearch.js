@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// The `autoresearch` CLI: TypeScript (via tsx) and .hbs templates load as in `npm start`.
-import "../scripts/register.mjs";
-
-const { main } = await import("../src/cli/main.ts");
+// The `autoresearch` CLI, as `npm run build` bundles it (dist/cli.js, committed).
+const { main } = await import("../dist/cli.js");
 process.exitCode = await main(process.argv.slice(2), process.env);

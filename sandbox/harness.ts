@@ -135,6 +135,12 @@ export interface SandboxOptions {
    * (default true). Gists stay refused to installation tokens either way.
    */
   enforceSpecAppRestrictions?: boolean;
+  /**
+   * The app runs outside this process (the built server as a child process): deliveries go to
+   * the URL this returns (null: nobody listens, the delivery fails as for a stopped app) and
+   * `app` is not started. The caller starts that process with `sb.app`'s id, key and secret.
+   */
+  externalAppUrl?: () => string | null;
 }
 
 /**
@@ -369,6 +375,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   // the same whatever the number of instances.
   const balancer = seededRandom(((opts.seed ?? 1) ^ 0x9e3779b9) >>> 0);
   const pickInstance = (): string | null => {
+    if (opts.externalAppUrl) return opts.externalAppUrl();
     const live = instances.filter((i) => i.server);
     if (live.length <= 1) return live[0]?.url ?? null;
     return live[Math.floor(balancer() * live.length)].url;
@@ -520,7 +527,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   };
   const startApp = (instance?: number) => each(instance, startOne);
   const stopApp = (instance?: number) => each(instance, stopOne);
-  await startApp();
+  if (opts.externalAppUrl) deliverer.resume();
+  else await startApp();
 
   const settle = async (options: { timeoutMs?: number; quietMs?: number } = {}) => {
     const timeoutMs = options.timeoutMs ?? 60_000;

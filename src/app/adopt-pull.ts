@@ -45,7 +45,12 @@ export async function adopt(pass: RunPass, pull: ExperimentPull): Promise<void> 
   const outside = await filesOutsideAllowed(pass, pull.number);
   if (outside.length > 0) return reject(pass, tracked, violation(pass, outside));
   await save(pass, tracked, base);
-  log(pass, `adopted #${pull.number} (${pull.headRef}) as experiment ${base.n}`);
+  log(
+    pass,
+    `adopted #${pull.number} (${pull.headRef}) as experiment ${base.n}`,
+    "info",
+    pull.number,
+  );
 }
 
 /**
@@ -71,7 +76,12 @@ async function closeUntouched(pass: RunPass, pull: ExperimentPull, why: string):
     state: "closed",
   });
   pull.state = "closed";
-  log(pass, `#${pull.number} by @${pull.author} closed untouched: ${why.split("\n")[0]}`, "warn");
+  log(
+    pass,
+    `#${pull.number} by @${pull.author} closed untouched: ${why.split("\n")[0]}`,
+    "warn",
+    pull.number,
+  );
 }
 
 /**
@@ -112,7 +122,12 @@ async function replaceWithAppPull(
     pull.number,
     `The app keeps each experiment in a PR of its own: this branch is now #${created.number}, where it is checked, trained and decided.`,
   );
-  log(pass, `#${pull.number} by @${pull.author} replaced by the app's #${created.number}`);
+  log(
+    pass,
+    `#${pull.number} by @${pull.author} replaced by the app's #${created.number}`,
+    "info",
+    pull.number,
+  );
   const replacement: ExperimentPull = {
     ...pull,
     number: created.number,

@@ -133,6 +133,7 @@ async function onNoResult(
     pass,
     `#${pull.number}: ${what}; retry ${failures} of ${pass.config.maxInfraRetries}`,
     "warn",
+    pull.number,
   );
   await save(pass, pull, {
     ...exp,
@@ -191,7 +192,7 @@ async function judge(
     return recordVerdict(pass, pull, measured, decision.verdict, repeated, posted);
   }
   if (decision.kind === "confirm") {
-    log(pass, `#${pull.number}: ${decision.reason}`);
+    log(pass, `#${pull.number}: ${decision.reason}`, "info", pull.number);
     await save(pass, pull, {
       ...exp,
       phase: "queued",
@@ -202,7 +203,7 @@ async function judge(
   }
 
   // Would keep, but trained on an older head: queue it again; dispatch brings it onto the new head first.
-  log(pass, `#${pull.number}: ${decision.reason}`);
+  log(pass, `#${pull.number}: ${decision.reason}`, "info", pull.number);
   await save(pass, pull, requeued(exp, exp.head_sha, decision.reason));
 }
 

@@ -7,10 +7,22 @@ import type { RepoClient } from "../github/repo.js";
 import type { WorkflowRunFacts } from "../github/workflows.js";
 import type { Notify } from "./notifier.js";
 
+/** What a log line is about, carried as fields of every line (pino child bindings). */
+export interface LogContext {
+  /** The run's tag. */
+  run?: string;
+  /** The experiment PR a line is about. */
+  pr?: number;
+  /** The webhook delivery (X-GitHub-Delivery) that caused the work. */
+  delivery?: string;
+}
+
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** A logger whose lines also carry `context` (absent: lines go out without it). */
+  child?(context: LogContext): Logger;
 }
 
 /** What the app gets from its environment, in one place so tests can set it. */

@@ -33,7 +33,7 @@ export async function recordVerdict(
     verdict,
     decided_at: pass.now,
   };
-  log(pass, `#${pull.number} ${verdict.status}: ${verdict.reason}`);
+  log(pass, `#${pull.number} ${verdict.status}: ${verdict.reason}`, "info", pull.number);
   if (verdict.status === "keep") {
     // A merge cannot be taken back: the keep is written down before anything else happens.
     await save(pass, pull, state);
@@ -111,6 +111,7 @@ async function mergeKept(pass: RunPass, pull: Tracked): Promise<void> {
       pass,
       `#${pull.number} was decided on an older run head: training it on the new head first`,
       "warn",
+      pull.number,
     );
     await save(
       pass,
@@ -150,6 +151,7 @@ async function mergeKept(pass: RunPass, pull: Tracked): Promise<void> {
       pass,
       `#${pull.number} head moved before the merge (${outcome.message}); training the new head`,
       "warn",
+      pull.number,
     );
     const { data } = await pass.gh.octokit.rest.pulls.get({
       ...repoOf(pass.gh),

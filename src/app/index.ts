@@ -1,13 +1,21 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Octokit } from "@octokit/rest";
-import type { ApplicationFunctionOptions, Context, Probot } from "probot";
+import type { ApplicationFunctionOptions, Context, Probot, Logger as ProbotLogger } from "probot";
+import packageJson from "../../package.json" with { type: "json" };
 import { createSealer, sealKeys } from "../core/block-seal.js";
 import { parseCommand } from "../core/commands.js";
 import { CONFIG_PATH } from "../core/config.js";
 import { parseExperimentBranch, parseRunBranch } from "../core/experiment-branch.js";
 import { notifySetup } from "../core/notify-targets.js";
 import { runBlock } from "../core/run-state.js";
+import {
+  type HealthReport,
+  healthReport,
+  type PassOutcome,
+  type PassRecord,
+  recordPass,
+} from "../core/server-health.js";
 import { VERDICT_CHECK } from "../github/check-runs.js";
 import { type ClientTiming, createGitHubClient } from "../github/client.js";
 import { findPullByHead } from "../github/experiment-pulls.js";
@@ -15,9 +23,10 @@ import { createGistStore, type GistStore } from "../github/gist-store.js";
 import type { RepoClient } from "../github/repo.js";
 import { canWrite } from "../github/repo.js";
 import { runFactsOfPayload } from "../github/workflows.js";
-import { type AppDeps, appCaches, type Logger, trustRootOf } from "./app-deps.js";
+import { type AppDeps, appCaches, type LogContext, type Logger, trustRootOf } from "./app-deps.js";
 import { explainError } from "./explain-error.js";
 import { findDashboard } from "./find-run.js";
+import { healthRoute } from "./health-route.js";
 import { liveRuns, runsOf } from "./heartbeat.js";
 import { createNotifier } from "./notifier.js";
 import { ensurePushedPull } from "./pushed-branch.js";
@@ -47,31 +56,52 @@ export interface AppHandle {
   /** Whether the app is still working on something (a webhook answered before its work was done). */
   busy(): boolean;
   heartbeat(): Promise<void>;
+  /** What `GET /healthz` answers now. */
+  health(): HealthReport;
+  /** Stops the heartbeat and the retries of failed passes (work already queued goes on: see idle). */
   stop(): void;
 }
 
 const MAX_PASS_RETRIES = 3;
 const PASS_RETRY_SECONDS = 5;
+const MAX_RUNS_HEALTH = 1024;
 
 /** The autoresearch-bot Probot app. */
 export function createApp(options: AppOptions = {}) {
-  return (app: Probot, _probotOptions?: ApplicationFunctionOptions) => {
+  return (app: Probot, probotOptions?: ApplicationFunctionOptions) => {
     const env = { ...process.env, ...options.env };
     const scheduler = new RunScheduler();
-    const log: Logger = {
-      info: (m) => {
-        app.log.info(m);
-        options.log?.info(m);
-      },
-      warn: (m) => {
-        app.log.warn(m);
-        options.log?.warn(m);
-      },
-      error: (m) => {
-        app.log.error(m);
-        options.log?.error(m);
-      },
+    const startedAt = new Date();
+    // Everything logged also reaches options.log (tests read warnings there).
+    const tee = (primary: Logger): Logger => {
+      const extra = options.log;
+      if (!extra) return primary;
+      return {
+        info: (m) => {
+          primary.info(m);
+          extra.info(m);
+        },
+        warn: (m) => {
+          primary.warn(m);
+          extra.warn(m);
+        },
+        error: (m) => {
+          primary.error(m);
+          extra.error(m);
+        },
+        child: (context) => tee(primary.child?.(context) ?? primary),
+      };
     };
+    const log = tee(loggerOf(app.log));
+    // Every line of a pass says which run, PR and webhook delivery it is about (pino fields).
+    const logFor = (context: LogContext): Logger =>
+      tee(
+        loggerOf(
+          app.log.child(
+            Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined)),
+          ),
+        ),
+      );
     // A NOTIFY_URL the app cannot use stops it here, naming the entry (never its secret).
     const chats = notifySetup(env);
     for (const warning of chats.warnings) log.warn(warning);
@@ -96,7 +126,7 @@ export function createApp(options: AppOptions = {}) {
       return `${slug}[bot]`;
     };
 
-    const depsFor = async (octokit: Octokit): Promise<AppDeps> => {
+    const depsFor = async (octokit: Octokit, passLog: Logger = log): Promise<AppDeps> => {
       if (gist === undefined) {
         const baseUrl = octokit.request.endpoint.DEFAULTS.baseUrl;
         gist = env.GIST_TOKEN
@@ -116,7 +146,7 @@ export function createApp(options: AppOptions = {}) {
         notify,
         now: options.now ?? (() => new Date()),
         seed: Number(env.AUTORESEARCH_SEED ?? "1") || 1,
-        log,
+        log: passLog,
         sealer,
         appLogin: await appLogin(),
         caches,
@@ -128,13 +158,25 @@ export function createApp(options: AppOptions = {}) {
     };
     const failures = new Map<string, number>();
     const retries = new Set<NodeJS.Timeout>();
-    const reconcile = (gh: RepoClient, tag: string): Promise<void> => {
+    // How each run's passes went, for GET /healthz: the runs heard of last, at most MAX_RUNS_HEALTH.
+    const passes = new Map<string, PassRecord>();
+    const notePass = (key: string, outcome: PassOutcome) => {
+      const record = recordPass(passes.get(key), outcome);
+      passes.delete(key);
+      passes.set(key, record);
+      const oldest = passes.keys().next().value;
+      if (passes.size > MAX_RUNS_HEALTH && oldest !== undefined) passes.delete(oldest);
+    };
+    let stopped = false;
+    const reconcile = (gh: RepoClient, tag: string, delivery?: string): Promise<void> => {
       const key = `${gh.owner}/${gh.repo}#${tag}`;
       return scheduler.reconcile(key, async () => {
+        const passLog = logFor({ run: tag, delivery });
         try {
-          const deps = await depsFor(gh.octokit);
+          const deps = await depsFor(gh.octokit, passLog);
           await withRunLease(gh, tag, leaseOptions, (guard) => reconcileRun(gh, deps, tag, guard));
           failures.delete(key);
+          notePass(key, { ok: true, at: new Date().toISOString() });
         } catch (error) {
           // A pass that failed (a 5xx burst, a timeout) is tried again soon, a few times,
           // rather than leaving the GPU idle until the next event or heartbeat.
@@ -144,14 +186,17 @@ export function createApp(options: AppOptions = {}) {
             attempt <= MAX_PASS_RETRIES
               ? ` (trying again in ${attempt * PASS_RETRY_SECONDS} s)`
               : "";
-          // (A busy lease is said by whoever waited for this pass: see `later`.)
-          if (!(error instanceof LeaseBusyError))
-            log.error(`[${key}] ${explainError(error)}${retry}`);
-          if (retry) {
+          // (A busy lease is said by whoever waited for this pass: see `later`. It is another
+          // instance at work, not a failure of this server.)
+          if (!(error instanceof LeaseBusyError)) {
+            passLog.error(`[${key}] ${explainError(error)}${retry}`);
+            notePass(key, { ok: false, at: new Date().toISOString(), error: explainError(error) });
+          }
+          if (retry && !stopped) {
             const timer = setTimeout(
               () => {
                 retries.delete(timer);
-                void reconcile(gh, tag).catch(() => undefined);
+                void reconcile(gh, tag, delivery).catch(() => undefined);
               },
               attempt * PASS_RETRY_SECONDS * 1000,
             );
@@ -187,7 +232,8 @@ export function createApp(options: AppOptions = {}) {
       (context: C): void => {
         const work = handler(context).catch((error) => {
           // Another instance working on the run is not a failure of ours: said once, as a warning.
-          const say = error instanceof LeaseBusyError ? log.warn : log.error;
+          const said = logFor({ delivery: context.id });
+          const say = error instanceof LeaseBusyError ? said.warn : said.error;
           say(`[${context.name} ${context.id}] ${explainError(error)}`);
         });
         scheduler.track(work);
@@ -217,11 +263,15 @@ export function createApp(options: AppOptions = {}) {
         if (command.kind === "invalid") return reply(command.message);
         if (command.kind === "start") {
           const outcome = await inRun(gh, command.tag, async () =>
-            startRun(gh, await depsFor(gh.octokit), {
-              tag: command.tag,
-              by: author,
-              commentId: comment.id,
-            }),
+            startRun(
+              gh,
+              await depsFor(gh.octokit, logFor({ run: command.tag, delivery: context.id })),
+              {
+                tag: command.tag,
+                by: author,
+                commentId: comment.id,
+              },
+            ),
           );
           if (!outcome.started) {
             if (outcome.reply) await reply(outcome.reply);
@@ -230,12 +280,12 @@ export function createApp(options: AppOptions = {}) {
           await reply(
             `🚀 Started run \`${command.tag}\` on \`${outcome.run.branch}\`: dashboard #${outcome.dashboard}, baseline #${outcome.baseline}.`,
           );
-          return reconcile(gh, command.tag);
+          return reconcile(gh, command.tag, context.id);
         }
         const run = runBlock.read(issue.body)?.value;
         const notHere = `\`/autoresearch ${command.kind}\` works on a run's dashboard issue.`;
         if (!run) return reply(notHere);
-        const deps = await depsFor(gh.octokit);
+        const deps = await depsFor(gh.octokit, logFor({ run: run.tag, delivery: context.id }));
         const text = await inRun(gh, run.tag, async () => {
           // Only the run's own dashboard takes commands: a look-alike issue is not one.
           const dashboard = await findDashboard(gh, trustRootOf(gh, deps), run.tag);
@@ -243,7 +293,7 @@ export function createApp(options: AppOptions = {}) {
           return runCommand(gh, deps, dashboard, command.kind);
         });
         await reply(text);
-        return reconcile(gh, run.tag);
+        return reconcile(gh, run.tag, context.id);
       }),
     );
 
@@ -267,7 +317,7 @@ export function createApp(options: AppOptions = {}) {
           const label = (context.payload as { label?: { name: string } }).label?.name;
           if (!label) return;
           await inRun(gh, tag, async () =>
-            rerun(gh, await depsFor(gh.octokit), {
+            rerun(gh, await depsFor(gh.octokit, logFor({ run: tag, delivery: context.id })), {
               tag,
               pr: pull.number,
               label,
@@ -275,13 +325,13 @@ export function createApp(options: AppOptions = {}) {
               via: "label",
             }),
           );
-          return reconcile(gh, tag);
+          return reconcile(gh, tag, context.id);
         }
         if (await isSelf(context)) {
           // Our own writes are already reflected in the pass that made them, except new heads.
           if (context.payload.action !== "synchronize") return;
         }
-        return reconcile(gh, tag);
+        return reconcile(gh, tag, context.id);
       }),
     );
 
@@ -296,7 +346,7 @@ export function createApp(options: AppOptions = {}) {
         // GitHub signed this description of the run: the pass need not read it again.
         if (run.status === "completed")
           caches.completedRuns.set(`${gh.owner}/${gh.repo}#${run.id}`, runFactsOfPayload(run));
-        return reconcile(gh, parsed.tag);
+        return reconcile(gh, parsed.tag, context.id);
       }),
     );
 
@@ -314,7 +364,7 @@ export function createApp(options: AppOptions = {}) {
         const pr = check.pull_requests?.[0]?.number ?? (await findPullByHead(gh, branch));
         if (!pr) return;
         await inRun(gh, parsed.tag, async () =>
-          rerun(gh, await depsFor(gh.octokit), {
+          rerun(gh, await depsFor(gh.octokit, logFor({ run: parsed.tag, delivery: context.id })), {
             tag: parsed.tag,
             pr,
             label: null,
@@ -323,7 +373,7 @@ export function createApp(options: AppOptions = {}) {
             headSha: check.head_sha,
           }),
         );
-        return reconcile(gh, parsed.tag);
+        return reconcile(gh, parsed.tag, context.id);
       }),
     );
 
@@ -341,7 +391,7 @@ export function createApp(options: AppOptions = {}) {
           );
           if (!touched.includes(CONFIG_PATH)) return;
           for await (const run of runsOf(gh, trustRootOf(gh, await depsFor(gh.octokit))))
-            await reconcile(run.gh, run.tag);
+            await reconcile(run.gh, run.tag, context.id);
           return;
         }
         const parsed = parseExperimentBranch(branch);
@@ -355,7 +405,7 @@ export function createApp(options: AppOptions = {}) {
             pusher: context.payload.sender?.login ?? context.payload.pusher.name,
           }),
         );
-        if (opened) return reconcile(gh, parsed.tag);
+        if (opened) return reconcile(gh, parsed.tag, context.id);
       }),
     );
 
@@ -366,11 +416,12 @@ export function createApp(options: AppOptions = {}) {
         if (context.payload.action !== "autoresearch-heartbeat") return;
         const gh = clientOf(context);
         for await (const run of runsOf(gh, trustRootOf(gh, await depsFor(gh.octokit))))
-          await reconcile(run.gh, run.tag);
+          await reconcile(run.gh, run.tag, context.id);
       }),
     );
 
     const heartbeat = async () => {
+      if (stopped) return;
       const rootOf = (gh: RepoClient) => ({
         repository: `${gh.owner}/${gh.repo}`,
         appLogin: `${slug}[bot]`,
@@ -395,15 +446,31 @@ export function createApp(options: AppOptions = {}) {
         () => heartbeat().catch((error) => log.error(`heartbeat: ${explainError(error)}`)),
         10_000,
       ).unref();
+    const health = () =>
+      healthReport(passes, { version: packageJson.version, startedAt, now: new Date() });
+    // Probot's server (npm start) and createNodeMiddleware both offer addHandler.
+    probotOptions?.addHandler?.(healthRoute(health));
     options.onReady?.({
       idle: () => scheduler.idle(),
       busy: () => scheduler.busy,
       heartbeat,
+      health,
       stop: () => {
+        stopped = true;
         clearInterval(timer);
         for (const retry of retries) clearTimeout(retry);
+        retries.clear();
       },
     });
+  };
+}
+
+function loggerOf(pino: ProbotLogger): Logger {
+  return {
+    info: (m) => pino.info(m),
+    warn: (m) => pino.warn(m),
+    error: (m) => pino.error(m),
+    child: (context) => loggerOf(pino.child(context)),
   };
 }
 

@@ -89,6 +89,7 @@ export async function openExperiment(pass: RunPass, proposal: NewExperiment): Pr
       pass,
       `#${existing} (${branch}) was opened by another pass; leaving it to the next one`,
       "warn",
+      existing,
     );
     return existing;
   }
@@ -109,7 +110,7 @@ export async function openExperiment(pass: RunPass, proposal: NewExperiment): Pr
     distrust: null,
     reseal: false,
   });
-  log(pass, `opened #${number} (${branch}): ${proposal.description}`);
+  log(pass, `opened #${number} (${branch}): ${proposal.description}`, "info", number);
   return number;
 }
 

@@ -103,7 +103,12 @@ async function dispatch(pass: RunPass, pull: Tracked): Promise<boolean> {
     note: null,
   };
   await save(pass, pull, state);
-  log(pass, `#${pull.number} dispatched (attempt ${state.attempts}) on ${pull.headRef}`);
+  log(
+    pass,
+    `#${pull.number} dispatched (attempt ${state.attempts}) on ${pull.headRef}`,
+    "info",
+    pull.number,
+  );
   return true;
 }
 

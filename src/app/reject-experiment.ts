@@ -9,7 +9,7 @@ import { log, type RunPass, type Tracked } from "./run-view.js";
 export async function reject(pass: RunPass, pull: Tracked, why: string): Promise<void> {
   await comment(pass.gh, pull.number, `🚫 **Not trained:** ${why}.`);
   await save(pass, pull, { ...pull.experiment, phase: "rejected", note: why }, { close: true });
-  log(pass, `#${pull.number} rejected: ${why}`);
+  log(pass, `#${pull.number} rejected: ${why}`, "info", pull.number);
 }
 
 export async function filesOutsideAllowed(pass: RunPass, number: number): Promise<string[]> {

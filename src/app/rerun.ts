@@ -101,7 +101,7 @@ export async function rerun(
     request.pr,
     `🔁 Re-run requested by @${request.by}: this PR is queued to train again.`,
   );
-  deps.log.info(
+  (deps.log.child?.({ pr: request.pr }) ?? deps.log).info(
     `[${gh.owner}/${gh.repo} ${request.tag}] #${request.pr} re-run by ${request.by} (${request.via})`,
   );
 }

@@ -39,6 +39,14 @@ export function trailOf(pulls: readonly ExperimentPull[]): DecidedExperiment[] {
     .map((p) => ({ n: p.experiment.n, pr: p.number, state: p.experiment }));
 }
 
-export function log(pass: RunPass, message: string, level: "info" | "warn" = "info"): void {
-  pass.deps.log[level](`[${pass.gh.owner}/${pass.gh.repo} ${pass.run.tag}] ${message}`);
+/** Logs a line of the pass; `pr` when it is about one experiment PR (a field of the line). */
+export function log(
+  pass: RunPass,
+  message: string,
+  level: "info" | "warn" = "info",
+  pr?: number,
+): void {
+  const logger =
+    pr === undefined ? pass.deps.log : (pass.deps.log.child?.({ pr }) ?? pass.deps.log);
+  logger[level](`[${pass.gh.owner}/${pass.gh.repo} ${pass.run.tag}] ${message}`);
 }
