@@ -1,6 +1,33 @@
 import { readFileSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
+/**
+ * Three projects, run in this order by `npm test`:
+ * - unit: pure functions, views, parsers, and app steps against the in-memory GitHub: no
+ *   sandbox server, no runner, no training. `npm run test:unit` gives feedback in seconds.
+ * - sandbox: the real app or action against the sandbox GitHub (HTTP, webhooks, real trainings
+ *   of examples/tiny on runners that are processes on this machine), one behaviour per file.
+ * - e2e: whole nights, the demo and the action end to end: the slowest files, one at a time.
+ */
+const UNIT = [
+  "test/core/**/*.test.ts",
+  "test/views/**/*.test.ts",
+  "test/app-steps/**/*.test.ts",
+  "test/github/gist-store.test.ts",
+  "test/github/repo-memory.test.ts",
+  "test/github/run-pulls.test.ts",
+  "test/cli/{app-reply,explain-failure,ledger-format,ledger-source,parse-cli,status-report}.test.ts",
+  "test/action/read-tail.test.ts",
+  "test/app/{agent-proposer,explain-error,health-route,notifier,notify-startup,run-scheduler,stop-gracefully}.test.ts",
+  "test/sandbox/{chat,openapi,webhook-schemas,workflow-file}.test.ts",
+  "test/examples/{many-gpus,workflows}.test.ts",
+];
+const E2E = [
+  "test/e2e/**/*.test.ts",
+  "test/**/*.e2e.test.ts",
+  "test/examples/{demo,tiny}.test.ts",
+];
+
 export default defineConfig({
   plugins: [
     {
@@ -12,9 +39,34 @@ export default defineConfig({
     },
   ],
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    projects: [
+      {
+        extends: true,
+        // Pure and in-process: files share a worker's loaded modules (isolate: false), two at once.
+        test: {
+          name: "unit",
+          include: UNIT,
+          isolate: false,
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "sandbox",
+          include: ["test/**/*.test.ts"],
+          exclude: [...UNIT, ...E2E],
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: "e2e", include: E2E, sequence: { groupOrder: 2 } },
+      },
+    ],
   },
 });
