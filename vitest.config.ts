@@ -22,11 +22,7 @@ const UNIT = [
   "test/sandbox/{chat,openapi,webhook-schemas,workflow-file}.test.ts",
   "test/examples/{many-gpus,workflows}.test.ts",
 ];
-const E2E = [
-  "test/e2e/**/*.test.ts",
-  "test/**/*.e2e.test.ts",
-  "test/examples/{demo,tiny}.test.ts",
-];
+const E2E = ["test/e2e/**/*.test.ts", "test/**/*.e2e.test.ts", "test/examples/{demo,tiny}.test.ts"];
 
 export default defineConfig({
   plugins: [

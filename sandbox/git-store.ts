@@ -3,10 +3,21 @@
  * the git CLI, so blobs, trees, commits, refs and merges behave (and hash) exactly like git.
  */
 import { type ChildProcessByStdio, spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
 import type { Readable, Writable } from "node:stream";
+import { deflateSync } from "node:zlib";
 import { execa } from "execa";
 import { Lru } from "../src/core/lru.js";
 
@@ -92,8 +103,6 @@ const MEMO_ENTRIES = 20_000;
 export class GitStore {
   readonly #memo = new Lru<string, unknown>({ maxEntries: MEMO_ENTRIES });
   readonly #refs = new Map<string, string>();
-  /** Ref writes reach the disk in the order they were decided in memory. */
-  #refWrites: Promise<unknown> = Promise.resolve();
 
   readonly #batch: CatFileBatch;
 
@@ -195,10 +204,25 @@ export class GitStore {
   }
 
   async writeBlob(content: Buffer | string): Promise<string> {
-    const sha = await this.gitText(["hash-object", "-w", "--stdin"], {
-      input: typeof content === "string" ? Buffer.from(content) : content,
-    });
-    return this.#written(sha, "blob");
+    return this.#writeObject("blob", typeof content === "string" ? Buffer.from(content) : content);
+  }
+
+  /**
+   * Writes a loose object as git does (zlib of "<type> <size>\0<content>", named by its SHA-1),
+   * without spawning git: the long-lived reader and every clone see it like any other object.
+   */
+  #writeObject(type: "blob" | "tree" | "commit", content: Buffer): string {
+    const raw = Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]);
+    const sha = createHash("sha1").update(raw).digest("hex");
+    const folder = join(this.dir, "objects", sha.slice(0, 2));
+    const file = join(folder, sha.slice(2));
+    if (!existsSync(file)) {
+      mkdirSync(folder, { recursive: true });
+      const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+      writeFileSync(temp, deflateSync(raw), { mode: 0o444 });
+      renameSync(temp, file);
+    }
+    return this.#written(sha, type);
   }
 
   /** An object just written exists with its type: nobody needs to ask git again. */
@@ -236,6 +260,13 @@ export class GitStore {
   /** Full sha of a commit-ish (branch name, sha prefix, refs/...), or null. */
   async resolveCommit(rev: string): Promise<string | null> {
     if (rev.startsWith("-")) return null;
+    const named = this.#lookupName(rev);
+    if (named !== undefined) {
+      if (named === null) return null;
+      const type = await this.objectType(named);
+      if (type === "commit") return named;
+      if (type !== "tag") return null;
+    }
     return this.#remember(
       `commit-of ${rev}`,
       [rev],
@@ -250,90 +281,158 @@ export class GitStore {
   }
 
   /**
+   * What a plain name or full sha names, found without git: a full sha itself, or a ref by git's
+   * rules for a short name (refs/<name>, refs/tags/, refs/heads/, refs/remotes/, …/HEAD: first
+   * found wins). null: it names nothing; undefined: ask git (a sha prefix, `main~1`, `HEAD`…).
+   */
+  #lookupName(rev: string): string | null | undefined {
+    if (FULL_SHA.test(rev)) return rev;
+    if (rev === "HEAD" || /^[0-9a-f]{4,39}$/i.test(rev) || /[~^:@{}\\\s*?[]/.test(rev))
+      return undefined;
+    for (const ref of [
+      rev,
+      `refs/${rev}`,
+      `refs/tags/${rev}`,
+      `refs/heads/${rev}`,
+      `refs/remotes/${rev}`,
+      `refs/remotes/${rev}/HEAD`,
+    ]) {
+      if (!ref.startsWith("refs/")) continue;
+      const sha = this.#refs.get(ref);
+      if (sha) return sha;
+    }
+    return null;
+  }
+
+  /**
    * Builds a tree from `baseTree` (or empty) plus changes, like POST /git/trees: nested paths,
    * inline `content`, and `sha: null` to delete. Uses a private index file, never a work tree.
    */
   async writeTree(baseTree: string | undefined, changes: TreeChange[]): Promise<string> {
-    const scratch = await mkdtemp(join(tmpdir(), "sandbox-index-"));
-    const env = { GIT_INDEX_FILE: join(scratch, "index") };
-    try {
-      if (baseTree) {
-        await this.expectType(baseTree, "tree");
-        await this.git(["read-tree", baseTree], { env });
-      } else {
-        await this.git(["read-tree", "--empty"], { env });
+    if (baseTree) await this.expectType(baseTree, "tree");
+    const root: TreeNode = new Map(baseTree ? await this.#treeNode(baseTree) : []);
+    for (const change of changes) {
+      const parts = change.path.split("/");
+      if (
+        parts.some(
+          (part) => part === "" || part === "." || part === ".." || part.toLowerCase() === ".git",
+        )
+      )
+        throw new GitError(`invalid tree path "${change.path}"`, "bad-object");
+      const name = parts.pop() as string;
+      const folder = await this.#folderFor(root, parts, change.sha !== null);
+      if (!folder) continue; // deleting under a folder that is not there
+      if (change.sha === null) {
+        // Like removing `path` and `path/` from an index: a file or a whole folder goes.
+        folder.delete(name);
+        continue;
       }
-      for (const change of changes) {
-        if (change.sha === null) {
-          await this.removeFromIndex(change.path, env);
-          continue;
-        }
-        const sha =
-          change.content !== undefined ? await this.writeBlob(change.content) : change.sha;
-        if (!sha)
-          throw new GitError(
-            `tree entry "${change.path}" needs either sha or content`,
-            "bad-object",
-          );
-        if (change.type === "tree") {
-          // A subtree: drop what was there and graft the tree's entries under the path.
-          await this.removeFromIndex(change.path, env);
-          await this.git(["read-tree", `--prefix=${change.path}/`, sha], { env });
-          continue;
-        }
-        await this.expectType(sha, change.type);
-        await this.git(
-          ["update-index", "--add", "--cacheinfo", `${change.mode},${sha},${change.path}`],
-          { env },
-        );
+      const sha = change.content !== undefined ? await this.writeBlob(change.content) : change.sha;
+      if (!sha)
+        throw new GitError(`tree entry "${change.path}" needs either sha or content`, "bad-object");
+      if (change.type === "tree") {
+        // A subtree: what was at the path is replaced by the tree's entries.
+        await this.expectType(sha, "tree");
+        folder.set(name, { mode: "40000", type: "tree", sha });
+        continue;
       }
-      return this.#written(await this.gitText(["write-tree"], { env }), "tree");
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
+      if (change.type !== "commit") await this.expectType(sha, change.type);
+      folder.set(name, { mode: change.mode.replace(/^0+/, ""), type: change.type, sha });
     }
+    return this.#writeTreeNode(root);
   }
 
-  private async removeFromIndex(path: string, env: Record<string, string>) {
-    const listed = String(
-      (await this.git(["ls-files", "-z", "--", path, `${path}/`], { env })).stdout,
+  /** The folder `parts` below `root`, loaded for changing (created when `create`). */
+  async #folderFor(root: TreeNode, parts: string[], create: boolean): Promise<TreeNode | null> {
+    let folder = root;
+    for (const part of parts) {
+      const entry = folder.get(part);
+      if (!entry) {
+        if (!create) return null;
+        const node: TreeNode = new Map();
+        folder.set(part, { mode: "40000", type: "tree", sha: "", node });
+        folder = node;
+        continue;
+      }
+      if (entry.type !== "tree")
+        throw new GitError(`"${part}" is a file, not a folder, in the tree`, "bad-object");
+      entry.node ??= new Map(await this.#treeNode(entry.sha));
+      folder = entry.node;
+    }
+    return folder;
+  }
+
+  /** Writes a changed folder bottom-up; an emptied folder disappears, as from a git index. */
+  #writeTreeNode(node: TreeNode): string {
+    const entries: [string, TreeNodeEntry][] = [];
+    for (const [name, entry] of node) {
+      if (entry.node) {
+        if (entry.node.size === 0) continue;
+        entries.push([name, { ...entry, sha: this.#writeTreeNode(entry.node) }]);
+      } else entries.push([name, entry]);
+    }
+    // git orders a tree's entries by name, a folder's name compared as if it ended in "/".
+    const key = ([name, entry]: [string, TreeNodeEntry]) =>
+      Buffer.from(entry.type === "tree" ? `${name}/` : name);
+    entries.sort((a, b) => Buffer.compare(key(a), key(b)));
+    const content = Buffer.concat(
+      entries.flatMap(([name, entry]) => [
+        Buffer.from(`${entry.mode} ${name}\0`),
+        Buffer.from(entry.sha, "hex"),
+      ]),
     );
-    const paths = listed.split("\0").filter(Boolean);
-    if (paths.length === 0) return;
-    // Mode 0 in --index-info removes an entry; unlike --force-remove it needs no work tree.
-    await this.git(["update-index", "--index-info"], {
-      env,
-      input: paths.map((p) => `0 ${ZERO_SHA}\t${p}\n`).join(""),
+    return this.#writeObject("tree", content);
+  }
+
+  /** One tree object's entries by name, read through the long-lived reader. */
+  async #treeNode(sha: string): Promise<[string, TreeNodeEntry][]> {
+    return (await this.#treeEntries(sha)).map((e) => [
+      e.name,
+      { mode: e.mode, type: e.type, sha: e.sha },
+    ]);
+  }
+
+  async #treeEntries(
+    sha: string,
+  ): Promise<{ name: string; mode: string; type: TreeEntryType; sha: string }[]> {
+    return this.#remember(`tree-object ${sha}`, [sha], async () => {
+      const object = await this.#batch.read(sha);
+      if (object?.type !== "tree") throw new GitError(`tree ${sha} does not exist`, "not-found");
+      return parseTree(object.content);
     });
   }
 
   async readTree(sha: string, recursive = false): Promise<TreeEntry[]> {
     const resolved = await this.treeOf(sha);
     return this.#remember(`ls-tree ${recursive} ${resolved}`, [resolved], () =>
-      this.#listTree(resolved, recursive),
+      this.#listTree(resolved, recursive, ""),
     );
   }
 
-  async #listTree(tree: string, recursive: boolean): Promise<TreeEntry[]> {
-    const args = ["ls-tree", "-l", "-z", ...(recursive ? ["-r", "-t"] : []), tree];
-    const out = String((await this.git(args)).stdout);
-    return out
-      .split("\0")
-      .filter(Boolean)
-      .map((line) => {
-        const [meta, path] = line.split("\t");
-        const [mode, type, objectSha, size] = meta.trim().split(/\s+/);
-        return {
-          path,
-          mode,
-          type: type as TreeEntryType,
-          sha: objectSha,
-          ...(type === "blob" ? { size: Number(size) } : {}),
-        };
-      });
+  /** Like `git ls-tree -l [-r -t]`: a folder before what is in it, in the tree's order. */
+  async #listTree(tree: string, recursive: boolean, prefix: string): Promise<TreeEntry[]> {
+    const out: TreeEntry[] = [];
+    for (const entry of await this.#treeEntries(tree)) {
+      const path = `${prefix}${entry.name}`;
+      const mode = entry.mode.padStart(6, "0");
+      if (entry.type === "blob") {
+        const blob = await this.#batch.read(entry.sha);
+        out.push({ path, mode, type: "blob", sha: entry.sha, size: blob?.content.length ?? 0 });
+      } else out.push({ path, mode, type: entry.type, sha: entry.sha });
+      if (recursive && entry.type === "tree")
+        out.push(...(await this.#listTree(entry.sha, true, `${path}/`)));
+    }
+    return out;
   }
 
   /** The tree of a tree sha or commit-ish. */
   async treeOf(rev: string): Promise<string> {
+    const named = this.#lookupName(rev);
+    if (named) {
+      const type = await this.objectType(named);
+      if (type === "tree") return named;
+      if (type === "commit") return (await this.readCommit(named)).tree;
+    } else if (named === null) throw new GitError(`no tree for "${rev}"`, "not-found");
     const tree = await this.#remember(
       `tree-of ${rev}`,
       [rev],
@@ -358,19 +457,16 @@ export class GitStore {
   }): Promise<string> {
     await this.expectType(input.tree, "tree");
     for (const parent of input.parents) await this.expectType(parent, "commit");
-    const args = ["commit-tree", input.tree, ...input.parents.flatMap((p) => ["-p", p])];
-    const sha = await this.gitText(args, {
-      input: input.message,
-      env: {
-        GIT_AUTHOR_NAME: input.author.name,
-        GIT_AUTHOR_EMAIL: input.author.email,
-        GIT_AUTHOR_DATE: input.author.date,
-        GIT_COMMITTER_NAME: input.committer.name,
-        GIT_COMMITTER_EMAIL: input.committer.email,
-        GIT_COMMITTER_DATE: input.committer.date,
-      },
-    });
-    return this.#written(sha, "commit");
+    // The bytes `git commit-tree` writes: headers, a blank line, the message as given.
+    const text = [
+      `tree ${input.tree}\n`,
+      ...input.parents.map((parent) => `parent ${parent}\n`),
+      `author ${identity(input.author)}\n`,
+      `committer ${identity(input.committer)}\n`,
+      "\n",
+      input.message,
+    ].join("");
+    return this.#writeObject("commit", Buffer.from(text));
   }
 
   async readCommit(sha: string): Promise<GitCommit> {
@@ -466,16 +562,8 @@ export class GitStore {
         `${ref} clashes with an existing ref (one is a folder of the other)`,
         "ref-moved",
       );
+    this.#writeRefFile(ref, sha);
     this.#refs.set(ref, sha);
-    try {
-      await this.#writeRef(["update-ref", ref, sha, now ?? ZERO_SHA]);
-    } catch (error) {
-      if (this.#refs.get(ref) === sha) {
-        if (now) this.#refs.set(ref, now);
-        else this.#refs.delete(ref);
-      }
-      throw new GitError(`${ref} could not be written: ${(error as Error).message}`, "ref-moved");
-    }
     return { before };
   }
 
@@ -483,7 +571,7 @@ export class GitStore {
     const before = await this.getRef(ref);
     if (!before) throw new GitError("Reference does not exist", "not-found");
     this.#refs.delete(ref);
-    await this.#writeRef(["update-ref", "-d", ref, before]);
+    this.#writeRefFile(ref, null);
     return before;
   }
 
@@ -496,11 +584,26 @@ export class GitStore {
     return false;
   }
 
-  /** Writes a ref change to disk after every change decided before it. */
-  #writeRef(args: string[]): Promise<unknown> {
-    const write = this.#refWrites.then(() => this.git(args));
-    this.#refWrites = write.catch(() => undefined);
-    return write;
+  /**
+   * A loose ref as git keeps it (the sandbox never packs refs): a file holding the sha, replaced
+   * atomically; deleting one also removes the folders it leaves empty, as git does.
+   */
+  #writeRefFile(ref: string, sha: string | null): void {
+    const file = join(this.dir, ref);
+    if (sha) {
+      if (existsSync(file) && statSync(file).isDirectory()) rmSync(file, { recursive: true });
+      mkdirSync(dirname(file), { recursive: true });
+      const temp = `${file}.lock`;
+      writeFileSync(temp, `${sha}\n`);
+      renameSync(temp, file);
+      return;
+    }
+    rmSync(file, { force: true });
+    for (let folder = dirname(file); relative(this.dir, folder).split(sep).length > 2; ) {
+      if (readdirSync(folder).length > 0) break;
+      rmdirSync(folder);
+      folder = dirname(folder);
+    }
   }
 
   // ---- content ---------------------------------------------------------------------------
@@ -521,12 +624,17 @@ export class GitStore {
       const tree = await this.treeOf(commit);
       return { type: "dir", sha: tree, entries: await this.readTree(tree) };
     }
-    const line = await this.#remember(`ls-tree-path ${commit} ${clean}`, [commit], async () => {
-      const out = String((await this.git(["ls-tree", "-l", "-z", commit, "--", clean])).stdout);
-      return out.split("\0").find((l) => l.split("\t")[1] === clean) ?? null;
-    });
-    if (!line) return null;
-    const [mode, type, sha] = line.split("\t")[0].trim().split(/\s+/);
+    let tree = await this.treeOf(commit);
+    const parts = clean.split("/");
+    let found: { name: string; mode: string; type: TreeEntryType; sha: string } | undefined;
+    for (const [i, part] of parts.entries()) {
+      found = (await this.#treeEntries(tree)).find((e) => e.name === part);
+      if (!found || (i < parts.length - 1 && found.type !== "tree")) return null;
+      tree = found.sha;
+    }
+    if (!found) return null;
+    const { type, sha } = found;
+    const mode = found.mode.padStart(6, "0");
     if (type === "tree") {
       const entries = (await this.readTree(sha)).map((e) => ({ ...e, path: `${clean}/${e.path}` }));
       return { type: "dir", sha, entries };
@@ -606,6 +714,45 @@ export class GitStore {
     if (result.exitCode === 1) return { clean: false, conflicts: lines.slice(1).filter(Boolean) };
     throw new Error(`git merge-tree failed: ${String(result.stderr).trim()}`);
   }
+}
+
+interface TreeNodeEntry {
+  /** As stored in a tree object: "100644", "100755", "120000", "40000", "160000". */
+  mode: string;
+  type: TreeEntryType;
+  sha: string;
+  /** Loaded for changing (its sha is then recomputed). */
+  node?: TreeNode;
+}
+type TreeNode = Map<string, TreeNodeEntry>;
+
+/** A tree object's entries: "<mode> <name>\0" and 20 bytes of sha each. */
+function parseTree(
+  content: Buffer,
+): { name: string; mode: string; type: TreeEntryType; sha: string }[] {
+  const entries: { name: string; mode: string; type: TreeEntryType; sha: string }[] = [];
+  let at = 0;
+  while (at < content.length) {
+    const space = content.indexOf(32, at);
+    const nul = content.indexOf(0, space);
+    const mode = content.subarray(at, space).toString("ascii");
+    const name = content.subarray(space + 1, nul).toString("utf8");
+    const sha = content.subarray(nul + 1, nul + 21).toString("hex");
+    const type: TreeEntryType = mode === "40000" ? "tree" : mode === "160000" ? "commit" : "blob";
+    entries.push({ name, mode, type, sha });
+    at = nul + 21;
+  }
+  return entries;
+}
+
+/** "Name <email> 1735689600 +0200", as git writes an author or committer. */
+function identity(person: GitPerson): string {
+  const seconds = Math.floor(Date.parse(person.date) / 1000);
+  if (!Number.isFinite(seconds)) throw new GitError(`invalid date "${person.date}"`, "bad-object");
+  const zone = /([+-])(\d{2}):?(\d{2})$/.exec(person.date);
+  const offset = zone ? `${zone[1]}${zone[2]}${zone[3]}` : "+0000";
+  const clean = (text: string) => text.replace(/[<>\n]/g, "").trim();
+  return `${clean(person.name)} <${clean(person.email)}> ${seconds} ${offset}`;
 }
 
 interface BatchObject {

@@ -207,3 +207,82 @@ describe("what the store remembers and reads without spawning git", () => {
     expect(await git.getRef("refs/heads/race")).toBe(one);
   });
 });
+
+describe("objects and refs written without spawning git are git's own", () => {
+  it("writes trees and commits with the shas git computes, and git fsck --strict finds nothing wrong", async () => {
+    const { execa } = await import("execa");
+    const gitIn = (args: string[], input?: string, env: Record<string, string> = {}) =>
+      execa("git", args, {
+        cwd: git.dir,
+        input,
+        env: { GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", ...env },
+      });
+    const blob = await git.writeBlob("x\n");
+    const tree = await git.writeTree(undefined, [
+      { path: "b.txt", mode: "100644", type: "blob", sha: blob },
+      { path: "a/z.sh", mode: "100755", type: "blob", content: "#!/bin/sh\n" },
+      { path: "a.txt", mode: "100644", type: "blob", content: "a\n" },
+      { path: "a-b/c", mode: "100644", type: "blob", sha: blob },
+      { path: "gone/x", mode: "100644", type: "blob", sha: blob },
+      { path: "gone", mode: "100644", type: "blob", sha: null },
+    ]);
+    // git's own mktree on the same entries (it sorts them as git does).
+    const sub = (
+      await gitIn(["mktree"], `100755 blob ${await git.writeBlob("#!/bin/sh\n")}\tz.sh\n`)
+    ).stdout;
+    const abc = (await gitIn(["mktree"], `100644 blob ${blob}\tc\n`)).stdout;
+    const expected = (
+      await gitIn(
+        ["mktree"],
+        `${[
+          `100644 blob ${blob}\tb.txt`,
+          `040000 tree ${sub}\ta`,
+          `100644 blob ${await git.writeBlob("a\n")}\ta.txt`,
+          `040000 tree ${abc}\ta-b`,
+        ].join("\n")}\n`,
+      )
+    ).stdout;
+    expect(tree).toBe(expected);
+    const person = { name: "Ada L", email: "ada@example.com", date: "2025-03-04T05:06:07+02:00" };
+    const commit = await git.writeCommit({
+      message: "a message\n\nwith a body\n",
+      tree,
+      parents: [main],
+      author: person,
+      committer: person,
+    });
+    const theirs = await gitIn(["commit-tree", tree, "-p", main], "a message\n\nwith a body\n", {
+      GIT_AUTHOR_NAME: person.name,
+      GIT_AUTHOR_EMAIL: person.email,
+      GIT_AUTHOR_DATE: person.date,
+      GIT_COMMITTER_NAME: person.name,
+      GIT_COMMITTER_EMAIL: person.email,
+      GIT_COMMITTER_DATE: person.date,
+    });
+    expect(commit).toBe(theirs.stdout);
+    await gitIn(["fsck", "--strict", "--no-dangling"]);
+  });
+
+  it("refuses tree paths git refuses", async () => {
+    for (const path of ["a//b", "./a", "a/../b", ".git/config", "a/.GIT/x", ""]) {
+      await expect(
+        git.writeTree(undefined, [{ path, mode: "100644", type: "blob", content: "x" }]),
+      ).rejects.toMatchObject({ code: "bad-object" });
+    }
+  });
+
+  it("removes a deleted ref's empty folders, so the folder's name can become a ref", async () => {
+    await git.setRef("refs/heads/nest/deep/leaf", main, { create: true });
+    await git.deleteRef("refs/heads/nest/deep/leaf");
+    await git.setRef("refs/heads/nest", main, { create: true });
+    const { execa } = await import("execa");
+    const listed = await execa("git", ["for-each-ref", "--format=%(refname)", "refs/heads/nest"], {
+      cwd: git.dir,
+    });
+    expect(listed.stdout).toBe("refs/heads/nest");
+    expect(await git.resolveCommit("nest")).toBe(main);
+    expect(await git.resolveCommit("heads/nest")).toBe(main);
+    expect(await git.resolveCommit("no-such-branch")).toBeNull();
+    expect(await git.resolveCommit(`${main.slice(0, 10)}`)).toBe(main);
+  });
+});
