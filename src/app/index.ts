@@ -34,6 +34,11 @@ export interface AppOptions {
   onReady?: (handle: AppHandle) => void;
   /** Waits of the clients the app builds itself (the gist client); tests pass FAST_TIMING. */
   clientTiming?: ClientTiming;
+  /**
+   * The bot login that writes the app's state, when the app cannot ask GitHub for its own slug:
+   * `mode: app` runs with the workflow's GITHUB_TOKEN, whose writes are `github-actions[bot]`'s.
+   */
+  login?: string;
 }
 
 export interface AppHandle {
@@ -41,6 +46,15 @@ export interface AppHandle {
   /** Whether the app is still working on something (a webhook answered before its work was done). */
   busy(): boolean;
   heartbeat(): Promise<void>;
+  /** One pass over every run of one repository that is not over (the heartbeat of that repository). */
+  passRepository(gh: RepoClient): Promise<void>;
+  /** Resolves when nothing is queued, running or waiting to be tried again. */
+  settled(): Promise<void>;
+  /**
+   * What failed for good so far: passes whose last try failed, and events whose handling failed
+   * (another instance holding a run is not a failure). Empty when all went well.
+   */
+  failures(): string[];
   stop(): void;
 }
 
@@ -68,7 +82,7 @@ export function createApp(options: AppOptions = {}) {
     const sealer = createSealer(keys);
     const caches = appCaches();
     const appLogin = async () => {
-      slug ??= await appSlug(app);
+      slug ??= options.login ? options.login.replace(/\[bot\]$/, "") : await appSlug(app);
       return `${slug}[bot]`;
     };
 
@@ -103,6 +117,11 @@ export function createApp(options: AppOptions = {}) {
       return { octokit: context.octokit as unknown as Octokit, owner, repo };
     };
     const failures = new Map<string, number>();
+    /** Errors a pass threw (its own retries say them): not counted again as a handler's. */
+    const passErrors = new WeakSet<object>();
+    let handlerFailures = 0;
+    /** Runs whose last pass found another instance holding them: that one does the work. */
+    const lastBusy = new Set<string>();
     const retries = new Set<NodeJS.Timeout>();
     const reconcile = (gh: RepoClient, tag: string): Promise<void> => {
       const key = `${gh.owner}/${gh.repo}#${tag}`;
@@ -111,6 +130,7 @@ export function createApp(options: AppOptions = {}) {
           const deps = await depsFor(gh.octokit);
           await withRunLease(gh, tag, leaseOptions, (guard) => reconcileRun(gh, deps, tag, guard));
           failures.delete(key);
+          lastBusy.delete(key);
         } catch (error) {
           // A pass that failed (a 5xx burst, a timeout) is tried again soon, a few times,
           // rather than leaving the GPU idle until the next event or heartbeat.
@@ -134,6 +154,9 @@ export function createApp(options: AppOptions = {}) {
             timer.unref();
             retries.add(timer);
           }
+          if (error instanceof LeaseBusyError) lastBusy.add(key);
+          else lastBusy.delete(key);
+          if (error instanceof Object) passErrors.add(error);
           throw error;
         }
       });
@@ -163,7 +186,9 @@ export function createApp(options: AppOptions = {}) {
       (context: C): void => {
         const work = handler(context).catch((error) => {
           // Another instance working on the run is not a failure of ours: said once, as a warning.
-          const say = error instanceof LeaseBusyError ? log.warn : log.error;
+          const busy = error instanceof LeaseBusyError;
+          if (!busy && !(error instanceof Object && passErrors.has(error))) handlerFailures++;
+          const say = busy ? log.warn : log.error;
           say(`[${context.name} ${context.id}] ${explainError(error)}`);
         });
         scheduler.track(work);
@@ -335,14 +360,18 @@ export function createApp(options: AppOptions = {}) {
       }),
     );
 
+    // One pass over every run of a repository that is not over.
+    const passRepository = async (gh: RepoClient): Promise<void> => {
+      for await (const run of runsOf(gh, trustRootOf(gh, await depsFor(gh.octokit))))
+        await reconcile(run.gh, run.tag);
+    };
+
     // Heartbeat for serverless deployments: `repository_dispatch` with type autoresearch-heartbeat.
     app.on(
       "repository_dispatch",
       later(async (context) => {
         if (context.payload.action !== "autoresearch-heartbeat") return;
-        const gh = clientOf(context);
-        for await (const run of runsOf(gh, trustRootOf(gh, await depsFor(gh.octokit))))
-          await reconcile(run.gh, run.tag);
+        await passRepository(clientOf(context));
       }),
     );
 
@@ -375,9 +404,28 @@ export function createApp(options: AppOptions = {}) {
       idle: () => scheduler.idle(),
       busy: () => scheduler.busy,
       heartbeat,
+      passRepository: async (gh) => {
+        const work = passRepository(gh);
+        scheduler.track(work.catch(() => undefined));
+        await work;
+      },
+      settled: async () => {
+        for (;;) {
+          await scheduler.idle();
+          if (retries.size === 0 && !scheduler.busy) return;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      },
+      failures: () => [
+        ...[...failures.keys()]
+          .filter((key) => !lastBusy.has(key))
+          .map((key) => `the pass over ${key} failed`),
+        ...(handlerFailures > 0 ? [`${handlerFailures} event(s) could not be handled`] : []),
+      ],
       stop: () => {
         clearInterval(timer);
         for (const retry of retries) clearTimeout(retry);
+        retries.clear();
       },
     });
   };
