@@ -79,8 +79,11 @@ const GITHUB_DEFAULT_LABELS = [
 export interface SandboxOptions {
   /** Directory committed as the first commit of `main`. */
   seedDir: string;
-  /** The Probot app under test. */
-  app: ApplicationFunction;
+  /**
+   * The Probot app under test, served behind its webhook URL. null: no app server (zero-server
+   * mode, where the app runs as a workflow): no webhook is delivered to anyone.
+   */
+  app: ApplicationFunction | null;
   /** Environment the app process would get (merged with GIST_TOKEN and NOTIFY_WEBHOOK_URL). */
   env?: Record<string, string>;
   owner?: { login: string; type: "User" | "Organization" };
@@ -182,6 +185,13 @@ export interface SandboxHandle {
   };
   /** Personal access tokens: octocat (admin, repo+gist), mallory (read). */
   tokens: Record<string, string>;
+  /**
+   * Whose writes are the app's: the GitHub App's bot, or in zero-server mode (no `app`, the app
+   * runs as a workflow with GITHUB_TOKEN) GitHub Actions'.
+   */
+  appIdentity: { login: string; slug: string };
+  /** Where NOTIFY_WEBHOOK_URL points: `notifications` collects what is posted there. */
+  notifyUrl: string;
   /** The fork (default mallory/research); using it throws when started with `fork: false`. */
   fork: SandboxFork;
   /** An Octokit for a sandbox user (default octocat), for tests and the demo. */
@@ -265,6 +275,8 @@ export interface SandboxHandle {
   appInstances(): { index: number; running: boolean; url: string }[];
   /** Redelivers a webhook with its original X-GitHub-Delivery id (GitHub's "Redeliver"). */
   redeliver(deliveryId: string): void;
+  /** Fires the `schedule` triggers of the default branch's workflows now; → the runs created. */
+  fireSchedule(): Promise<number[]>;
   stop(): Promise<void>;
   world: World;
   runners: SandboxRunners;
@@ -367,17 +379,29 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     if (live.length <= 1) return live[0]?.url ?? null;
     return live[Math.floor(balancer() * live.length)].url;
   };
+  const webhookSchemas = loadWebhookSchemas();
   const deliverer = new WebhookDeliverer({
     secret: webhookSecret,
     target: pickInstance,
     events,
     appId: world.app.id,
     faults,
-    schemas: loadWebhookSchemas(),
+    schemas: webhookSchemas,
     violations,
     timeoutMs: opts.webhookTimeoutMs,
   });
-  world.onEvent((event, payload) => deliverer.enqueue(event, payload));
+  if (opts.app) world.onEvent((event, payload) => deliverer.enqueue(event, payload));
+  // Actions hears every event of the repository, whatever app is installed: the workflows'
+  // triggers decide (the payload a job reads is the webhook's, trimmed to the schema).
+  world.onEvent((event, payload) => {
+    let body = payload;
+    try {
+      body = webhookSchemas.project(event, payload);
+    } catch {
+      // An event without a schema here is handed over whole.
+    }
+    runners.onEvent(event, body);
+  });
 
   const notifications: Notification[] = [];
   const sink = await listen(async (req, res) => {
@@ -449,7 +473,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   };
   const startOne = async (index: number) => {
     const inst = instanceOf(index);
-    if (inst.server) return;
+    if (inst.server || !opts.app) return;
+    const appFunction = opts.app;
     const ProbotWithDefaults = Probot.defaults({
       appId: world.app.id,
       privateKey,
@@ -459,7 +484,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
       Octokit: opts.probotOctokit ?? appOctokit(),
     });
     const probot = new ProbotWithDefaults();
-    const middleware = await createNodeMiddleware(opts.app, { probot, webhooksPath: WEBHOOK_PATH });
+    const middleware = await createNodeMiddleware(appFunction, {
+      probot,
+      webhooksPath: WEBHOOK_PATH,
+    });
     const started = await listen(async (req, res) => {
       inst.inFlight++;
       try {
@@ -542,6 +570,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
       webhookSecret,
     },
     tokens,
+    appIdentity: opts.app
+      ? { login: `${slug}[bot]`, slug }
+      : { login: world.githubActionsBot.login, slug: world.actionsApp.slug },
+    notifyUrl: `${sink.url}/notify`,
     octokit,
     fork: {
       get owner() {
@@ -749,6 +781,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     appInstances: () =>
       instances.map((inst, index) => ({ index, running: inst.server !== null, url: inst.url })),
     redeliver: (id) => deliverer.redeliver(id),
+    fireSchedule: () => runners.fireSchedule(),
     async stop() {
       await runners.stop();
       await stopApp();
