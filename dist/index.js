@@ -86957,6 +86957,7 @@ var RUN_WAIT_SECONDS = 300;
 async function runAppForWorkflowEvent(token, env, log2) {
   if (!token)
     throw new WorkflowEventError(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow expression to write
       "mode: app needs `github-token: ${{ github.token }}`: the app reads and writes the repository with it"
     );
   const name = env.GITHUB_EVENT_NAME ?? "";

@@ -233,6 +233,8 @@ export interface SandboxHandle {
     ): Promise<string>;
     /** The "Re-run" button of a check run: GitHub sends check_run.rerequested to its app. */
     clickRerun(checkRunId: number, as?: AsUser): void;
+    /** "Re-run all jobs" of a completed workflow run: its next attempt, with the same event. */
+    rerunWorkflow(runId: number, as?: AsUser): Promise<void>;
   };
   state: {
     pulls(): IssueRecord[];
@@ -707,6 +709,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
         if (!run) throw new Error(`no check run ${checkRunId}`);
         rerequestCheckRun(world, run, world.user(as));
       },
+      rerunWorkflow: (runId, as = "octocat") => runners.rerun(runId, world.user(as)),
     },
     state: {
       pulls: () => [...world.issues.values()].filter((i) => i.pull_request),

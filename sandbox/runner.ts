@@ -82,6 +82,8 @@ export const HOSTED_LABELS = ["ubuntu-latest", "ubuntu-24.04"];
 
 interface Job {
   run: WorkflowRunRecord;
+  /** The run attempt this job belongs to (a re-run adds jobs of the next attempt). */
+  attempt: number;
   workflow: Workflow;
   def: WorkflowJob;
   status: "queued" | "running" | "done";
@@ -398,7 +400,7 @@ export class SandboxRunners implements ActionsBackend {
     world.runs.set(run.id, run);
     await this.#announce(run, "requested");
     for (const def of workflow.jobs) {
-      const job: Job = { run, workflow, def, status: "queued" };
+      const job: Job = { run, attempt: run.run_attempt, workflow, def, status: "queued" };
       // A job whose `if:` is false is skipped (evaluated with the run's contexts, no status).
       if (
         def.if !== undefined &&
@@ -442,6 +444,57 @@ export class SandboxRunners implements ActionsBackend {
         j.run.concurrency_group === run.concurrency_group &&
         j.status === "running",
     );
+  }
+
+  /**
+   * "Re-run all jobs" of a completed run: a new attempt of the same run (same id, same event
+   * payload, `run_attempt` + 1), triggered by `by`. The way one event reaches a workflow twice.
+   */
+  async rerun(runId: number, by: Account): Promise<void> {
+    const run = this.world.runs.get(runId);
+    if (!run) throw new Error(`no workflow run ${runId}`);
+    if (run.status !== "completed")
+      throw new Error(`run ${runId} is ${run.status}: only a completed run can be re-run`);
+    const at = this.world.now();
+    Object.assign(run, {
+      run_attempt: run.run_attempt + 1,
+      status: "queued",
+      conclusion: null,
+      updated_at: at,
+      run_started_at: at,
+    });
+    this.#log(run, `Re-run of all jobs (attempt ${run.run_attempt}) by ${by.login}\n`);
+    const workflow = this.#jobs.find((j) => j.run.id === runId)?.workflow;
+    if (!workflow) throw new Error(`run ${runId} has no jobs to re-run`);
+    const context = { ...emptyContext(), ...this.#runContext(run) };
+    for (const def of workflow.jobs) {
+      const job: Job = { run, attempt: run.run_attempt, workflow, def, status: "queued" };
+      if (def.if !== undefined && !truthyValue(evaluateExpression(def.if, context))) {
+        job.status = "done";
+        job.conclusion = "skipped";
+      }
+      this.#jobs.push(job);
+    }
+    await this.#announce(run, "requested");
+    await this.#applyConcurrency(run, workflow.concurrency?.cancelInProgress ?? false);
+    await this.#maybeComplete(run);
+    this.#schedule();
+  }
+
+  /** The contexts a run's `if:` and `concurrency` see before any job runs. */
+  #runContext(run: WorkflowRunRecord) {
+    return {
+      inputs: run.inputs,
+      github: {
+        actor: run.actor.login,
+        ref: `refs/heads/${run.head_branch}`,
+        ref_name: run.head_branch,
+        sha: run.head_sha,
+        event_name: run.event,
+        event: run.event_payload,
+        repository: `${this.world.repo.owner.login}/${this.world.repo.name}`,
+      },
+    };
   }
 
   async cancel(runId: number): Promise<void> {
@@ -545,7 +598,7 @@ export class SandboxRunners implements ActionsBackend {
   }
 
   async #maybeComplete(run: WorkflowRunRecord): Promise<void> {
-    const jobs = this.#jobs.filter((j) => j.run.id === run.id);
+    const jobs = this.#jobs.filter((j) => j.run.id === run.id && j.attempt === run.run_attempt);
     if (run.status === "completed" || jobs.some((j) => j.status !== "done")) return;
     const conclusions = jobs.map((j) => j.conclusion);
     run.status = "completed";

@@ -41,6 +41,7 @@ export async function runAppForWorkflowEvent(
 ): Promise<WorkflowAppResult> {
   if (!token)
     throw new WorkflowEventError(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow expression to write
       "mode: app needs `github-token: ${{ github.token }}`: the app reads and writes the repository with it",
     );
   const name = env.GITHUB_EVENT_NAME ?? "";
