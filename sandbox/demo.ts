@@ -6,7 +6,7 @@ import { readRunBlock } from "../src/core/run-state.js";
 import { readStateBlock } from "../src/core/state-block.js";
 import { mulberry32 } from "../src/core/sweep.js";
 import { checkNight } from "./invariants.js";
-import { startNight, tinyWithConfig } from "./night.js";
+import { startNight, tinyWithConfig, tokenRequestsPerExperiment } from "./night.js";
 
 const HELP = `npm run demo -- [options]
 
@@ -169,6 +169,12 @@ try {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\nresults.tsv (${report.experiments.length} PRs, ${seconds} s):\n${report.tsv}`);
   console.log(`wrote ${out}/{results.tsv,progress.svg,pulls.json,dashboard.md}`);
+  if (mode === "actions") {
+    const cost = tokenRequestsPerExperiment(sandbox, night.decided());
+    console.log(
+      `GITHUB_TOKEN requests per decided experiment (start and stop included): ${cost.app.toFixed(1)} by the app workflow, ${cost.training.toFixed(1)} by the training workflow`,
+    );
+  }
   const noiseLine = dashboard?.body?.split("\n").find((l) => l.startsWith("**Noise floor:**"));
   if (noiseLine) console.log(noiseLine.replaceAll("**", ""));
   if (report.problems.length > 0) {

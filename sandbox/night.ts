@@ -78,6 +78,24 @@ interface ShippedWorkflow {
   jobs: Record<string, { steps: { name?: string }[] }>;
 }
 
+/**
+ * GITHUB_TOKEN requests GitHub counts (a 304 is not counted) per decided experiment, split by the
+ * workflow whose job made them: the app workflow (zero-server mode) and the training workflow.
+ */
+export function tokenRequestsPerExperiment(
+  sandbox: SandboxHandle,
+  decided: number,
+): { app: number; training: number } {
+  const counted = sandbox.state.requests.filter((r) => r.runId !== undefined && r.status !== 304);
+  const of = (path: string) =>
+    counted.filter((r) => sandbox.world.runs.get(r.runId ?? 0)?.workflow.path === path).length /
+    Math.max(1, decided);
+  return {
+    app: of(".github/workflows/autoresearch-app.yml"),
+    training: of(".github/workflows/autoresearch.yml"),
+  };
+}
+
 /** One experiment PR of a night, as a test reads it back. */
 export interface NightExperiment {
   number: number;

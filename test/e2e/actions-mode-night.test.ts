@@ -5,7 +5,7 @@
 // that dies mid-training and a command that reaches the app twice ends with checkNight clean.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkNight } from "../../sandbox/invariants.js";
-import { type Night, startNight } from "../../sandbox/night.js";
+import { type Night, startNight, tokenRequestsPerExperiment } from "../../sandbox/night.js";
 import { readStateBlock } from "../../src/core/state-block.js";
 
 const TAG = "zero";
@@ -140,6 +140,13 @@ describe("a night in zero-server mode", () => {
       .experiments(TAG)
       .find((e) => e.state.head_sha === died[0].head_sha || e.ref === died[0].head_branch);
     expect(retried?.state.attempts, night.trail(TAG)).toBeGreaterThanOrEqual(2);
+  });
+
+  it("stays within the GITHUB_TOKEN budget the README states (a short night: start included)", () => {
+    const cost = tokenRequestsPerExperiment(night.sandbox, night.decided());
+    // README, "Choose a mode": well under 60 app + 10 training requests per experiment.
+    expect(cost.app, JSON.stringify(cost)).toBeLessThan(60);
+    expect(cost.training, JSON.stringify(cost)).toBeLessThan(10);
   });
 
   it("never runs two passes at once: GitHub serializes the app workflow's concurrency group", () => {
