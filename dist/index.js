@@ -86889,7 +86889,7 @@ function createApp(options2 = {}) {
     );
     const passRepository = async (gh) => {
       for await (const run3 of runsOf(gh, trustRootOf(gh, await depsFor(gh.octokit))))
-        await reconcile(run3.gh, run3.tag);
+        await reconcile(run3.gh, run3.tag).catch(() => void 0);
     };
     app.on(
       "repository_dispatch",
@@ -86924,8 +86924,11 @@ function createApp(options2 = {}) {
       busy: () => scheduler3.busy,
       heartbeat,
       passRepository: async (gh) => {
-        const work = passRepository(gh);
-        scheduler3.track(work.catch(() => void 0));
+        const work = passRepository(gh).catch((error63) => {
+          handlerFailures++;
+          log2.error(`[${gh.owner}/${gh.repo}] ${explainError(error63)}`);
+        });
+        scheduler3.track(work);
         await work;
       },
       settled: async () => {
@@ -87010,7 +87013,7 @@ async function runAppForWorkflowEvent(token, env, log2) {
     } else {
       const gh = { octokit: await probot.auth(), owner, repo };
       if (plan.waitForRun !== null) await waitForRun(gh, plan.waitForRun, log2, timing.msPerSecond);
-      await handle.passRepository(gh).catch(() => void 0);
+      await handle.passRepository(gh);
     }
     await handle.settled();
     const failures = handle.failures();

@@ -360,10 +360,11 @@ export function createApp(options: AppOptions = {}) {
       }),
     );
 
-    // One pass over every run of a repository that is not over.
+    // One pass over every run of a repository that is not over. A run whose pass fails does not
+    // stop the others (the pass says its error and is tried again).
     const passRepository = async (gh: RepoClient): Promise<void> => {
       for await (const run of runsOf(gh, trustRootOf(gh, await depsFor(gh.octokit))))
-        await reconcile(run.gh, run.tag);
+        await reconcile(run.gh, run.tag).catch(() => undefined);
     };
 
     // Heartbeat for serverless deployments: `repository_dispatch` with type autoresearch-heartbeat.
@@ -405,8 +406,12 @@ export function createApp(options: AppOptions = {}) {
       busy: () => scheduler.busy,
       heartbeat,
       passRepository: async (gh) => {
-        const work = passRepository(gh);
-        scheduler.track(work.catch(() => undefined));
+        const work = passRepository(gh).catch((error) => {
+          // Listing the runs failed: nothing was passed over.
+          handlerFailures++;
+          log.error(`[${gh.owner}/${gh.repo}] ${explainError(error)}`);
+        });
+        scheduler.track(work);
         await work;
       },
       settled: async () => {

@@ -93,7 +93,7 @@ export async function runAppForWorkflowEvent(
     } else {
       const gh: RepoClient = { octokit: (await probot.auth()) as unknown as Octokit, owner, repo };
       if (plan.waitForRun !== null) await waitForRun(gh, plan.waitForRun, log, timing.msPerSecond);
-      await handle.passRepository(gh).catch(() => undefined);
+      await handle.passRepository(gh);
     }
     await handle.settled();
     const failures = handle.failures();

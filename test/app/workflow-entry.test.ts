@@ -2,7 +2,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SandboxHandle, startSandbox } from "../../sandbox/harness.js";
+import { TINY_DIR } from "../../sandbox/night.js";
 import { runAppForWorkflowEvent } from "../../src/app/workflow-entry.js";
 
 const dir = mkdtempSync(join(tmpdir(), "workflow-entry-"));
@@ -72,5 +74,35 @@ describe("runAppForWorkflowEvent", () => {
         log,
       ),
     ).rejects.toThrow("autoresearch-bot needs STATE_SECRET (or WEBHOOK_SECRET)");
+  });
+});
+
+describe("runAppForWorkflowEvent against the sandbox", () => {
+  let sb: SandboxHandle;
+  beforeAll(async () => {
+    sb = await startSandbox({ seedDir: TINY_DIR, app: null, fork: false });
+  }, 60_000);
+  afterAll(async () => {
+    await sb?.stop();
+  });
+  const sandboxEnv = () =>
+    env(
+      "schedule",
+      { schedule: "*/10 * * * *" },
+      {
+        GITHUB_API_URL: sb.url,
+        AUTORESEARCH_CLIENT_TIMING: "fast",
+      },
+    );
+
+  it("passes over a repository with no run and reports nothing failed", async () => {
+    const result = await runAppForWorkflowEvent(sb.tokens.octocat, sandboxEnv(), log);
+    expect(result).toEqual({ summary: "passed over every run of acme/research", failures: [] });
+  });
+
+  it("reports a pass that could not even list the runs, so that the job fails", async () => {
+    sb.faults.failNextRequests(20, { status: 502, who: "user" });
+    const result = await runAppForWorkflowEvent(sb.tokens.octocat, sandboxEnv(), log);
+    expect(result.failures).toEqual(["1 event(s) could not be handled"]);
   });
 });
