@@ -367,7 +367,9 @@ var package_default = {
     lint: "biome check .",
     format: "biome check --write .",
     test: "npm run typecheck && npm run lint && node scripts/check-dist.mjs && vitest run",
-    "test:unit": "vitest run test/core",
+    "test:unit": "vitest run --project unit",
+    "test:sandbox": "vitest run --project sandbox",
+    "test:e2e": "vitest run --project e2e",
     bench: "node --expose-gc --import ./scripts/register.mjs bench/index.ts",
     demo: "node --import ./scripts/register.mjs sandbox/demo.ts",
     start: "node dist/server.js"
@@ -1753,7 +1755,10 @@ function explainError(error) {
   const status = typeof error === "object" && error !== null && "status" in error ? Number(error.status) : null;
   const message = error instanceof Error ? error.message : String(error);
   if (status === 403 && /not accessible by integration/i.test(message)) {
-    return `GitHub refused a request for lack of a permission (${message}): compare the app's permissions with app.yml and accept any new permissions in the installation settings.`;
+    return `GitHub refused a request for lack of a permission (${message}): compare the app's permissions with app.yml and accept any new permissions in the installation settings (zero-server mode: compare the app workflow's \`permissions:\` with examples/workflows/autoresearch-app.yml; a pull request also needs "Allow GitHub Actions to create and approve pull requests").`;
+  }
+  if (status === 403 && /not permitted to create or approve pull requests/i.test(message)) {
+    return `GitHub refused the workflow's GITHUB_TOKEN a pull request (${message}): in the repository's Settings \u2192 Actions \u2192 General \u2192 Workflow permissions, tick "Allow GitHub Actions to create and approve pull requests" (zero-server mode needs it for one PR per experiment).`;
   }
   if (status === 401) {
     return `GitHub rejected the app's credentials (${message}): check APP_ID and PRIVATE_KEY.`;
@@ -5407,7 +5412,7 @@ function createApp(options = {}) {
     const sealer = createSealer(keys);
     const caches = appCaches();
     const appLogin = async () => {
-      slug ??= await appSlug(app2);
+      slug ??= options.login ? options.login.replace(/\[bot\]$/, "") : await appSlug(app2);
       return `${slug}[bot]`;
     };
     const depsFor = async (octokit, passLog = log3) => {
@@ -5439,6 +5444,9 @@ function createApp(options = {}) {
       return { octokit: context.octokit, owner, repo };
     };
     const failures = /* @__PURE__ */ new Map();
+    const passErrors = /* @__PURE__ */ new WeakSet();
+    let handlerFailures = 0;
+    const lastBusy = /* @__PURE__ */ new Set();
     const retries = /* @__PURE__ */ new Set();
     const passes = /* @__PURE__ */ new Map();
     const notePass = (key, outcome2) => {
@@ -5458,6 +5466,7 @@ function createApp(options = {}) {
           await withRunLease(gh, tag, leaseOptions, (guard) => reconcileRun(gh, deps, tag, guard));
           failures.delete(key);
           notePass(key, { ok: true, at: (/* @__PURE__ */ new Date()).toISOString() });
+          lastBusy.delete(key);
         } catch (error) {
           const attempt = (failures.get(key) ?? 0) + 1;
           failures.set(key, attempt);
@@ -5477,6 +5486,9 @@ function createApp(options = {}) {
             timer2.unref();
             retries.add(timer2);
           }
+          if (error instanceof LeaseBusyError) lastBusy.add(key);
+          else lastBusy.delete(key);
+          if (error instanceof Object) passErrors.add(error);
           throw error;
         }
       });
@@ -5497,8 +5509,10 @@ function createApp(options = {}) {
     );
     const later = (handler) => (context) => {
       const work = handler(context).catch((error) => {
+        const busy = error instanceof LeaseBusyError;
+        if (!busy && !(error instanceof Object && passErrors.has(error))) handlerFailures++;
         const said = logFor({ delivery: context.id });
-        const say = error instanceof LeaseBusyError ? said.warn : said.error;
+        const say = busy ? said.warn : said.error;
         say(`[${context.name} ${context.id}] ${explainError(error)}`);
       });
       scheduler.track(work);
@@ -5665,13 +5679,15 @@ function createApp(options = {}) {
         if (opened) return reconcile(gh, parsed.tag, context.id);
       })
     );
+    const passRepository = async (gh, delivery) => {
+      for await (const run2 of runsOf(gh, trustRootOf(gh, await depsFor(gh.octokit))))
+        await reconcile(run2.gh, run2.tag, delivery).catch(() => void 0);
+    };
     app2.on(
       "repository_dispatch",
       later(async (context) => {
         if (context.payload.action !== "autoresearch-heartbeat") return;
-        const gh = clientOf(context);
-        for await (const run2 of runsOf(gh, trustRootOf(gh, await depsFor(gh.octokit))))
-          await reconcile(run2.gh, run2.tag, context.id);
+        await passRepository(clientOf(context), context.id);
       })
     );
     const heartbeat = async () => {
@@ -5703,6 +5719,25 @@ function createApp(options = {}) {
       busy: () => scheduler.busy,
       heartbeat,
       health,
+      passRepository: async (gh) => {
+        const work = passRepository(gh).catch((error) => {
+          handlerFailures++;
+          log3.error(`[${gh.owner}/${gh.repo}] ${explainError(error)}`);
+        });
+        scheduler.track(work);
+        await work;
+      },
+      settled: async () => {
+        for (; ; ) {
+          await scheduler.idle();
+          if (retries.size === 0 && !scheduler.busy) return;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      },
+      failures: () => [
+        ...[...failures.keys()].filter((key) => !lastBusy.has(key)).map((key) => `the pass over ${key} failed`),
+        ...handlerFailures > 0 ? [`${handlerFailures} event(s) could not be handled`] : []
+      ],
       stop: () => {
         stopped = true;
         clearInterval(timer);

@@ -6,7 +6,7 @@ import { readRunBlock } from "../src/core/run-state.js";
 import { readStateBlock } from "../src/core/state-block.js";
 import { mulberry32 } from "../src/core/sweep.js";
 import { checkNight } from "./invariants.js";
-import { startNight, tinyWithConfig } from "./night.js";
+import { startNight, tinyWithConfig, tokenRequestsPerExperiment } from "./night.js";
 
 const HELP = `npm run demo -- [options]
 
@@ -23,6 +23,10 @@ loopback, on examples/tiny (a CPU-only model), and checks the night's invariants
   --runner-deaths N  the next N jobs lose their runner mid-run (default 0)
   --api-errors N     the app's next N API requests answer 502 (default 0)
   --restart          restart the app halfway through the night
+  --mode M           server (default: the app as a Probot server receiving webhooks) or actions
+                     (zero-server: no app server, the app runs as the workflow
+                     examples/workflows/autoresearch-app.yml with GITHUB_TOKEN; --duplicates and
+                     --restart need a server)
   --noise SIGMA      simulated run-to-run noise of val_bpb (examples/tiny's TINY_NOISE; default 0)
   --baseline-every N re-measure the run head every N experiments: the noise floor (default 0: off)
   --help             this text
@@ -54,15 +58,27 @@ const out = resolve(String(values.out));
 const tag = "demo";
 
 const noise = number("noise", 0, 1);
+const mode = String(values.mode);
+if (mode !== "server" && mode !== "actions") {
+  console.error(`--mode must be server or actions (got ${mode}); see --help`);
+  process.exit(2);
+}
+if (mode === "actions" && (values.restart || Number(values.duplicates) > 0)) {
+  console.error(
+    "--restart and --duplicates act on the app server's webhooks: zero-server mode (--mode actions) has none; see --help",
+  );
+  process.exit(2);
+}
 const baselineEvery = number("baseline-every", 0, 1000);
 
 const rolls = mulberry32(seed + 7);
 const seedDir = baselineEvery > 0 ? tinyWithConfig({ policy: { baselineEvery } }) : null;
 const started = Date.now();
 console.log(
-  `autoresearch-bot demo: ${experiments} experiments, ${runners} runner(s), seed ${seed}\n`,
+  `autoresearch-bot demo: ${experiments} experiments, ${runners} runner(s), seed ${seed}${mode === "actions" ? ", zero-server mode (the app runs as a workflow)" : ""}\n`,
 );
 const night = await startNight({
+  mode,
   runners,
   seed,
   budgetSeconds: number("budget", 0.1, 60),
@@ -86,7 +102,10 @@ try {
     minMs: 200,
     maxMs: 600,
   });
-  sandbox.faults.failNextRequests(number("api-errors", 0, 1000), { who: "app" });
+  // In zero-server mode the app's requests are made with GITHUB_TOKEN.
+  sandbox.faults.failNextRequests(number("api-errors", 0, 1000), {
+    who: mode === "actions" ? "action" : "app",
+  });
 
   const issue = await sandbox.human.openIssue("Research the tiny model overnight");
   await night.say(issue, `/autoresearch start ${tag}`);
@@ -150,6 +169,12 @@ try {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\nresults.tsv (${report.experiments.length} PRs, ${seconds} s):\n${report.tsv}`);
   console.log(`wrote ${out}/{results.tsv,progress.svg,pulls.json,dashboard.md}`);
+  if (mode === "actions") {
+    const cost = tokenRequestsPerExperiment(sandbox, night.decided());
+    console.log(
+      `GITHUB_TOKEN requests per decided experiment (start and stop included): ${cost.app.toFixed(1)} by the app workflow, ${cost.training.toFixed(1)} by the training workflow`,
+    );
+  }
   const noiseLine = dashboard?.body?.split("\n").find((l) => l.startsWith("**Noise floor:**"));
   if (noiseLine) console.log(noiseLine.replaceAll("**", ""));
   if (report.problems.length > 0) {
@@ -185,6 +210,7 @@ function parseFlags() {
         "runner-deaths": { type: "string", default: "0" },
         "api-errors": { type: "string", default: "0" },
         restart: { type: "boolean", default: false },
+        mode: { type: "string", default: "server" },
         noise: { type: "string", default: "0" },
         "baseline-every": { type: "string", default: "0" },
         help: { type: "boolean", default: false },

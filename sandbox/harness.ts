@@ -80,8 +80,11 @@ const GITHUB_DEFAULT_LABELS = [
 export interface SandboxOptions {
   /** Directory committed as the first commit of `main`. */
   seedDir: string;
-  /** The Probot app under test. */
-  app: ApplicationFunction;
+  /**
+   * The Probot app under test, served behind its webhook URL. null: no app server (zero-server
+   * mode, where the app runs as a workflow): no webhook is delivered to anyone.
+   */
+  app: ApplicationFunction | null;
   /** Environment the app process would get (merged with GIST_TOKEN, NOTIFY_WEBHOOK_URL and NOTIFY_TEST_ORIGIN). */
   env?: Record<string, string>;
   owner?: { login: string; type: "User" | "Organization" };
@@ -194,6 +197,13 @@ export interface SandboxHandle {
   };
   /** Personal access tokens: octocat (admin, repo+gist), mallory (read). */
   tokens: Record<string, string>;
+  /**
+   * Whose writes are the app's: the GitHub App's bot, or in zero-server mode (no `app`, the app
+   * runs as a workflow with GITHUB_TOKEN) GitHub Actions'.
+   */
+  appIdentity: { login: string; slug: string };
+  /** Where NOTIFY_WEBHOOK_URL points: `notifications` collects what is posted there. */
+  notifyUrl: string;
   /** The fork (default mallory/research); using it throws when started with `fork: false`. */
   fork: SandboxFork;
   /** An Octokit for a sandbox user (default octocat), for tests and the demo. */
@@ -235,6 +245,8 @@ export interface SandboxHandle {
     ): Promise<string>;
     /** The "Re-run" button of a check run: GitHub sends check_run.rerequested to its app. */
     clickRerun(checkRunId: number, as?: AsUser): void;
+    /** "Re-run all jobs" of a completed workflow run: its next attempt, with the same event. */
+    rerunWorkflow(runId: number, as?: AsUser): Promise<void>;
   };
   state: {
     pulls(): IssueRecord[];
@@ -277,6 +289,8 @@ export interface SandboxHandle {
   appInstances(): { index: number; running: boolean; url: string }[];
   /** Redelivers a webhook with its original X-GitHub-Delivery id (GitHub's "Redeliver"). */
   redeliver(deliveryId: string): void;
+  /** Fires the `schedule` triggers of the default branch's workflows now; → the runs created. */
+  fireSchedule(): Promise<number[]>;
   stop(): Promise<void>;
   world: World;
   runners: SandboxRunners;
@@ -380,17 +394,29 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     if (live.length <= 1) return live[0]?.url ?? null;
     return live[Math.floor(balancer() * live.length)].url;
   };
+  const webhookSchemas = loadWebhookSchemas();
   const deliverer = new WebhookDeliverer({
     secret: webhookSecret,
     target: pickInstance,
     events,
     appId: world.app.id,
     faults,
-    schemas: loadWebhookSchemas(),
+    schemas: webhookSchemas,
     violations,
     timeoutMs: opts.webhookTimeoutMs,
   });
-  world.onEvent((event, payload) => deliverer.enqueue(event, payload));
+  if (opts.app) world.onEvent((event, payload) => deliverer.enqueue(event, payload));
+  // Actions hears every event of the repository, whatever app is installed: the workflows'
+  // triggers decide (the payload a job reads is the webhook's, trimmed to the schema).
+  world.onEvent((event, payload) => {
+    let body = payload;
+    try {
+      body = webhookSchemas.project(event, payload);
+    } catch {
+      // An event without a schema here is handed over whole.
+    }
+    runners.onEvent(event, body);
+  });
 
   const notifications: Notification[] = [];
   // The chats: the generic webhook at /notify, and Slack, Discord and Telegram at their own
@@ -487,7 +513,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   };
   const startOne = async (index: number) => {
     const inst = instanceOf(index);
-    if (inst.server) return;
+    if (inst.server || !opts.app) return;
+    const appFunction = opts.app;
     const ProbotWithDefaults = Probot.defaults({
       appId: world.app.id,
       privateKey,
@@ -497,7 +524,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
       Octokit: opts.probotOctokit ?? appOctokit(),
     });
     const probot = new ProbotWithDefaults();
-    const middleware = await createNodeMiddleware(opts.app, { probot, webhooksPath: WEBHOOK_PATH });
+    const middleware = await createNodeMiddleware(appFunction, {
+      probot,
+      webhooksPath: WEBHOOK_PATH,
+    });
     const started = await listen(async (req, res) => {
       inst.inFlight++;
       try {
@@ -581,6 +611,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
       webhookSecret,
     },
     tokens,
+    appIdentity: opts.app
+      ? { login: `${slug}[bot]`, slug }
+      : { login: world.githubActionsBot.login, slug: world.actionsApp.slug },
+    notifyUrl: `${sink.url}/notify`,
     octokit,
     fork: {
       get owner() {
@@ -714,6 +748,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
         if (!run) throw new Error(`no check run ${checkRunId}`);
         rerequestCheckRun(world, run, world.user(as));
       },
+      rerunWorkflow: (runId, as = "octocat") => runners.rerun(runId, world.user(as)),
     },
     state: {
       pulls: () => [...world.issues.values()].filter((i) => i.pull_request),
@@ -788,6 +823,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     appInstances: () =>
       instances.map((inst, index) => ({ index, running: inst.server !== null, url: inst.url })),
     redeliver: (id) => deliverer.redeliver(id),
+    fireSchedule: () => runners.fireSchedule(),
     async stop() {
       await runners.stop();
       await stopApp();

@@ -141,7 +141,7 @@ function verdictMarkers(
   sandbox: SandboxHandle,
   experiments: Experiment[],
 ): { pr: number; marker: VerdictMarker }[] {
-  const bot = `${sandbox.app.slug}[bot]`;
+  const bot = sandbox.appIdentity.login;
   return experiments.flatMap(({ pr }) =>
     sandbox.state.comments(pr.number).flatMap((c) => {
       const marker = c.user.login === bot ? readVerdictMarker(c.body) : null;
@@ -185,7 +185,7 @@ function doubledVerdictChecks(
   const verdicts = countBy(distinctVerdicts(markers), (m) => m.head_sha);
   const checks = sandbox.state
     .checkRuns()
-    .filter((c) => c.name === VERDICT_CHECK && c.app.slug === sandbox.app.slug);
+    .filter((c) => c.name === VERDICT_CHECK && c.app.slug === sandbox.appIdentity.slug);
   const problems: string[] = [];
   for (const [sha, count] of countBy(checks, (c) => c.head_sha)) {
     const allowed = verdicts.get(sha) ?? 0;

@@ -148,7 +148,7 @@ export interface WorkflowRecord {
 
 /** "pending": waiting for its concurrency group (another run of the group is in progress). */
 export type RunStatus = "requested" | "queued" | "pending" | "in_progress" | "completed";
-export type RunConclusion = "success" | "failure" | "cancelled" | "timed_out" | null;
+export type RunConclusion = "success" | "failure" | "cancelled" | "timed_out" | "skipped" | null;
 
 export interface WorkflowRunRecord {
   id: number;
@@ -157,7 +157,10 @@ export interface WorkflowRunRecord {
   display_title: string;
   run_number: number;
   run_attempt: number;
-  event: "workflow_dispatch";
+  /** What started it: workflow_dispatch, or an event the workflow is triggered on (issue_comment, schedule, …). */
+  event: string;
+  /** The event payload the job reads at GITHUB_EVENT_PATH (`github.event`). */
+  event_payload: Record<string, unknown>;
   head_branch: string;
   head_sha: string;
   status: RunStatus;

@@ -1,6 +1,7 @@
 // Drives a whole "night" in the sandbox: the real app, the real bundled action, the tiny example.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
@@ -36,6 +37,65 @@ export function tinyWithConfig(overrides: Record<string, unknown>): string {
   return dir;
 }
 
+/** The zero-server workflows we ship (README: "Choose a mode"). */
+export const APP_WORKFLOW = join(PROJECT_ROOT, "examples/workflows/autoresearch-app.yml");
+export const ZERO_SERVER_TRAINING = join(
+  PROJECT_ROOT,
+  "examples/workflows/autoresearch-zero-server.yml",
+);
+/** The step of the zero-server training workflow that tells the app workflow a training ended. */
+export const TELL_APP_STEP = "Tell autoresearch-app the training ended";
+
+/**
+ * A copy of `seedDir` set up for zero-server mode as the README says: the shipped app workflow
+ * beside the training workflow, which gains what the shipped zero-server training workflow adds
+ * to the server one (its `permissions:` and its last step). The caller removes the directory.
+ */
+export function withZeroServerWorkflows(seedDir: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "tiny-zero-"));
+  cpSync(seedDir, dir, {
+    recursive: true,
+    filter: (src) => !/(^|\/)(__pycache__|data)$/.test(src),
+  });
+  const workflows = join(dir, ".github/workflows");
+  mkdirSync(workflows, { recursive: true });
+  cpSync(APP_WORKFLOW, join(workflows, "autoresearch-app.yml"));
+  const shipped = parse(readFileSync(ZERO_SERVER_TRAINING, "utf8")) as ShippedWorkflow;
+  const tell = Object.values(shipped.jobs)
+    .flatMap((j) => j.steps)
+    .find((step) => step.name === TELL_APP_STEP);
+  if (!tell) throw new Error(`${ZERO_SERVER_TRAINING} has no step "${TELL_APP_STEP}"`);
+  const file = join(workflows, "autoresearch.yml");
+  const training = parse(readFileSync(file, "utf8")) as ShippedWorkflow;
+  training.permissions = shipped.permissions;
+  for (const job of Object.values(training.jobs)) job.steps.push(tell);
+  writeFileSync(file, stringify(training));
+  return dir;
+}
+
+interface ShippedWorkflow {
+  permissions: unknown;
+  jobs: Record<string, { steps: { name?: string }[] }>;
+}
+
+/**
+ * GITHUB_TOKEN requests GitHub counts (a 304 is not counted) per decided experiment, split by the
+ * workflow whose job made them: the app workflow (zero-server mode) and the training workflow.
+ */
+export function tokenRequestsPerExperiment(
+  sandbox: SandboxHandle,
+  decided: number,
+): { app: number; training: number } {
+  const counted = sandbox.state.requests.filter((r) => r.runId !== undefined && r.status !== 304);
+  const of = (path: string) =>
+    counted.filter((r) => sandbox.world.runs.get(r.runId ?? 0)?.workflow.path === path).length /
+    Math.max(1, decided);
+  return {
+    app: of(".github/workflows/autoresearch-app.yml"),
+    training: of(".github/workflows/autoresearch.yml"),
+  };
+}
+
 /** One experiment PR of a night, as a test reads it back. */
 export interface NightExperiment {
   number: number;
@@ -55,6 +115,12 @@ export interface NightOptions {
   /** App instances behind the one webhook URL (replicas, a rolling deploy); default 1. */
   appInstances?: number;
   sandbox?: Partial<SandboxOptions>;
+  /**
+   * "server" (default): the app is a Probot server receiving webhooks. "actions": zero-server
+   * mode, the app is the shipped workflow (examples/workflows/autoresearch-app.yml) run by the
+   * sandbox's Actions with GITHUB_TOKEN; a cron tick fires its schedule whenever Actions is idle.
+   */
+  mode?: "server" | "actions";
 }
 
 export interface Night {
@@ -81,6 +147,7 @@ export interface Night {
 }
 
 export async function startNight(options: NightOptions = {}): Promise<Night> {
+  if (options.mode === "actions") return startActionsNight(options);
   // createApp's onReady fires once per instance start: keep them all, a stopped instance's
   // handle included (its work in flight goes on, as a process draining after SIGTERM would).
   const handles: AppHandle[] = [];
@@ -114,6 +181,112 @@ export async function startNight(options: NightOptions = {}): Promise<Night> {
       ...options.sandbox?.runners,
     },
   });
+  const base = nightOf(sandbox, () => {
+    const last = handles.at(-1);
+    if (!last) throw new Error("the app has not started");
+    return last;
+  });
+  return {
+    ...base,
+    apps: () => [...handles],
+    async stop() {
+      for (const h of handles) h.stop();
+      await sandbox.stop();
+    },
+  };
+}
+
+/**
+ * A night in zero-server mode: no app server; the app is a workflow. The secrets are set and
+ * "Allow GitHub Actions to create and approve pull requests" is switched on, as the README's
+ * setup steps say; the schedule fires whenever Actions has been idle for a while (GitHub's cron,
+ * compressed: the heartbeat that finds trainings whose runner died).
+ */
+async function startActionsNight(options: NightOptions): Promise<Night> {
+  const seedDir = withZeroServerWorkflows(options.sandbox?.seedDir ?? TINY_DIR);
+  const sandbox = await startSandbox({
+    seed: options.seed ?? 1,
+    logLevel: "warn",
+    ...options.sandbox,
+    seedDir,
+    app: null,
+    env: { ...options.env, ...options.sandbox?.env },
+    runners: {
+      count: options.runners ?? 1,
+      env: {
+        AUTORESEARCH_TIME_BUDGET: String(options.budgetSeconds ?? 1),
+        // The app's clients wait milliseconds where GitHub asks for seconds.
+        AUTORESEARCH_CLIENT_TIMING: "fast",
+        AUTORESEARCH_SEED: String(options.seed ?? 1),
+        ...options.env,
+        ...options.runnerEnv,
+      },
+      prepareHome: (home) => {
+        execFileSync("python3", ["prepare.py"], {
+          cwd: TINY_DIR,
+          env: { ...process.env, HOME: home },
+          stdio: "ignore",
+        });
+      },
+      ...options.sandbox?.runners,
+    },
+  });
+  sandbox.runners.setSecrets({
+    AUTORESEARCH_STATE_SECRET: randomBytes(32).toString("hex"),
+    GIST_TOKEN: sandbox.tokens.octocat,
+    NOTIFY_WEBHOOK_URL: sandbox.notifyUrl,
+  });
+  await sandbox
+    .octokit("octocat")
+    .request("PUT /repos/{owner}/{repo}/actions/permissions/workflow", {
+      owner: sandbox.repo.owner,
+      repo: sandbox.repo.name,
+      default_workflow_permissions: "read",
+      can_approve_pull_request_reviews: true,
+    });
+  let ticking = true;
+  let idleTicks = 0;
+  const cron = setInterval(() => {
+    if (!ticking) return;
+    idleTicks = sandbox.runners.isIdle() ? idleTicks + 1 : 0;
+    if (idleTicks < 4) return;
+    idleTicks = 0;
+    void sandbox.fireSchedule();
+  }, 500);
+  const base = nightOf(sandbox, () => {
+    throw new Error("zero-server mode has no app server: the app runs as a workflow");
+  });
+  return {
+    ...base,
+    apps: () => [],
+    async stopRun(timeoutMs = 120_000) {
+      const dashboard = base.dashboardNumber();
+      if (dashboard === null) throw new Error("no run to stop: no dashboard issue");
+      await sandbox.human.comment(dashboard, "/autoresearch stop");
+      // Trainings whose runner died say nothing: the heartbeat decides them.
+      ticking = false;
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        await sandbox.settle({ timeoutMs: Math.max(1000, deadline - Date.now()) });
+        const open = sandbox.state
+          .pulls()
+          .filter((p) => p.state === "open" && readStateBlock(p.body ?? ""));
+        if (open.length === 0) return;
+        if (Date.now() > deadline)
+          throw new Error(`the run did not stop: #${open.map((p) => p.number).join(", #")} open`);
+        await sandbox.fireSchedule();
+      }
+    },
+    async stop() {
+      clearInterval(cron);
+      await sandbox.stop();
+      rmSync(seedDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What every night offers, whatever runs the app. */
+function nightOf(sandbox: SandboxHandle, app: () => AppHandle): Omit<Night, "apps" | "stop"> {
   const dashboardNumber = () =>
     sandbox.state.issues().find((i) => !i.pull_request && readRunBlock(i.body ?? ""))?.number ??
     null;
@@ -154,12 +327,7 @@ export async function startNight(options: NightOptions = {}): Promise<Night> {
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-    app: () => {
-      const last = handles.at(-1);
-      if (!last) throw new Error("the app has not started");
-      return last;
-    },
-    apps: () => [...handles],
+    app,
     dashboardNumber,
     decided,
     async say(issue, body) {
@@ -178,10 +346,6 @@ export async function startNight(options: NightOptions = {}): Promise<Night> {
           throw new Error(`timed out waiting for ${n} decided experiments (have ${decided()})`);
         await new Promise((r) => setTimeout(r, 100));
       }
-    },
-    async stop() {
-      for (const h of handles) h.stop();
-      await sandbox.stop();
     },
   };
 }

@@ -17,12 +17,18 @@ import {
 import { delimiter, dirname, isAbsolute, join } from "node:path";
 import { execa } from "execa";
 import { type ActionManifest, readActionManifest } from "./action-manifest.js";
-import { findWorkflow, workflowRunJson } from "./api/actions.js";
+import { findWorkflow, syncWorkflows, workflowRunJson } from "./api/actions.js";
 import { createCheckRun, suiteFor, updateCheckRun } from "./api/checks.js";
 import type { ActionsBackend } from "./api/route.js";
 import type { Auth } from "./auth.js";
 import type { Faults } from "./faults.js";
-import type { Account, CheckRunRecord, Permissions, WorkflowRunRecord } from "./model.js";
+import type {
+  Account,
+  CheckRunRecord,
+  Permissions,
+  WorkflowRecord,
+  WorkflowRunRecord,
+} from "./model.js";
 import { workflowObject } from "./rest-objects.js";
 import type { ViolationLog } from "./violations.js";
 import {
@@ -64,14 +70,24 @@ export interface RunnerOptions {
    * and organizations is "restricted" (contents: read, packages: read, metadata: read).
    */
   defaultTokenPermissions?: "restricted" | "permissive";
+  /**
+   * GitHub-hosted runners (labels `ubuntu-latest`, `ubuntu-24.04`; a fresh machine per job) for
+   * jobs that run on them, such as the app workflow of zero-server mode. Default 2.
+   */
+  hostedRunners?: number;
 }
+
+/** The labels a GitHub-hosted runner answers to here. */
+export const HOSTED_LABELS = ["ubuntu-latest", "ubuntu-24.04"];
 
 interface Job {
   run: WorkflowRunRecord;
+  /** The run attempt this job belongs to (a re-run adds jobs of the next attempt). */
+  attempt: number;
   workflow: Workflow;
   def: WorkflowJob;
   status: "queued" | "running" | "done";
-  conclusion?: "success" | "failure" | "cancelled";
+  conclusion?: "success" | "failure" | "cancelled" | "skipped";
   child?: ChildProcess;
   cancelRequested?: boolean;
   runnerDied?: boolean;
@@ -98,6 +114,8 @@ interface RunnerSlot {
   home: string;
   job: Job | null;
   homeReady: boolean;
+  /** A GitHub-hosted runner: a fresh machine per job, no fault of the GPU box reaches it. */
+  hosted: boolean;
 }
 
 const RESTRICTED: Permissions = { contents: "read", packages: "read", metadata: "read" };
@@ -117,6 +135,15 @@ export class SandboxRunners implements ActionsBackend {
   readonly #jobs: Job[] = [];
   readonly #slots: RunnerSlot[];
   readonly #running = new Set<Promise<void>>();
+  /** Events being matched against the workflows' triggers (settle waits for them). */
+  readonly #eventWork = new Set<Promise<void>>();
+  /** Repository secrets (`secrets.NAME`); an unset one reads "" as on GitHub. */
+  #secrets: Record<string, string> = {};
+  /** The default branch's workflows, parsed, at the sha they were read at. */
+  #workflowsAt: {
+    sha: string;
+    found: { record: WorkflowRecord; workflow: Workflow; branch: string; sha: string }[];
+  } | null = null;
   #stopped = false;
 
   constructor(
@@ -136,8 +163,22 @@ export class SandboxRunners implements ActionsBackend {
         home: join(dir, "home"),
         job: null,
         homeReady: false,
+        hosted: false,
       };
     });
+    for (let i = 0; i < (options.hostedRunners ?? 2); i++) {
+      const name = `GitHub Actions ${i + 1}`;
+      const dir = join(options.workRoot, `hosted-${i + 1}`);
+      this.#slots.push({
+        name,
+        labels: HOSTED_LABELS,
+        dir,
+        home: join(dir, "home"),
+        job: null,
+        homeReady: false,
+        hosted: true,
+      });
+    }
   }
 
   // ---- ActionsBackend ------------------------------------------------------------------
@@ -167,6 +208,150 @@ export class SandboxRunners implements ActionsBackend {
     if (!workflow.dispatchInputs)
       throw new ApiError(422, "Workflow does not have 'workflow_dispatch' trigger");
     const inputs = resolveDispatchInputs(workflow.dispatchInputs, input.inputs);
+    const payload = {
+      inputs,
+      ref: `refs/heads/${branch}`,
+      repository: world.repoJson(),
+      sender: world.userJson(input.actor),
+      workflow: record.path,
+      ...(world.repo.owner.type === "Organization"
+        ? { organization: { login: world.repo.owner.login, id: world.repo.owner.id } }
+        : {}),
+    };
+    const run = await this.#createRun({
+      record,
+      workflow,
+      event: "workflow_dispatch",
+      payload,
+      branch,
+      sha,
+      inputs,
+      actor: input.actor,
+    });
+    return { runId: run.id };
+  }
+
+  /**
+   * A repository event, as GitHub hands it to Actions: every workflow on the default branch
+   * triggered on it gets a run. Events caused by a GITHUB_TOKEN (sender github-actions[bot])
+   * start none, except repository_dispatch (docs: "Triggering a workflow from a workflow");
+   * workflow_dispatch comes through `dispatch`.
+   */
+  onEvent(event: string, payload: Record<string, unknown>): void {
+    // The only events a workflow can be triggered on here (workflow_dispatch comes by `dispatch`).
+    if (event !== "issue_comment" && event !== "repository_dispatch") return;
+    const work = this.#startRunsFor(event, payload)
+      .catch((error: unknown) => {
+        this.violations.record(
+          "runner",
+          `event ${event}`,
+          `sandbox Actions could not start runs for it: ${(error as Error).stack ?? error}`,
+        );
+      })
+      .finally(() => this.#eventWork.delete(work));
+    this.#eventWork.add(work);
+  }
+
+  async #startRunsFor(event: string, payload: Record<string, unknown>): Promise<void> {
+    if (this.#stopped) return;
+    const sender = payload.sender as Account | undefined;
+    if (sender?.login === this.world.githubActionsBot.login && event !== "repository_dispatch")
+      return;
+    const action = typeof payload.action === "string" ? payload.action : null;
+    for (const { record, workflow, branch, sha } of await this.#defaultBranchWorkflows()) {
+      const trigger =
+        event === "issue_comment"
+          ? workflow.triggers.issue_comment
+          : event === "repository_dispatch"
+            ? workflow.triggers.repository_dispatch
+            : undefined;
+      if (!trigger || (trigger.types && !(action && trigger.types.includes(action)))) continue;
+      await this.#createRun({
+        record,
+        workflow,
+        event,
+        payload,
+        branch,
+        sha,
+        inputs: {},
+        actor: sender ?? this.world.repo.owner,
+      });
+    }
+  }
+
+  /**
+   * Fires every `schedule` trigger on the default branch once, now (GitHub fires them by the
+   * clock, at most every 5 minutes, later under load). The run's actor is the one who last
+   * committed the workflow file's branch head, as GitHub uses whoever last changed the cron.
+   * Returns the runs created.
+   */
+  async fireSchedule(): Promise<number[]> {
+    const ids: number[] = [];
+    for (const { record, workflow, branch, sha } of await this.#defaultBranchWorkflows()) {
+      for (const cron of workflow.triggers.schedule ?? []) {
+        const commit = await this.world.git.readCommit(sha);
+        const actor = this.world.accountByEmail(commit.author.email) ?? this.world.user("octocat");
+        const run = await this.#createRun({
+          record,
+          workflow,
+          event: "schedule",
+          payload: {
+            schedule: cron,
+            repository: this.world.repoJson(),
+            sender: this.world.userJson(actor),
+            workflow: record.path,
+          },
+          branch,
+          sha,
+          inputs: {},
+          actor,
+        });
+        ids.push(run.id);
+      }
+    }
+    return ids;
+  }
+
+  /** The workflows of the default branch's head (where GitHub looks for event triggers). */
+  async #defaultBranchWorkflows(): Promise<
+    { record: WorkflowRecord; workflow: Workflow; branch: string; sha: string }[]
+  > {
+    const world = this.world;
+    const branch = world.repo.default_branch;
+    const sha = await world.git.getRef(`refs/heads/${branch}`);
+    if (!sha) return [];
+    if (this.#workflowsAt?.sha === sha) return this.#workflowsAt.found;
+    const found = [];
+    for (const record of await syncWorkflows(world)) {
+      const file = await world.git.readPath(sha, record.path);
+      if (file?.type !== "file") continue;
+      try {
+        found.push({
+          record,
+          workflow: parseWorkflow(file.content.toString("utf8"), record.path),
+          branch,
+          sha,
+        });
+      } catch {
+        // An invalid workflow file starts nothing (GitHub shows it as failed to parse).
+      }
+    }
+    this.#workflowsAt = { sha, found };
+    return found;
+  }
+
+  async #createRun(input: {
+    record: WorkflowRecord;
+    workflow: Workflow;
+    event: string;
+    payload: Record<string, unknown>;
+    branch: string;
+    sha: string;
+    inputs: Record<string, string>;
+    actor: Account;
+  }): Promise<WorkflowRunRecord> {
+    const world = this.world;
+    const { record, workflow, inputs, branch, sha } = input;
     const at = world.now();
     const runNumber =
       [...world.runs.values()].filter((r) => r.workflow.id === record.id).length + 1;
@@ -177,7 +362,8 @@ export class SandboxRunners implements ActionsBackend {
         ref: `refs/heads/${branch}`,
         ref_name: branch,
         sha,
-        event_name: "workflow_dispatch",
+        event_name: input.event,
+        event: input.payload,
         repository: `${world.repo.owner.login}/${world.repo.name}`,
       },
     };
@@ -190,7 +376,8 @@ export class SandboxRunners implements ActionsBackend {
         : (workflow.name ?? record.path),
       run_number: runNumber,
       run_attempt: 1,
-      event: "workflow_dispatch",
+      event: input.event,
+      event_payload: input.payload,
       head_branch: branch,
       head_sha: sha,
       status: "queued",
@@ -212,10 +399,22 @@ export class SandboxRunners implements ActionsBackend {
     };
     world.runs.set(run.id, run);
     await this.#announce(run, "requested");
-    for (const def of workflow.jobs) this.#jobs.push({ run, workflow, def, status: "queued" });
+    for (const def of workflow.jobs) {
+      const job: Job = { run, attempt: run.run_attempt, workflow, def, status: "queued" };
+      // A job whose `if:` is false is skipped (evaluated with the run's contexts, no status).
+      if (
+        def.if !== undefined &&
+        !truthyValue(evaluateExpression(def.if, { ...emptyContext(), ...base }))
+      ) {
+        job.status = "done";
+        job.conclusion = "skipped";
+      }
+      this.#jobs.push(job);
+    }
     await this.#applyConcurrency(run, workflow.concurrency?.cancelInProgress ?? false);
+    await this.#maybeComplete(run);
     this.#schedule();
-    return { runId: run.id };
+    return run;
   }
 
   /**
@@ -247,6 +446,57 @@ export class SandboxRunners implements ActionsBackend {
     );
   }
 
+  /**
+   * "Re-run all jobs" of a completed run: a new attempt of the same run (same id, same event
+   * payload, `run_attempt` + 1), triggered by `by`. The way one event reaches a workflow twice.
+   */
+  async rerun(runId: number, by: Account): Promise<void> {
+    const run = this.world.runs.get(runId);
+    if (!run) throw new Error(`no workflow run ${runId}`);
+    if (run.status !== "completed")
+      throw new Error(`run ${runId} is ${run.status}: only a completed run can be re-run`);
+    const at = this.world.now();
+    Object.assign(run, {
+      run_attempt: run.run_attempt + 1,
+      status: "queued",
+      conclusion: null,
+      updated_at: at,
+      run_started_at: at,
+    });
+    this.#log(run, `Re-run of all jobs (attempt ${run.run_attempt}) by ${by.login}\n`);
+    const workflow = this.#jobs.find((j) => j.run.id === runId)?.workflow;
+    if (!workflow) throw new Error(`run ${runId} has no jobs to re-run`);
+    const context = { ...emptyContext(), ...this.#runContext(run) };
+    for (const def of workflow.jobs) {
+      const job: Job = { run, attempt: run.run_attempt, workflow, def, status: "queued" };
+      if (def.if !== undefined && !truthyValue(evaluateExpression(def.if, context))) {
+        job.status = "done";
+        job.conclusion = "skipped";
+      }
+      this.#jobs.push(job);
+    }
+    await this.#announce(run, "requested");
+    await this.#applyConcurrency(run, workflow.concurrency?.cancelInProgress ?? false);
+    await this.#maybeComplete(run);
+    this.#schedule();
+  }
+
+  /** The contexts a run's `if:` and `concurrency` see before any job runs. */
+  #runContext(run: WorkflowRunRecord) {
+    return {
+      inputs: run.inputs,
+      github: {
+        actor: run.actor.login,
+        ref: `refs/heads/${run.head_branch}`,
+        ref_name: run.head_branch,
+        sha: run.head_sha,
+        event_name: run.event,
+        event: run.event_payload,
+        repository: `${this.world.repo.owner.login}/${this.world.repo.name}`,
+      },
+    };
+  }
+
   async cancel(runId: number): Promise<void> {
     for (const job of this.#jobs.filter((j) => j.run.id === runId && j.status !== "done")) {
       job.cancelRequested = true;
@@ -258,6 +508,11 @@ export class SandboxRunners implements ActionsBackend {
       }
     }
     await this.#maybeComplete(this.world.runs.get(runId)!);
+  }
+
+  /** Settings → Secrets and variables → Actions: the repository's secrets, replaced whole. */
+  setSecrets(secrets: Record<string, string>): void {
+    this.#secrets = { ...secrets };
   }
 
   /** A runner's own directory (its home is `<dir>/home`, its work tree `<dir>/_work`). */
@@ -272,7 +527,7 @@ export class SandboxRunners implements ActionsBackend {
 
   /** True when no job is running and every queued job is waiting for a runner that does not exist. */
   isIdle(): boolean {
-    if (this.#running.size > 0) return false;
+    if (this.#running.size > 0 || this.#eventWork.size > 0) return false;
     return !this.#jobs.some(
       (j) => j.status === "queued" && this.#slots.some((s) => this.#fits(s, j)),
     );
@@ -343,7 +598,7 @@ export class SandboxRunners implements ActionsBackend {
   }
 
   async #maybeComplete(run: WorkflowRunRecord): Promise<void> {
-    const jobs = this.#jobs.filter((j) => j.run.id === run.id);
+    const jobs = this.#jobs.filter((j) => j.run.id === run.id && j.attempt === run.run_attempt);
     if (run.status === "completed" || jobs.some((j) => j.status !== "done")) return;
     const conclusions = jobs.map((j) => j.conclusion);
     run.status = "completed";
@@ -351,7 +606,9 @@ export class SandboxRunners implements ActionsBackend {
       ? "cancelled"
       : conclusions.includes("failure")
         ? "failure"
-        : "success";
+        : conclusions.every((c) => c === "skipped")
+          ? "skipped"
+          : "success";
     run.updated_at = this.world.now();
     await this.#announce(run, "completed");
   }
@@ -377,12 +634,18 @@ export class SandboxRunners implements ActionsBackend {
     const permissions =
       job.def.permissions ??
       job.workflow.permissions ??
-      (this.options.defaultTokenPermissions === "permissive" ? PERMISSIVE : RESTRICTED);
+      ((this.options.defaultTokenPermissions ??
+        (world.actionsWorkflowPermissions.default_workflow_permissions === "write"
+          ? "permissive"
+          : "restricted")) === "permissive"
+        ? PERMISSIVE
+        : RESTRICTED);
     const token = this.auth.issueActionsToken(run.id, { ...permissions, metadata: "read" });
     const dirs = await this.#prepareDirs(slot, run);
     const ctx = this.#expressionContext(run, job, dirs, token, slot);
-    const deathAfter = this.faults.takeRunnerDeath();
-    const crash = this.faults.takeCrash();
+    // Faults are the GPU box's: a GitHub-hosted job draws none (and takes none from it).
+    const deathAfter = slot.hosted ? null : this.faults.takeRunnerDeath();
+    const crash = slot.hosted ? false : this.faults.takeCrash();
     const timeout = setTimeout(() => {
       job.cancelRequested = true;
       this.#log(
@@ -449,8 +712,12 @@ export class SandboxRunners implements ActionsBackend {
     rmSync(temp, { recursive: true, force: true });
     mkdirSync(workspace, { recursive: true });
     mkdirSync(temp, { recursive: true });
+    // A GitHub-hosted runner is a fresh machine for every job.
+    if (slot.hosted) rmSync(slot.home, { recursive: true, force: true });
     mkdirSync(slot.home, { recursive: true });
-    if (!slot.homeReady) {
+    if (slot.hosted) {
+      // Nothing to prepare: no data cache, no state from an earlier job.
+    } else if (!slot.homeReady) {
       // A self-hosted runner's home persists between jobs; it is prepared once.
       if (this.options.prepareHome) await this.options.prepareHome(slot.home, slot.name);
       else mkdirSync(join(slot.home, ".cache", "autoresearch"), { recursive: true });
@@ -470,19 +737,9 @@ export class SandboxRunners implements ActionsBackend {
     return { workspace, temp, home: slot.home, files };
   }
 
-  /** The workflow_dispatch event payload the run was triggered by (GITHUB_EVENT_PATH). */
+  /** The event payload the run was triggered by (GITHUB_EVENT_PATH). */
   #dispatchEvent(run: WorkflowRunRecord) {
-    const world = this.world;
-    return {
-      inputs: run.inputs,
-      ref: `refs/heads/${run.head_branch}`,
-      repository: world.repoJson(),
-      sender: world.userJson(run.actor),
-      workflow: run.workflow.path,
-      ...(world.repo.owner.type === "Organization"
-        ? { organization: { login: world.repo.owner.login, id: world.repo.owner.id } }
-        : {}),
-    };
+    return run.event_payload;
   }
 
   #expressionContext(
@@ -496,7 +753,7 @@ export class SandboxRunners implements ActionsBackend {
     const repository = `${world.repo.owner.login}/${world.repo.name}`;
     return {
       inputs: run.inputs,
-      secrets: { GITHUB_TOKEN: token },
+      secrets: { ...this.#secrets, GITHUB_TOKEN: token },
       env: {},
       steps: {},
       runner: {
@@ -511,7 +768,7 @@ export class SandboxRunners implements ActionsBackend {
         token,
         actor: run.actor.login,
         triggering_actor: run.actor.login,
-        event_name: "workflow_dispatch",
+        event_name: run.event,
         event: this.#dispatchEvent(run),
         ref: `refs/heads/${run.head_branch}`,
         ref_name: run.head_branch,
@@ -553,7 +810,7 @@ export class SandboxRunners implements ActionsBackend {
       GITHUB_API_URL: g.api_url,
       GITHUB_SERVER_URL: g.server_url,
       GITHUB_GRAPHQL_URL: g.graphql_url,
-      GITHUB_EVENT_NAME: "workflow_dispatch",
+      GITHUB_EVENT_NAME: run.event,
       GITHUB_EVENT_PATH: dirs.files.event,
       GITHUB_JOB: job.def.id,
       GITHUB_REF: g.ref,
@@ -584,7 +841,7 @@ export class SandboxRunners implements ActionsBackend {
       RUNNER_TEMP: dirs.temp,
       RUNNER_TOOL_CACHE: join(slot.dir, "_tool"),
       RUNNER_WORKSPACE: join(slot.dir, "_work", world.repo.name),
-      RUNNER_ENVIRONMENT: "self-hosted",
+      RUNNER_ENVIRONMENT: slot.hosted ? "github-hosted" : "self-hosted",
       ...this.options.env,
     };
   }
@@ -850,6 +1107,10 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // Already gone.
   }
+}
+
+function truthyValue(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== false && v !== "" && v !== 0;
 }
 
 function emptyContext(): ExpressionContext {

@@ -42,6 +42,8 @@ export interface RequestRecord {
   actor: string | null;
   actorKind: Actor["kind"];
   durationMs: number;
+  /** The workflow run whose GITHUB_TOKEN made the request. */
+  runId?: number;
   /** Set when a rate-limit fault refused the request (`sb.faults.limitRate`). */
   rateLimit?: "primary" | "secondary";
 }
@@ -149,6 +151,7 @@ export class SandboxServer {
     }
     record.actor = actorAccount(actor)?.login ?? null;
     record.actorKind = actor.kind;
+    if (actor.kind === "actions") record.runId = actor.runId;
 
     const kind = actor.kind === "actions" ? "action" : actor.kind === "user" ? "user" : "app";
     const limited = faults.takeRateLimit(kind);

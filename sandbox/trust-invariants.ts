@@ -23,7 +23,7 @@ export async function checkTrust(
   expect: { mainSha: string; mustBeNamed: number[]; workflowPath?: string },
 ): Promise<TrustReport> {
   const problems: string[] = [];
-  const appLogin = `${sandbox.app.slug}[bot]`;
+  const appLogin = sandbox.appIdentity.login;
   const runBranch = `autoresearch/${tag}`;
   const pulls = sandbox.state.pulls().filter((p) => p.pull_request?.base.ref === runBranch);
   const runs = sandbox.state.runs();

@@ -1,6 +1,7 @@
 /**
  * Workflow files as the sandbox runner understands them: the `workflow_dispatch` trigger and its
- * inputs (validated like GitHub validates a dispatch), jobs and steps, and `${{ }}` expressions.
+ * inputs (validated like GitHub validates a dispatch), the event triggers `issue_comment`,
+ * `repository_dispatch` and `schedule`, jobs (with their `if:`) and steps, and `${{ }}` expressions.
  */
 import { parse } from "yaml";
 import { normalizePermissions } from "./auth.js";
@@ -30,6 +31,8 @@ export interface WorkflowStep {
 export interface WorkflowJob {
   id: string;
   name: string;
+  /** The job's `if:` (unevaluated); a job whose condition is false is skipped. */
+  if?: string;
   runsOn: string[];
   timeoutMinutes: number;
   permissions: Permissions | null;
@@ -49,9 +52,21 @@ export interface Workflow {
   runName: string | null;
   /** null when the workflow has no workflow_dispatch trigger. */
   dispatchInputs: Record<string, DispatchInput> | null;
+  /** The event triggers besides workflow_dispatch. */
+  triggers: Triggers;
   permissions: Permissions | null;
   env: Record<string, unknown>;
   jobs: WorkflowJob[];
+}
+
+/**
+ * Event triggers: `types` null means every activity type (GitHub's default when `types` is
+ * not given); `schedule` lists the cron lines.
+ */
+export interface Triggers {
+  issue_comment?: { types: string[] | null };
+  repository_dispatch?: { types: string[] | null };
+  schedule?: string[];
 }
 
 /** GitHub's default job timeout (minutes). */
@@ -74,6 +89,7 @@ export function parseWorkflow(text: string, path: string): Workflow {
     runName: typeof doc["run-name"] === "string" ? doc["run-name"] : null,
     concurrency: concurrencyOf(doc.concurrency),
     dispatchInputs: dispatchInputsOf(on),
+    triggers: triggersOf(on),
     permissions: permissionsOf(doc.permissions),
     env: doc.env ?? {},
     jobs: Object.entries(doc.jobs ?? {}).map(([id, job]) =>
@@ -98,6 +114,36 @@ function dispatchInputsOf(on: unknown): Record<string, DispatchInput> | null {
     };
   }
   return inputs;
+}
+
+function triggersOf(on: unknown): Triggers {
+  const names: string[] =
+    typeof on === "string"
+      ? [on]
+      : Array.isArray(on)
+        ? on.map(String)
+        : on && typeof on === "object"
+          ? Object.keys(on)
+          : [];
+  const spec = (name: string): Record<string, unknown> =>
+    on && typeof on === "object" && !Array.isArray(on)
+      ? (((on as Record<string, unknown>)[name] ?? {}) as Record<string, unknown>)
+      : {};
+  const types = (name: string) => {
+    const raw = spec(name).types;
+    return raw === undefined ? null : ([] as unknown[]).concat(raw).map(String);
+  };
+  const triggers: Triggers = {};
+  if (names.includes("issue_comment")) triggers.issue_comment = { types: types("issue_comment") };
+  if (names.includes("repository_dispatch"))
+    triggers.repository_dispatch = { types: types("repository_dispatch") };
+  if (names.includes("schedule")) {
+    const raw = (on as Record<string, unknown>).schedule;
+    triggers.schedule = (Array.isArray(raw) ? raw : []).map((c) =>
+      String((c as { cron?: unknown })?.cron ?? ""),
+    );
+  }
+  return triggers;
 }
 
 function concurrencyOf(raw: unknown): Concurrency | null {
@@ -139,6 +185,7 @@ function jobOf(id: string, job: Record<string, unknown>): WorkflowJob {
   return {
     id,
     name: typeof job.name === "string" ? job.name : id,
+    ...(job.if !== undefined ? { if: String(job.if) } : {}),
     runsOn: Array.isArray(runsOn) ? runsOn.map(String) : runsOn ? [String(runsOn)] : [],
     timeoutMinutes: Number(job["timeout-minutes"] ?? DEFAULT_TIMEOUT_MINUTES),
     permissions: permissionsOf(job.permissions),
@@ -214,7 +261,8 @@ export interface ExpressionContext {
 
 /**
  * Substitutes `${{ expr }}` in a string. Supports property paths into the contexts, string,
- * number and boolean literals, `||`, `&&`, `==`, `!=`, `!` and the status functions; anything
+ * number and boolean literals, `||`, `&&`, `==`, `!=`, `!`, the status functions and
+ * `startsWith`, `endsWith`, `contains` (of two strings); anything
  * else is reported through `onUnsupported` and evaluates to "".
  */
 export function evaluateTemplate(
@@ -265,6 +313,22 @@ export function evaluateExpression(
     }
   }
   if (e.startsWith("!")) return !truthy(evaluateExpression(e.slice(1), ctx, onUnsupported));
+  // GitHub's string functions compare without regard to case.
+  const call = /^(startsWith|endsWith|contains)\((.*)\)$/i.exec(e);
+  if (call) {
+    const args = splitTop(call[2], ",").map((a) => evaluateExpression(a, ctx, onUnsupported));
+    if (args.length !== 2) {
+      onUnsupported(e);
+      return "";
+    }
+    const [a, b] = args.map((v) => toText(v).toLowerCase());
+    const fn = call[1].toLowerCase();
+    return fn === "startswith"
+      ? a.startsWith(b)
+      : fn === "endswith"
+        ? a.endsWith(b)
+        : a.includes(b);
+  }
   if (/^\(.*\)$/.test(e)) return evaluateExpression(e.slice(1, -1), ctx, onUnsupported);
   if (/^'.*'$/.test(e)) return e.slice(1, -1).replaceAll("''", "'");
   if (/^-?\d+(\.\d+)?$/.test(e)) return Number(e);

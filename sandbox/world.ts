@@ -96,6 +96,14 @@ export class World {
   readonly forks = new Map<string, RepoRecord>();
   readonly git: GitStore;
   readonly githubActionsBot: Account;
+  /**
+   * Settings → Actions → General → Workflow permissions. GitHub's defaults for a new repository:
+   * a read-only GITHUB_TOKEN, and GitHub Actions may not create or approve pull requests.
+   */
+  readonly actionsWorkflowPermissions = {
+    default_workflow_permissions: "read" as "read" | "write",
+    can_approve_pull_request_reviews: false,
+  };
   /** Work GitHub does after answering (update-branch): settle() waits for it. */
   readonly background = new Set<Promise<void>>();
   readonly backgroundErrors: unknown[] = [];

@@ -136,6 +136,29 @@ export const actionsRoutes: Routes = {
     },
   },
 
+  // Settings → Actions → General → Workflow permissions ("Allow GitHub Actions to create and
+  // approve pull requests" is can_approve_pull_request_reviews).
+  "actions/get-github-actions-default-workflow-permissions-repository": {
+    access: { scope: "repo", perm: "administration", userRole: "admin" },
+    handle: (ctx) => ok({ ...ctx.world.actionsWorkflowPermissions }),
+  },
+
+  "actions/set-github-actions-default-workflow-permissions-repository": {
+    access: { scope: "repo", perm: "administration", level: "write", userRole: "admin" },
+    handle(ctx) {
+      const body = ctx.body as {
+        default_workflow_permissions?: "read" | "write";
+        can_approve_pull_request_reviews?: boolean;
+      };
+      const settings = ctx.world.actionsWorkflowPermissions;
+      if (body.default_workflow_permissions)
+        settings.default_workflow_permissions = body.default_workflow_permissions;
+      if (body.can_approve_pull_request_reviews !== undefined)
+        settings.can_approve_pull_request_reviews = body.can_approve_pull_request_reviews;
+      return { status: 204 };
+    },
+  },
+
   "actions/list-repo-workflows": {
     access: { scope: "repo", perm: "actions" },
     async handle(ctx) {

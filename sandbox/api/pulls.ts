@@ -331,6 +331,16 @@ export const pullRoutes: Routes = {
   "pulls/create": {
     access: { scope: "repo", perm: "pull_requests", level: "write", userRole: "read" },
     async handle(ctx) {
+      // "Allow GitHub Actions to create and approve pull requests" (off by default since 2022:
+      // github.blog/changelog/2022-05-03-github-actions-prevent-github-actions-from-creating-and-approving-pull-requests).
+      if (
+        ctx.actor.kind === "actions" &&
+        !ctx.world.actionsWorkflowPermissions.can_approve_pull_request_reviews
+      )
+        throw new ApiError(
+          403,
+          "GitHub Actions is not permitted to create or approve pull requests.",
+        );
       const issue = await ctx.world.exclusive(() => openPull(ctx.world, ctx, who(ctx), ctx.body));
       return ok(await ctx.world.pullJson(issue), 201);
     },

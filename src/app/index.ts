@@ -49,6 +49,11 @@ export interface AppOptions {
   notifyTimeoutMs?: number;
   /** Also receives everything the app logs (tests read warnings here). */
   log?: Logger;
+  /**
+   * The bot login that writes the app's state, when the app cannot ask GitHub for its own slug:
+   * `mode: app` runs with the workflow's GITHUB_TOKEN, whose writes are `github-actions[bot]`'s.
+   */
+  login?: string;
 }
 
 export interface AppHandle {
@@ -59,6 +64,15 @@ export interface AppHandle {
   /** What `GET /healthz` answers now. */
   health(): HealthReport;
   /** Stops the heartbeat and the retries of failed passes (work already queued goes on: see idle). */
+  /** One pass over every run of one repository that is not over (the heartbeat of that repository). */
+  passRepository(gh: RepoClient): Promise<void>;
+  /** Resolves when nothing is queued, running or waiting to be tried again. */
+  settled(): Promise<void>;
+  /**
+   * What failed for good so far: passes whose last try failed, and events whose handling failed
+   * (another instance holding a run is not a failure). Empty when all went well.
+   */
+  failures(): string[];
   stop(): void;
 }
 
@@ -122,7 +136,7 @@ export function createApp(options: AppOptions = {}) {
     const sealer = createSealer(keys);
     const caches = appCaches();
     const appLogin = async () => {
-      slug ??= await appSlug(app);
+      slug ??= options.login ? options.login.replace(/\[bot\]$/, "") : await appSlug(app);
       return `${slug}[bot]`;
     };
 
@@ -157,6 +171,11 @@ export function createApp(options: AppOptions = {}) {
       return { octokit: context.octokit as unknown as Octokit, owner, repo };
     };
     const failures = new Map<string, number>();
+    /** Errors a pass threw (its own retries say them): not counted again as a handler's. */
+    const passErrors = new WeakSet<object>();
+    let handlerFailures = 0;
+    /** Runs whose last pass found another instance holding them: that one does the work. */
+    const lastBusy = new Set<string>();
     const retries = new Set<NodeJS.Timeout>();
     // How each run's passes went, for GET /healthz: the runs heard of last, at most MAX_RUNS_HEALTH.
     const passes = new Map<string, PassRecord>();
@@ -177,6 +196,7 @@ export function createApp(options: AppOptions = {}) {
           await withRunLease(gh, tag, leaseOptions, (guard) => reconcileRun(gh, deps, tag, guard));
           failures.delete(key);
           notePass(key, { ok: true, at: new Date().toISOString() });
+          lastBusy.delete(key);
         } catch (error) {
           // A pass that failed (a 5xx burst, a timeout) is tried again soon, a few times,
           // rather than leaving the GPU idle until the next event or heartbeat.
@@ -203,6 +223,9 @@ export function createApp(options: AppOptions = {}) {
             timer.unref();
             retries.add(timer);
           }
+          if (error instanceof LeaseBusyError) lastBusy.add(key);
+          else lastBusy.delete(key);
+          if (error instanceof Object) passErrors.add(error);
           throw error;
         }
       });
@@ -232,8 +255,10 @@ export function createApp(options: AppOptions = {}) {
       (context: C): void => {
         const work = handler(context).catch((error) => {
           // Another instance working on the run is not a failure of ours: said once, as a warning.
+          const busy = error instanceof LeaseBusyError;
+          if (!busy && !(error instanceof Object && passErrors.has(error))) handlerFailures++;
           const said = logFor({ delivery: context.id });
-          const say = error instanceof LeaseBusyError ? said.warn : said.error;
+          const say = busy ? said.warn : said.error;
           say(`[${context.name} ${context.id}] ${explainError(error)}`);
         });
         scheduler.track(work);
@@ -409,14 +434,19 @@ export function createApp(options: AppOptions = {}) {
       }),
     );
 
+    // One pass over every run of a repository that is not over. A run whose pass fails does not
+    // stop the others (the pass says its error and is tried again).
+    const passRepository = async (gh: RepoClient, delivery?: string): Promise<void> => {
+      for await (const run of runsOf(gh, trustRootOf(gh, await depsFor(gh.octokit))))
+        await reconcile(run.gh, run.tag, delivery).catch(() => undefined);
+    };
+
     // Heartbeat for serverless deployments: `repository_dispatch` with type autoresearch-heartbeat.
     app.on(
       "repository_dispatch",
       later(async (context) => {
         if (context.payload.action !== "autoresearch-heartbeat") return;
-        const gh = clientOf(context);
-        for await (const run of runsOf(gh, trustRootOf(gh, await depsFor(gh.octokit))))
-          await reconcile(run.gh, run.tag, context.id);
+        await passRepository(clientOf(context), context.id);
       }),
     );
 
@@ -455,6 +485,28 @@ export function createApp(options: AppOptions = {}) {
       busy: () => scheduler.busy,
       heartbeat,
       health,
+      passRepository: async (gh) => {
+        const work = passRepository(gh).catch((error) => {
+          // Listing the runs failed: nothing was passed over.
+          handlerFailures++;
+          log.error(`[${gh.owner}/${gh.repo}] ${explainError(error)}`);
+        });
+        scheduler.track(work);
+        await work;
+      },
+      settled: async () => {
+        for (;;) {
+          await scheduler.idle();
+          if (retries.size === 0 && !scheduler.busy) return;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      },
+      failures: () => [
+        ...[...failures.keys()]
+          .filter((key) => !lastBusy.has(key))
+          .map((key) => `the pass over ${key} failed`),
+        ...(handlerFailures > 0 ? [`${handlerFailures} event(s) could not be handled`] : []),
+      ],
       stop: () => {
         stopped = true;
         clearInterval(timer);

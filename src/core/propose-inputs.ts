@@ -5,9 +5,10 @@ import { validateTag } from "./experiment-branch.js";
 /**
  * What the action does. Training one experiment PR takes three steps of one job: `check`
  * (token: guards the PR), `train` (no token: runs the command), `report` (token: posts the
- * result). `propose` asks an agent for the next experiment.
+ * result). `propose` asks an agent for the next experiment. `app` runs the app's logic for the
+ * event that started the workflow (zero-server mode).
  */
-export const ActionMode = z.enum(["train", "check", "report", "propose"]);
+export const ActionMode = z.enum(["train", "check", "report", "propose", "app"]);
 export type ActionMode = z.infer<typeof ActionMode>;
 
 /** `mode` input → the mode, or an error naming the two that exist. */
@@ -16,7 +17,7 @@ export function parseMode(raw: string): ActionMode {
   const parsed = ActionMode.safeParse(mode);
   if (parsed.success) return parsed.data;
   throw new InputError(
-    `input 'mode': "${raw}" is not a mode: use check, train (default), report or propose`,
+    `input 'mode': "${raw}" is not a mode: use check, train (default), report, propose or app`,
   );
 }
 

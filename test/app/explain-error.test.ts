@@ -18,6 +18,11 @@ describe("explainError", () => {
       PERMISSION,
     ],
     [403, "resource NOT ACCESSIBLE by integration", PERMISSION],
+    [
+      403,
+      "GitHub Actions is not permitted to create or approve pull requests.",
+      'tick "Allow GitHub Actions to create and approve pull requests"',
+    ],
     [401, "Bad credentials", CREDENTIALS],
     [401, "A JSON web token could not be decoded", CREDENTIALS],
     ["401", "Bad credentials", CREDENTIALS],

@@ -66,13 +66,14 @@ describe("parseMode", () => {
     ["train", "train"],
     ["propose", "propose"],
     [" propose\n", "propose"],
+    ["app", "app"],
   ])("%j → %s", (input, mode) => {
     expect(parseMode(input)).toBe(mode);
   });
 
   it("names the modes that exist", () => {
     expect(() => parseMode("suggest")).toThrow(
-      /input 'mode': "suggest" is not a mode: use check, train \(default\), report or propose/,
+      /input 'mode': "suggest" is not a mode: use check, train \(default\), report, propose or app/,
     );
   });
 });

@@ -52,6 +52,26 @@ describe("npm run demo", { timeout: 250_000 }, () => {
     expect(readFileSync(join(out, "progress.svg"), "utf8")).toContain("<svg");
   });
 
+  it("runs a night in zero-server mode: no app server, the app as a workflow", async () => {
+    const zeroOut = join(out, "zero");
+    const { code, stdout, stderr } = await demo([
+      "--mode",
+      "actions",
+      "--experiments",
+      "2",
+      "--out",
+      zeroOut,
+    ]);
+    expect(code, `${stdout}\n${stderr}`).toBe(0);
+    expect(stdout).toContain("zero-server mode (the app runs as a workflow)");
+    expect(stdout).toContain("all invariants hold");
+    expect(stdout).toMatch(
+      /^Experiment #1: baseline {2}\| {2}val_bpb: — → \d\.\d{6} {2}\| {2}Status: keep$/m,
+    );
+    const rows = parseResults(readFileSync(join(zeroOut, "results.tsv"), "utf8"));
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+  });
+
   it.each([
     [
       ["--baseline-every=-1"],
@@ -59,6 +79,11 @@ describe("npm run demo", { timeout: 250_000 }, () => {
     ],
     [["--experiment", "3"], "Unknown option '--experiment'"],
     [["--noise"], "Option '--noise <value>' argument missing"],
+    [["--mode", "lambda"], "--mode must be server or actions (got lambda); see --help"],
+    [
+      ["--mode", "actions", "--restart"],
+      "--restart and --duplicates act on the app server's webhooks: zero-server mode (--mode actions) has none; see --help",
+    ],
   ])("refuses %j with exit 2, saying what is wrong", async (args, message) => {
     const { code, stdout, stderr } = await demo(args);
     expect(code, stdout).toBe(2);

@@ -69,3 +69,49 @@ describe.each(WORKFLOWS)("%s", (path) => {
     }
   });
 });
+
+describe("zero-server mode's workflows", () => {
+  const read = (path: string) =>
+    parse(readFileSync(join(ROOT, path), "utf8")) as {
+      on: Record<string, unknown>;
+      permissions: Record<string, string>;
+      concurrency: { group: string; "cancel-in-progress": boolean };
+      jobs: Record<
+        string,
+        { if?: string; "runs-on": unknown; steps: Step[] & { name?: string }[] }
+      >;
+    };
+
+  it("trains exactly as the server mode's workflow, plus actions: write and the step that tells the app", () => {
+    const server = read("examples/workflows/autoresearch.yml");
+    const zero = read("examples/workflows/autoresearch-zero-server.yml");
+    expect(zero.on).toEqual(server.on);
+    expect(zero.concurrency).toEqual(server.concurrency);
+    expect(zero.permissions).toEqual({ ...server.permissions, actions: "write" });
+    const [job] = Object.values(zero.jobs);
+    const [serverJob] = Object.values(server.jobs);
+    expect(job.steps.slice(0, -1)).toEqual(serverJob.steps);
+    const tell = job.steps.at(-1) as { name?: string; if?: string; run?: string };
+    expect(tell.if).toBe("always()");
+    expect(tell.run).toContain("actions/workflows/autoresearch-app.yml/dispatches");
+    expect(tell.run).toContain('\\"training-run\\":\\"$GITHUB_RUN_ID\\"');
+  });
+
+  it("runs the app on commands, on the training's dispatch and on a schedule, one pass at a time", () => {
+    const app = read("examples/workflows/autoresearch-app.yml");
+    expect(Object.keys(app.on).sort()).toEqual(["issue_comment", "schedule", "workflow_dispatch"]);
+    expect(app.on.issue_comment).toEqual({ types: ["created"] });
+    expect(app.permissions).toEqual({
+      actions: "write",
+      checks: "write",
+      contents: "write",
+      issues: "write",
+      "pull-requests": "write",
+    });
+    expect(app.concurrency["cancel-in-progress"]).toBe(false);
+    const [job] = Object.values(app.jobs);
+    expect(job["runs-on"]).toBe("ubuntu-latest");
+    expect(job.if).toContain("startsWith(github.event.comment.body, '/autoresearch')");
+    expect(job.steps.map((s) => s.with?.mode)).toEqual(["app"]);
+  });
+});

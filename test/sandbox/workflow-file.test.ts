@@ -51,6 +51,33 @@ describe("parseWorkflow", () => {
   ])("knows whether %j can be dispatched", (text, inputs) => {
     expect(parseWorkflow(text, "x.yml").dispatchInputs).toEqual(inputs);
   });
+
+  it.each([
+    ["on: push\njobs: {}", {}],
+    ["on: issue_comment\njobs: {}", { issue_comment: { types: null } }],
+    [
+      "on: [issue_comment, repository_dispatch]\njobs: {}",
+      { issue_comment: { types: null }, repository_dispatch: { types: null } },
+    ],
+    [
+      "on:\n  issue_comment:\n    types: [created]\n  schedule:\n    - cron: '*/10 * * * *'\njobs: {}",
+      { issue_comment: { types: ["created"] }, schedule: ["*/10 * * * *"] },
+    ],
+    [
+      "on:\n  repository_dispatch:\n    types: autoresearch-heartbeat\njobs: {}",
+      { repository_dispatch: { types: ["autoresearch-heartbeat"] } },
+    ],
+  ])("reads the event triggers of %j", (text, triggers) => {
+    expect(parseWorkflow(text, "x.yml").triggers).toEqual(triggers);
+  });
+
+  it("keeps a job's if: for when the run is created", () => {
+    const wf = parseWorkflow(
+      "on: issue_comment\njobs:\n  a:\n    if: startsWith(github.event.comment.body, '/x')\n    runs-on: ubuntu-latest\n    steps: []",
+      "x.yml",
+    );
+    expect(wf.jobs[0].if).toBe("startsWith(github.event.comment.body, '/x')");
+  });
 });
 
 describe("resolveDispatchInputs", () => {
@@ -108,6 +135,14 @@ describe("evaluateTemplate", () => {
     [`${gh("env.LEVEL == '3'")}`, "true"],
     [`${gh("success()")}`, "true"],
     [`${gh("inputs.missing")}`, ""],
+    // GitHub's string functions ignore case.
+    [`${gh("startsWith(github.repository, 'ACME/')")}`, "true"],
+    [`${gh("startsWith(github.repository, 'research')")}`, "false"],
+    [`${gh("endsWith(github.repository, '/Research')")}`, "true"],
+    [`${gh("contains(github.token, 'abc')")}`, "true"],
+    [`${gh("contains(inputs.missing, 'abc')")}`, "false"],
+    [`${gh("!startsWith(env.LEVEL, '3') || 'no'")}`, "no"],
+    [`${gh("github.event_name == 'issue_comment' && github.event.comment.id || 'pass'")}`, "pass"],
   ])("%s → %j", (template, expected) => {
     expect(evaluateTemplate(template, ctx)).toBe(expected);
   });
