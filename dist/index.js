@@ -87434,7 +87434,10 @@ function createApp(options2 = {}) {
         1e4
       ).unref();
     const health = () => healthReport(passes, { version: package_default.version, startedAt, now: /* @__PURE__ */ new Date() });
-    probotOptions?.addHandler?.(healthRoute(health));
+    try {
+      probotOptions?.addHandler?.(healthRoute(health));
+    } catch {
+    }
     options2.onReady?.({
       idle: () => scheduler3.idle(),
       busy: () => scheduler3.busy,

@@ -5713,7 +5713,10 @@ function createApp(options = {}) {
         1e4
       ).unref();
     const health = () => healthReport(passes, { version: package_default.version, startedAt, now: /* @__PURE__ */ new Date() });
-    probotOptions?.addHandler?.(healthRoute(health));
+    try {
+      probotOptions?.addHandler?.(healthRoute(health));
+    } catch {
+    }
     options.onReady?.({
       idle: () => scheduler.idle(),
       busy: () => scheduler.busy,

@@ -479,7 +479,11 @@ export function createApp(options: AppOptions = {}) {
     const health = () =>
       healthReport(passes, { version: packageJson.version, startedAt, now: new Date() });
     // Probot's server (npm start) and createNodeMiddleware both offer addHandler.
-    probotOptions?.addHandler?.(healthRoute(health));
+    try {
+      probotOptions?.addHandler?.(healthRoute(health));
+    } catch {
+      // Loaded with no server (`mode: app` in a workflow: probot.load): nothing to serve it on.
+    }
     options.onReady?.({
       idle: () => scheduler.idle(),
       busy: () => scheduler.busy,
