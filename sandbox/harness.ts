@@ -33,49 +33,16 @@ import type {
 } from "./model.js";
 import { loadOpenApiContract } from "./openapi.js";
 import { type RunnerOptions, SandboxRunners } from "./runner.js";
+import { DEFAULT_APP_EVENTS, seedWorld } from "./seed-world.js";
 import { type RequestRecord, SandboxServer } from "./server.js";
 import { type Violation, ViolationLog } from "./violations.js";
 import { loadWebhookSchemas } from "./webhook-schemas.js";
 import { type DeliveryRecord, WebhookDeliverer } from "./webhooks.js";
-import { World } from "./world.js";
+import type { World } from "./world.js";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
-/** Events a GitHub App like ours subscribes to. */
-export const DEFAULT_APP_EVENTS = [
-  "check_run",
-  "create",
-  "delete",
-  "issue_comment",
-  "issues",
-  "pull_request",
-  "push",
-  "repository_dispatch",
-  "workflow_run",
-];
-
-/** What the autoresearch app asks for at installation. */
-export const DEFAULT_APP_PERMISSIONS: Permissions = {
-  actions: "write",
-  checks: "write",
-  contents: "write",
-  issues: "write",
-  metadata: "read",
-  pull_requests: "write",
-};
-
-/** Labels every new GitHub repository starts with. */
-const GITHUB_DEFAULT_LABELS = [
-  ["bug", "d73a4a", "Something isn't working"],
-  ["documentation", "0075ca", "Improvements or additions to documentation"],
-  ["duplicate", "cfd3d7", "This issue or pull request already exists"],
-  ["enhancement", "a2eeef", "New feature or request"],
-  ["good first issue", "7057ff", "Good for newcomers"],
-  ["help wanted", "008672", "Extra attention is needed"],
-  ["invalid", "e4e669", "This doesn't seem right"],
-  ["question", "d876e3", "Further information is requested"],
-  ["wontfix", "ffffff", "This will not be worked on"],
-] as const;
+export { DEFAULT_APP_EVENTS, DEFAULT_APP_PERMISSIONS } from "./seed-world.js";
 
 export interface SandboxOptions {
   /** Directory committed as the first commit of `main`. */
@@ -310,44 +277,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   const owner = opts.owner ?? { login: "acme", type: "Organization" as const };
   const slug = opts.appSlug ?? "autoresearch-bot";
   const events = opts.appEvents ?? DEFAULT_APP_EVENTS;
-  const users = [
-    {
-      login: "octocat",
-      role: "admin" as RepoRole,
-      scopes: ["repo", "gist", "workflow"],
-      name: "The Octocat",
-    },
-    { login: "mallory", role: "read" as RepoRole, scopes: ["repo"], name: "Mallory" },
-    ...(opts.users ?? []).map((u) => ({ ...u, scopes: u.scopes ?? ["repo"] })),
-  ];
-
-  const world = await World.create({
-    gitDir: join(workDir, "repo.git"),
+  const { world, fork: forkRecord } = await seedWorld(workDir, {
+    ...opts,
     owner,
-    repo: opts.repo ?? "research",
-    private: opts.private ?? true,
-    app: {
-      id: 424242,
-      slug,
-      name: slug,
-      permissions: opts.appPermissions ?? DEFAULT_APP_PERMISSIONS,
-      events,
-    },
-    users,
+    appSlug: slug,
+    appEvents: events,
   });
-  await world.git.seed(opts.seedDir);
-  const forkOption = opts.fork === undefined ? { owner: "mallory" } : opts.fork;
-  const forkRecord = forkOption ? world.createFork(forkOption.owner, forkOption.name) : null;
-  for (const [name, color, description] of GITHUB_DEFAULT_LABELS)
-    world.labels.push({ id: world.nextId("label"), name, color, description, default: true });
-  for (const l of opts.labels ?? [])
-    world.labels.push({
-      id: world.nextId("label"),
-      name: l.name,
-      color: l.color ?? "ededed",
-      description: l.description ?? null,
-      default: false,
-    });
 
   const faults = new Faults(opts.seed ?? 1);
   const violations = new ViolationLog();

@@ -99,8 +99,28 @@ export class SandboxServer {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = (req.method ?? "GET").toUpperCase();
-    const url = new URL(req.url ?? "/", this.url);
+    const answer = await this.respond({
+      method: req.method ?? "GET",
+      url: req.url ?? "/",
+      headers: {
+        authorization: header(req, "authorization"),
+        accept: header(req, "accept"),
+        "if-none-match": header(req, "if-none-match"),
+      },
+      body: await readBody(req),
+    });
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+  }
+
+  /**
+   * Serves one request, whatever carried it: the HTTP server above, or an in-process `fetch`
+   * (sandbox/in-memory.ts). Every request goes through the same faults, contract validation,
+   * authentication, authorization, handler and response checks, and is logged in `requests`.
+   */
+  async respond(request: SandboxRequest): Promise<SandboxAnswer> {
+    const method = request.method.toUpperCase();
+    const url = new URL(request.url, this.url || "http://sandbox.invalid");
     const started = Date.now();
     const id = this.#nextRequest++;
     this.#inFlight.set(id, { where: `${method} ${url.pathname}`, started });
@@ -114,16 +134,17 @@ export class SandboxServer {
       durationMs: 0,
     };
     try {
-      const reply = await this.#serve(req, method, url, record);
+      let reply: Reply;
+      try {
+        reply = await this.#serve(request, method, url, record);
+      } catch (error) {
+        reply = {
+          status: 500,
+          body: { message: `sandbox bug: ${(error as Error).stack ?? error}` },
+        };
+      }
       record.status = reply.status;
-      this.#send(res, reply, url);
-    } catch (error) {
-      record.status = 500;
-      this.#send(
-        res,
-        { status: 500, body: { message: `sandbox bug: ${(error as Error).stack ?? error}` } },
-        url,
-      );
+      return this.#render(reply, url);
     } finally {
       record.durationMs = Date.now() - started;
       this.requests.push(record);
@@ -133,18 +154,19 @@ export class SandboxServer {
   }
 
   async #serve(
-    req: IncomingMessage,
+    request: SandboxRequest,
     method: string,
     url: URL,
     record: RequestRecord,
   ): Promise<Reply> {
     const { world, auth, contract, faults, violations } = this.options;
     const where = `${method} ${url.pathname}`;
-    const raw = await readBody(req);
+    const raw = request.body;
+    const sent = (name: keyof SandboxRequest["headers"]) => request.headers[name];
 
     let actor: Actor = { kind: "anonymous" };
     try {
-      actor = auth.identify(header(req, "authorization"));
+      actor = auth.identify(sent("authorization"));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       return errorReply(error, "https://docs.github.com/rest");
@@ -214,7 +236,7 @@ export class SandboxServer {
       params,
       query,
       body,
-      accept: header(req, "accept") ?? "",
+      accept: sent("accept") ?? "",
       actions: this.options.actions,
       requestUrl: url,
     };
@@ -240,10 +262,11 @@ export class SandboxServer {
         violations.record("response", where, (error as Error).message);
       }
     }
-    return method === "GET" ? conditional(reply, header(req, "if-none-match")) : reply;
+    return method === "GET" ? conditional(reply, sent("if-none-match")) : reply;
   }
 
-  #send(res: ServerResponse, reply: Reply, url: URL): void {
+  /** GitHub's response headers and the body's bytes for a reply. */
+  #render(reply: Reply, url: URL): SandboxAnswer {
     const reset = Math.floor(Date.now() / 1000) + 3600;
     const headers: Record<string, string> = {
       "x-github-api-version-selected": "2022-11-28",
@@ -256,18 +279,18 @@ export class SandboxServer {
       "x-ratelimit-resource": url.pathname.startsWith("/search") ? "search" : "core",
       ...reply.headers,
     };
-    if (reply.raw) {
-      res.writeHead(reply.status, { ...headers, "content-type": reply.raw.contentType });
-      res.end(reply.raw.data);
-      return;
-    }
-    if (reply.body === undefined) {
-      res.writeHead(reply.status, headers);
-      res.end();
-      return;
-    }
-    res.writeHead(reply.status, { ...headers, "content-type": "application/json; charset=utf-8" });
-    res.end(JSON.stringify(reply.body));
+    if (reply.raw)
+      return {
+        status: reply.status,
+        headers: { ...headers, "content-type": reply.raw.contentType },
+        body: reply.raw.data,
+      };
+    if (reply.body === undefined) return { status: reply.status, headers, body: "" };
+    return {
+      status: reply.status,
+      headers: { ...headers, "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify(reply.body),
+    };
   }
 }
 
@@ -328,6 +351,24 @@ function rateLimitReply(
       status: String(limit.status),
     },
   };
+}
+
+/** A request as the sandbox reads it: only the headers it looks at. */
+export interface SandboxRequest {
+  method: string;
+  /**
+   * Path and query (`/repos/acme/research/pulls?state=open`), against the server's URL; or
+   * a whole URL, whose origin then appears in the Link headers of the answer.
+   */
+  url: string;
+  headers: { authorization?: string; accept?: string; "if-none-match"?: string };
+  body: Buffer;
+}
+
+export interface SandboxAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | string;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -24,24 +24,10 @@ export async function reconcileRun(
   guard?: PassGuard,
 ): Promise<void> {
   // 1. Find the run, its config and its PRs.
-  const found = await findRun(gh, trustRootOf(gh, deps), tag, deps.caches?.runPulls);
-  if (!found) return;
-  const config = await checkConfig(gh, deps, found.dashboard.number);
-  if (!config) return;
-  const head = await branchSha(gh, found.run.branch);
-  const pass: RunPass = {
-    gh,
-    deps,
-    config,
-    dashboard: found.dashboard,
-    run: found.run,
-    head: head ?? "",
-    pulls: found.pulls,
-    alerts: [],
-    now: deps.now().toISOString(),
-    guard,
-  };
-  if (head === null) {
+  const read = await readPass(gh, deps, tag, guard);
+  if (!read) return;
+  const { pass, found } = read;
+  if (pass.head === "") {
     pass.alerts.push(
       `The run branch ${found.run.branch} is gone: nothing can be trained or merged. Recreate it, or \`/autoresearch stop\`.`,
     );
@@ -90,6 +76,37 @@ export async function reconcileRun(
 
   // 6. Ledger, chart, dashboard.
   await recordRun(pass);
+}
+
+/**
+ * The start of a pass: the run, its config (problems reported on the dashboard), its PRs and the
+ * run branch head (`""` when the branch is gone) as GitHub has them now. Null when there is no
+ * such run or its config is not valid.
+ */
+export async function readPass(
+  gh: RepoClient,
+  deps: AppDeps,
+  tag: string,
+  guard?: PassGuard,
+): Promise<{ pass: RunPass; found: FoundRun } | null> {
+  const found = await findRun(gh, trustRootOf(gh, deps), tag, deps.caches?.runPulls);
+  if (!found) return null;
+  const config = await checkConfig(gh, deps, found.dashboard.number);
+  if (!config) return null;
+  const head = await branchSha(gh, found.run.branch);
+  const pass: RunPass = {
+    gh,
+    deps,
+    config,
+    dashboard: found.dashboard,
+    run: found.run,
+    head: head ?? "",
+    pulls: found.pulls,
+    alerts: [],
+    now: deps.now().toISOString(),
+    guard,
+  };
+  return { pass, found };
 }
 
 /** At most this many distrusted items are named on the dashboard (newest first). */
