@@ -86553,24 +86553,10 @@ async function bringUpToDate(pass, pull) {
 
 // src/app/reconcile.ts
 async function reconcileRun(gh, deps, tag, guard) {
-  const found = await findRun(gh, trustRootOf(gh, deps), tag, deps.caches?.runPulls);
-  if (!found) return;
-  const config3 = await checkConfig(gh, deps, found.dashboard.number);
-  if (!config3) return;
-  const head = await branchSha(gh, found.run.branch);
-  const pass = {
-    gh,
-    deps,
-    config: config3,
-    dashboard: found.dashboard,
-    run: found.run,
-    head: head ?? "",
-    pulls: found.pulls,
-    alerts: [],
-    now: deps.now().toISOString(),
-    guard
-  };
-  if (head === null) {
+  const read = await readPass(gh, deps, tag, guard);
+  if (!read) return;
+  const { pass, found } = read;
+  if (pass.head === "") {
     pass.alerts.push(
       `The run branch ${found.run.branch} is gone: nothing can be trained or merged. Recreate it, or \`/autoresearch stop\`.`
     );
@@ -86606,6 +86592,26 @@ async function reconcileRun(gh, deps, tag, guard) {
   }
   await refill(pass);
   await recordRun(pass);
+}
+async function readPass(gh, deps, tag, guard) {
+  const found = await findRun(gh, trustRootOf(gh, deps), tag, deps.caches?.runPulls);
+  if (!found) return null;
+  const config3 = await checkConfig(gh, deps, found.dashboard.number);
+  if (!config3) return null;
+  const head = await branchSha(gh, found.run.branch);
+  const pass = {
+    gh,
+    deps,
+    config: config3,
+    dashboard: found.dashboard,
+    run: found.run,
+    head: head ?? "",
+    pulls: found.pulls,
+    alerts: [],
+    now: deps.now().toISOString(),
+    guard
+  };
+  return { pass, found };
 }
 var MAX_DISTRUST_ALERTS = 10;
 function distrustAlerts(found) {
