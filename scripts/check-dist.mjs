@@ -3,12 +3,12 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 
 const fresh = mkdtempSync(join(tmpdir(), "dist-check-"));
 try {
   execFileSync(process.execPath, ["scripts/build.mjs", "--outdir", fresh], { stdio: "inherit" });
-  const names = new Set([...readdirSync(fresh), ...safeList("dist")]);
+  const names = new Set([...listFiles(fresh), ...listFiles("dist")]);
   const stale = [...names].filter((name) => read(join(fresh, name)) !== read(join("dist", name)));
   if (stale.length > 0) {
     console.error(`dist/ is stale (${stale.join(", ")}): run \`npm run build\` and commit dist/.`);
@@ -19,9 +19,12 @@ try {
   rmSync(fresh, { recursive: true, force: true });
 }
 
-function safeList(dir) {
+/** Every file under dir (chunks/ included), as paths relative to it. */
+function listFiles(dir) {
   try {
-    return readdirSync(dir);
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
   } catch {
     return [];
   }
