@@ -4,11 +4,22 @@
  * parse. esbuild keeps a `// node_modules/<package>/…` comment above each bundled module, which is
  * how a chunk's packages are recognised here.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
-const DIST = resolve(import.meta.dirname, "../../dist");
+const ROOT = resolve(import.meta.dirname, "../..");
+const DIST = join(ROOT, "dist");
 const MODES = ["check", "train", "report", "propose"] as const;
 
 function source(file: string): string {
@@ -94,4 +105,36 @@ describe("the bundled action loads per mode", () => {
     const chunks = readdirSync(join(DIST, "chunks")).map((f) => join(DIST, "chunks", f));
     expect(chunks.filter((c) => !reachable.has(c))).toEqual([]);
   });
+});
+
+describe("check-dist", () => {
+  /** Runs scripts/check-dist.mjs on a copy of dist/ that `tamper` changed. */
+  function checkTampered(tamper: (copy: string) => void) {
+    const copy = join(mkdtempSync(join(tmpdir(), "dist-copy-")), "dist");
+    try {
+      cpSync(DIST, copy, { recursive: true });
+      tamper(copy);
+      const run = spawnSync(process.execPath, ["scripts/check-dist.mjs", "--dist", copy], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
+      return { status: run.status, stderr: run.stderr };
+    } finally {
+      rmSync(dirname(copy), { recursive: true, force: true });
+    }
+  }
+
+  it("finds a stale chunk and a leftover one, and names them", () => {
+    expect(checkTampered(() => {}).status).toBe(0);
+    const chunk = readdirSync(join(DIST, "chunks"))[0];
+    const edited = checkTampered((copy) => appendFileSync(join(copy, "chunks", chunk), "\n"));
+    expect(edited.status).toBe(1);
+    expect(edited.stderr).toContain(`chunks/${chunk}`);
+    expect(edited.stderr).toContain("run `npm run build` and commit dist/");
+    const leftover = checkTampered((copy) =>
+      writeFileSync(join(copy, "chunks", "run-old-AAAA.js"), ""),
+    );
+    expect(leftover.status).toBe(1);
+    expect(leftover.stderr).toContain("chunks/run-old-AAAA.js");
+  }, 60_000);
 });
