@@ -1,4 +1,5 @@
 // `npm run bench` runs every benchmark below but the long ones (scale); `npm run bench -- summary` only those whose name matches.
+import { actionStartBenchmark } from "./action-start.js";
 import { appBenchmark } from "./app.js";
 import { dutyCycleBenchmark } from "./duty-cycle.js";
 import { pipeliningBenchmark } from "./pipelining.js";
@@ -17,6 +18,7 @@ const BENCHMARKS: Benchmark[] = [
   summaryBenchmark,
   appBenchmark,
   dutyCycleBenchmark,
+  actionStartBenchmark,
   pipeliningBenchmark,
   scaleBenchmark,
 ];

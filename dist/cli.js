@@ -258,7 +258,7 @@ var init_exit_codes = __esm({
 });
 
 // src/core/config.ts
-import { z } from "zod";
+import * as z from "zod";
 function parseConfig(raw) {
   const parsed = ConfigSchema.safeParse(raw ?? {});
   if (parsed.success) return { ok: true, config: parsed.data };
@@ -813,7 +813,7 @@ var init_hidden_block = __esm({
 });
 
 // src/core/run-state.ts
-import { z as z2 } from "zod";
+import * as z2 from "zod";
 function readLedgerSection(body) {
   if (!body) return null;
   const text = body.replace(/\r\n/g, "\n");
@@ -1063,8 +1063,8 @@ async function createIssue(gh, issue) {
   const { data } = await gh.octokit.rest.issues.create({ ...repoOf(gh), ...issue });
   return data.number;
 }
-async function updateIssue(gh, number, change) {
-  await gh.octokit.rest.issues.update({ ...repoOf(gh), issue_number: number, ...change });
+async function updateIssue(gh, number6, change) {
+  await gh.octokit.rest.issues.update({ ...repoOf(gh), issue_number: number6, ...change });
 }
 var DASHBOARD_LABEL;
 var init_run_issues = __esm({
@@ -1132,8 +1132,8 @@ function noSuchRunMessage(fullName, tag, dashboards) {
   const known = tags.length > 0 ? `runs there: ${tags.join(", ")}` : "it has no runs yet";
   return `no run "${tag}" in ${fullName} (${known}): check --tag, or start one with \`autoresearch start --repo ${fullName} --tag ${tag}\``;
 }
-function issueUrl(session, number) {
-  return `${session.htmlUrl}/issues/${number}`;
+function issueUrl(session, number6) {
+  return `${session.htmlUrl}/issues/${number6}`;
 }
 var init_github_session = __esm({
   "src/cli/github-session.ts"() {
@@ -1326,15 +1326,15 @@ var init_control_command = __esm({
 });
 
 // src/core/summary-bounds.ts
-import { z as z3 } from "zod";
+import * as z3 from "zod";
 function rangeText(range) {
   const [open, close] = range.exclusive ? ["(", ")"] : ["[", "]"];
   return `${open}${range.min}, ${range.max}${close}`;
 }
 function numberIn(range) {
   const message = `must be a number in ${rangeText(range)}`;
-  const number = z3.number({ error: message });
-  return range.exclusive ? number.gt(range.min, message).lt(range.max, message) : number.min(range.min, message).max(range.max, message);
+  const number6 = z3.number({ error: message });
+  return range.exclusive ? number6.gt(range.min, message).lt(range.max, message) : number6.min(range.min, message).max(range.max, message);
 }
 var SUMMARY_RANGES, MEMORY_GB_RANGE;
 var init_summary_bounds = __esm({
@@ -1356,7 +1356,7 @@ var init_summary_bounds = __esm({
 });
 
 // src/core/result-marker.ts
-import { z as z4 } from "zod";
+import * as z4 from "zod";
 var CRASH_REASONS, INFRA_REASONS, REJECT_REASONS, TrainStatus, num, TrainResultSchema;
 var init_result_marker = __esm({
   "src/core/result-marker.ts"() {
@@ -1405,7 +1405,7 @@ var init_result_marker = __esm({
 });
 
 // src/core/state-block.ts
-import { z as z5 } from "zod";
+import * as z5 from "zod";
 var Phase, VerdictStatus, SweepStage, VerdictSchema, ExperimentStateSchema, stateBlock;
 var init_state_block = __esm({
   "src/core/state-block.ts"() {

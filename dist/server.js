@@ -450,7 +450,7 @@ function parseCommand(body) {
 }
 
 // src/core/config.ts
-import { z } from "zod";
+import * as z from "zod";
 var CONFIG_PATH = ".github/autoresearch.yml";
 var workflowFile = z.string().regex(/^[\w.-]+\.ya?ml$/, "must be a file name in .github/workflows, like autoresearch.yml");
 var repoPath = z.string().min(1, "must not be empty").refine((p) => !/[*?[\]{}!]/.test(p), "must be a plain repo path: globs are not supported").refine(
@@ -658,7 +658,7 @@ function parseRunBranch(ref) {
 }
 
 // src/core/summary-bounds.ts
-import { z as z2 } from "zod";
+import * as z2 from "zod";
 var SUMMARY_RANGES = {
   val_bpb: { min: 0, max: 100, exclusive: true },
   training_seconds: { min: 0, max: 1e6 },
@@ -681,8 +681,8 @@ function inRange(value, range) {
 }
 function numberIn(range) {
   const message = `must be a number in ${rangeText(range)}`;
-  const number = z2.number({ error: message });
-  return range.exclusive ? number.gt(range.min, message).lt(range.max, message) : number.min(range.min, message).max(range.max, message);
+  const number7 = z2.number({ error: message });
+  return range.exclusive ? number7.gt(range.min, message).lt(range.max, message) : number7.min(range.min, message).max(range.max, message);
 }
 
 // src/core/results-tsv.ts
@@ -1004,7 +1004,7 @@ function fitWithin(text, max, cost) {
 }
 
 // src/core/run-state.ts
-import { z as z3 } from "zod";
+import * as z3 from "zod";
 
 // src/core/hidden-block.ts
 function hiddenBlock(name, schema) {
@@ -1243,10 +1243,10 @@ function createGitHubClient(options) {
 }
 
 // src/core/state-block.ts
-import { z as z5 } from "zod";
+import * as z5 from "zod";
 
 // src/core/result-marker.ts
-import { z as z4 } from "zod";
+import * as z4 from "zod";
 var CRASH_REASONS = [
   "nan",
   "oom",
@@ -1822,11 +1822,11 @@ async function createIssue(gh, issue) {
   const { data } = await gh.octokit.rest.issues.create({ ...repoOf(gh), ...issue });
   return data.number;
 }
-async function updateIssue(gh, number, change) {
-  await gh.octokit.rest.issues.update({ ...repoOf(gh), issue_number: number, ...change });
+async function updateIssue(gh, number7, change) {
+  await gh.octokit.rest.issues.update({ ...repoOf(gh), issue_number: number7, ...change });
 }
-async function comment(gh, number, body) {
-  await gh.octokit.rest.issues.createComment({ ...repoOf(gh), issue_number: number, body });
+async function comment(gh, number7, body) {
+  await gh.octokit.rest.issues.createComment({ ...repoOf(gh), issue_number: number7, body });
 }
 async function findOpenIssue(gh, label) {
   const { data } = await gh.octokit.rest.issues.listForRepo({
@@ -2003,7 +2003,7 @@ function experimentLabels(current, labels, state) {
 }
 
 // src/views/verdict-comment.ts
-import { z as z6 } from "zod";
+import * as z6 from "zod";
 
 // src/core/schedule.ts
 var TIMEOUT_MARGIN_MINUTES = 5;
@@ -2465,10 +2465,10 @@ function requeued(state, headSha, note) {
     note
   };
 }
-async function verdictPosted(pass, number, state) {
+async function verdictPosted(pass, number7, state) {
   const comments = await pass.gh.octokit.paginate(pass.gh.octokit.rest.issues.listComments, {
     ...repoOf(pass.gh),
-    issue_number: number,
+    issue_number: number7,
     per_page: 100
   });
   return comments.some((c) => {
@@ -3168,9 +3168,9 @@ async function openExperiment(pass, proposal) {
     rerunLabel: pass.config.labels.rerun
   });
   const body = sealedBody(pass.gh, pass.deps.sealer, { body: rendered, headRef: branch }, state);
-  let number;
+  let number7;
   try {
-    number = await openExperimentPull(pass.gh, {
+    number7 = await openExperimentPull(pass.gh, {
       head: branch,
       base: pass.run.branch,
       title: proposal.description,
@@ -3188,7 +3188,7 @@ async function openExperiment(pass, proposal) {
     return existing;
   }
   pass.pulls.push({
-    number,
+    number: number7,
     title: proposal.description,
     body,
     state: "open",
@@ -3204,8 +3204,8 @@ async function openExperiment(pass, proposal) {
     distrust: null,
     reseal: false
   });
-  log(pass, `opened #${number} (${branch}): ${proposal.description}`, "info", number);
-  return number;
+  log(pass, `opened #${number7} (${branch}): ${proposal.description}`, "info", number7);
+  return number7;
 }
 async function pointBranch(pass, branch, sha) {
   try {
@@ -3315,10 +3315,10 @@ async function remakeSweepProposal(pass, pull) {
 }
 
 // src/github/pull-files.ts
-async function readPullFiles(octokit, repo, number) {
+async function readPullFiles(octokit, repo, number7) {
   const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
     ...repo,
-    pull_number: number,
+    pull_number: number7,
     per_page: 100
   });
   return files.map((f) => ({
@@ -3335,8 +3335,8 @@ async function reject(pass, pull, why) {
   await save(pass, pull, { ...pull.experiment, phase: "rejected", note: why }, { close: true });
   log(pass, `#${pull.number} rejected: ${why}`, "info", pull.number);
 }
-async function filesOutsideAllowed(pass, number) {
-  const files = await readPullFiles(pass.gh.octokit, repoOf(pass.gh), number);
+async function filesOutsideAllowed(pass, number7) {
+  const files = await readPullFiles(pass.gh.octokit, repoOf(pass.gh), number7);
   return pathsOutside(
     files.map((f) => f.filename),
     pass.config.allowedPaths
@@ -4113,12 +4113,12 @@ async function checkConfig(gh, deps, dashboard) {
   if (open) {
     await updateIssue(gh, open.number, { body });
   } else {
-    const number = await createIssue(gh, {
+    const number7 = await createIssue(gh, {
       title: "autoresearch: fix .github/autoresearch.yml (runs are waiting)",
       body,
       labels: [CONFIG_LABEL]
     });
-    await comment(gh, dashboard, `\u26A0\uFE0F The config is invalid, so this run waits: see #${number}.`);
+    await comment(gh, dashboard, `\u26A0\uFE0F The config is invalid, so this run waits: see #${number7}.`);
   }
   return null;
 }

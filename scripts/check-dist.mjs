@@ -3,15 +3,21 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+
+// `--dist DIR` checks another copy (tests check a tampered one).
+const i = process.argv.indexOf("--dist");
+const dist = i > 0 ? process.argv[i + 1] : "dist";
 
 const fresh = mkdtempSync(join(tmpdir(), "dist-check-"));
 try {
   execFileSync(process.execPath, ["scripts/build.mjs", "--outdir", fresh], { stdio: "inherit" });
-  const names = new Set([...readdirSync(fresh), ...safeList("dist")]);
-  const stale = [...names].filter((name) => read(join(fresh, name)) !== read(join("dist", name)));
+  const names = new Set([...listFiles(fresh), ...listFiles(dist)]);
+  const stale = [...names].filter((name) => read(join(fresh, name)) !== read(join(dist, name)));
   if (stale.length > 0) {
-    console.error(`dist/ is stale (${stale.join(", ")}): run \`npm run build\` and commit dist/.`);
+    console.error(
+      `${dist}/ is stale (${stale.join(", ")}): run \`npm run build\` and commit dist/.`,
+    );
     process.exit(1);
   }
   console.log("dist/ is current.");
@@ -19,9 +25,12 @@ try {
   rmSync(fresh, { recursive: true, force: true });
 }
 
-function safeList(dir) {
+/** Every file under dir (chunks/ included), as paths relative to it. */
+function listFiles(dir) {
   try {
-    return readdirSync(dir);
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
   } catch {
     return [];
   }

@@ -1,17 +1,16 @@
 import * as core from "@actions/core";
 import { type ActionMode, parseMode } from "../core/propose-inputs.js";
-import { runPropose } from "./propose/run-propose.js";
-import { runApp } from "./run-app.js";
-import { runCheck } from "./run-check.js";
-import { runReport } from "./run-report.js";
-import { runTrain } from "./run-train.js";
 
+/**
+ * Each mode's code loads only when that mode runs (the build splits them into chunks): every step
+ * is a fresh process, so `train` never parses the GitHub client or the comment templates.
+ */
 const MODES: Record<ActionMode, () => Promise<void>> = {
-  check: runCheck,
-  train: runTrain,
-  report: runReport,
-  propose: runPropose,
-  app: runApp,
+  check: async () => (await import("./run-check.js")).runCheck(),
+  train: async () => (await import("./run-train.js")).runTrain(),
+  report: async () => (await import("./run-report.js")).runReport(),
+  propose: async () => (await import("./propose/run-propose.js")).runPropose(),
+  app: async () => (await import("./run-app.js")).runApp(),
 };
 
 /**

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Where users keep the file, relative to their repository root. */
 export const CONFIG_PATH = ".github/autoresearch.yml";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ActionInputsSchema, InputError } from "./action-inputs.js";
 import { validateTag } from "./experiment-branch.js";
 

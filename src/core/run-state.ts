@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { hiddenBlock } from "./hidden-block.js";
 
 export const RunStatus = z.enum(["running", "paused", "stopped"]);

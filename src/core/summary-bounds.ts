@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** An accepted interval; `exclusive` leaves out both ends. */
 export interface NumberRange {

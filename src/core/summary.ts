@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { numberIn, rangeText, SUMMARY_RANGES } from "./summary-bounds.js";
 
 /**

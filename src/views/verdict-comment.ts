@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { formatBpb, formatDelta } from "../core/digest.js";
 import { noiseMultiple } from "../core/noise.js";
 import type { TrainResult } from "../core/result-marker.js";
