@@ -20,7 +20,7 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const DIST = join(ROOT, "dist");
-const MODES = ["check", "train", "report", "propose"] as const;
+const MODES = ["check", "train", "report", "propose", "app"] as const;
 
 function source(file: string): string {
   return readFileSync(file, "utf8");
