@@ -23,6 +23,8 @@ export interface DeliveryRecord {
   error?: string;
   /** true for a re-send with the same delivery id (GitHub "Redeliver", or a duplicate fault). */
   redelivery: boolean;
+  /** When it was sent (epoch ms): a delivery sent before an instance stopped may finish after. */
+  sentAt: number;
   durationMs: number;
 }
 
@@ -95,6 +97,7 @@ export class WebhookDeliverer {
         url: null,
         error: "dropped by fault knob",
         redelivery: false,
+        sentAt: Date.now(),
         durationMs: 0,
       });
       return;
@@ -174,6 +177,7 @@ export class WebhookDeliverer {
       status: null,
       url: null,
       redelivery: p.redelivery,
+      sentAt: started,
       durationMs: 0,
     };
     try {
