@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { defineConfig } from "vitest/config";
+import { SlowestFirst } from "./test/support/slowest-first.js";
 
 /**
  * Three projects, run in this order by `npm test`:
@@ -7,7 +8,9 @@ import { defineConfig } from "vitest/config";
  *   sandbox server, no runner, no training. `npm run test:unit` gives feedback in seconds.
  * - sandbox: the real app or action against the sandbox GitHub (HTTP, webhooks, real trainings
  *   of examples/tiny on runners that are processes on this machine), one behaviour per file.
- * - e2e: whole nights, the demo and the action end to end: the slowest files, one at a time.
+ * - e2e: whole nights, the demo and the action end to end: the slowest files.
+ * sandbox and e2e share one group of two workers, slowest files first (test/support/slowest-first.ts),
+ * so neither waits for the other's last file.
  */
 const UNIT = [
   "test/core/**/*.test.ts",
@@ -38,6 +41,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    sequence: { sequencer: SlowestFirst },
     projects: [
       {
         extends: true,
@@ -63,7 +67,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "e2e", include: E2E, maxWorkers: 2, sequence: { groupOrder: 2 } },
+        test: { name: "e2e", include: E2E, maxWorkers: 2, sequence: { groupOrder: 1 } },
       },
     ],
   },

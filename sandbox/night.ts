@@ -109,6 +109,12 @@ export interface NightOptions {
   seed?: number;
   /** Seconds of (compute) budget per training run of the tiny example. */
   budgetSeconds?: number;
+  /**
+   * Seconds each training waits before it starts: wall time without this machine's CPU, as a
+   * GPU's training is, for nights that need trainings to overlap (two runners, an instance
+   * stopped while one trains). A bigger budget would burn the CPU the other tests run on.
+   */
+  trainingPauseSeconds?: number;
   env?: Record<string, string>;
   /** Extra environment of the runners' jobs, e.g. examples/tiny's TINY_NOISE. */
   runnerEnv?: Record<string, string>;
@@ -179,6 +185,7 @@ export async function startNight(options: NightOptions = {}): Promise<Night> {
         });
       },
       ...options.sandbox?.runners,
+      ...pausedTrainings(options),
     },
   });
   const base = nightOf(sandbox, () => {
@@ -194,6 +201,14 @@ export async function startNight(options: NightOptions = {}): Promise<Night> {
       await sandbox.stop();
     },
   };
+}
+
+/** The runners' `commandWrapper` that makes each training wait `trainingPauseSeconds` first. */
+function pausedTrainings(options: NightOptions): { commandWrapper?: (command: string) => string } {
+  const pause = options.trainingPauseSeconds;
+  if (!pause) return {};
+  const inner = options.sandbox?.runners?.commandWrapper ?? ((command: string) => command);
+  return { commandWrapper: (command) => `sleep ${pause} && ${inner(command)}` };
 }
 
 /**
@@ -229,6 +244,7 @@ async function startActionsNight(options: NightOptions): Promise<Night> {
         });
       },
       ...options.sandbox?.runners,
+      ...pausedTrainings(options),
     },
   });
   sandbox.runners.setSecrets({

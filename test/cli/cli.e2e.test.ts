@@ -19,7 +19,8 @@ let work: string;
 let proposedPr = 0;
 
 beforeAll(async () => {
-  night = await startNight();
+  // Trainings go on behind every command of this file: half a second of compute each.
+  night = await startNight({ budgetSeconds: 0.5 });
   work = mkdtempSync(join(tmpdir(), "autoresearch-cli-"));
 }, 60_000);
 

@@ -37,7 +37,11 @@ let night: Night | undefined;
 afterAll(async () => night?.stop());
 
 it("runs a night on the agent proposer: its proposals become PRs, are trained and decided", async () => {
-  night = await startNight({ runners: 2, sandbox: { seedDir: seedWithAgent() } });
+  night = await startNight({
+    runners: 2,
+    budgetSeconds: 0.5,
+    sandbox: { seedDir: seedWithAgent() },
+  });
   const { sandbox } = night;
   const issue = await sandbox.human.openIssue("Let an agent research");
   await night.say(issue, "/autoresearch start agents");

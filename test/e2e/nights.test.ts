@@ -319,9 +319,10 @@ describe("nights", () => {
     async () => {
       const seedDir = tinyWithConfig({ concurrency: 2 });
       let mostRunning = () => 0;
-      // Two at once needs trainings longer than the app's turnaround (on a GPU: 300 s against ~2 s).
+      // Two at once needs trainings longer than the app's turnaround (on a GPU: 300 s against ~2 s):
+      // each waits 3 s of wall time first, as a GPU's would, without this machine's CPU.
       const night = await openNight(
-        { runners: 2, seed: 4, budgetSeconds: 4, sandbox: { seedDir } },
+        { runners: 2, seed: 4, trainingPauseSeconds: 3, sandbox: { seedDir } },
         (started) => {
           mostRunning = trackConcurrency(started);
         },

@@ -70,7 +70,12 @@ describe("two app instances", () => {
       // Trainings of a few seconds, so that both instances can be stopped while one runs; one
       // training at a time (no pre-dispatch), so "the next one was dispatched once" is exact.
       const seedDir = tinyWithConfig({ policy: { preDispatch: false } });
-      const night = await openNight({ seed: 7, budgetSeconds: 3, sandbox: { seedDir } });
+      const night = await openNight({
+        seed: 7,
+        budgetSeconds: 0.5,
+        trainingPauseSeconds: 2.5,
+        sandbox: { seedDir },
+      });
       const { sandbox } = night;
       try {
         await night.waitForDecided(1, WAIT_MS);

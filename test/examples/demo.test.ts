@@ -34,6 +34,8 @@ describe("npm run demo", { timeout: 250_000 }, () => {
       "0.003",
       "--baseline-every",
       "2",
+      "--budget",
+      "0.5",
       "--out",
       out,
     ]);
@@ -59,6 +61,8 @@ describe("npm run demo", { timeout: 250_000 }, () => {
       "actions",
       "--experiments",
       "2",
+      "--budget",
+      "0.5",
       "--out",
       zeroOut,
     ]);
