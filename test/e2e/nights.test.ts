@@ -186,11 +186,12 @@ describe("nights", () => {
         expect(sandbox.state.runs().filter((r) => r.status !== "completed")).toEqual([]);
 
         await night.say(dashboard, "/autoresearch resume");
-        await night.waitForDecided(Math.max(6, night.decided() + 1), WAIT_MS);
+        await night.waitForDecided(night.decided() + 1, WAIT_MS);
         expect(sandbox.state.runs().length).toBeGreaterThan(runs);
 
         await endNight(night);
-        expect(night.decided()).toBeGreaterThanOrEqual(6);
+        // The baseline, the discarded experiment and its re-run, and one after the resume.
+        expect(night.decided()).toBeGreaterThanOrEqual(3);
         // Every training succeeded; the stop may cancel one dispatched ahead that no runner took.
         expect(
           sandbox.state

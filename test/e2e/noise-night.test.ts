@@ -15,6 +15,22 @@ function remeasured(night: Night): number {
   return night.experiments(TAG).filter((e) => e.state.verdict?.status === "remeasure").length;
 }
 
+/** Measured experiments (not re-measurements) decided after the first re-measurement was. */
+function decidedAfterFirstRemeasure(night: Night) {
+  const experiments = night.experiments(TAG);
+  const firstMeasured = Math.min(
+    ...experiments
+      .filter((e) => e.state.verdict?.status === "remeasure")
+      .map((e) => Date.parse(e.state.decided_at!)),
+  );
+  return experiments.filter(
+    (e) =>
+      e.state.source !== "remeasure" &&
+      e.state.result?.status === "ok" &&
+      Date.parse(e.state.decided_at ?? "") > firstMeasured,
+  );
+}
+
 describe("a noisy night with policy.baselineEvery on two runners", () => {
   let seedDir: string;
   let night: Night;
@@ -32,11 +48,15 @@ describe("a noisy night with policy.baselineEvery on two runners", () => {
     });
     const issue = await night.sandbox.human.openIssue("Research the tiny model, noise and all");
     await night.say(issue, `/autoresearch start ${TAG}`);
-    await night.waitForDecided(8, WAIT_MS);
-    // How many experiments it takes for two re-measurements to finish depends on which runner
-    // picks up what: wait for the thing the tests below are about, not for a count that usually
-    // includes it.
-    await night.waitFor("two re-measurements decided", TAG, () => remeasured(night) >= 2, WAIT_MS);
+    // How many experiments it takes depends on which runner picks up what: wait for what the
+    // tests below are about (two re-measurements, and a measured experiment decided after the
+    // first of them), not for a count of experiments that usually includes it.
+    await night.waitFor(
+      "two re-measurements and a measured experiment decided after the first",
+      TAG,
+      () => remeasured(night) >= 2 && decidedAfterFirstRemeasure(night).length >= 1,
+      WAIT_MS,
+    );
     await night.stopRun(WAIT_MS);
     report = await checkNight(night.sandbox, TAG);
     dashboard = night.sandbox.state.issue(night.dashboardNumber()!).body ?? "";
@@ -85,20 +105,7 @@ describe("a noisy night with policy.baselineEvery on two runners", () => {
     expect(dashboard).toMatch(
       /\*\*Noise floor:\*\* val_bpb of unchanged code moves by \d\.\d{6} \(median absolute deviation, from \d+ re-measurements? of the run head;/,
     );
-    const firstMeasured = Math.min(
-      ...night
-        .experiments(TAG)
-        .filter((e) => e.state.verdict?.status === "remeasure")
-        .map((e) => Date.parse(e.state.decided_at!)),
-    );
-    const later = night
-      .experiments(TAG)
-      .filter(
-        (e) =>
-          e.state.source !== "remeasure" &&
-          e.state.result?.status === "ok" &&
-          Date.parse(e.state.decided_at ?? "") > firstMeasured,
-      );
+    const later = decidedAfterFirstRemeasure(night);
     expect(later.length, night.trail(TAG)).toBeGreaterThanOrEqual(1);
     for (const e of later) {
       expect(e.state.verdict?.noise, `#${e.number}`).toEqual(expect.any(Number));
