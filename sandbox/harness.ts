@@ -265,14 +265,25 @@ export interface SandboxHandle {
 
 const WEBHOOK_PATH = "/api/github/webhooks";
 
-export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle> {
-  const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), "ar-sandbox-"));
-  const ownsWorkDir = opts.workDir === undefined;
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", {
+let appKeys: { privateKey: string; publicKey: string } | undefined;
+
+/**
+ * The app's RSA key pair, one per process: a 2048-bit key costs ~150 ms of CPU, and each test
+ * file starts sandboxes one after another. The webhook secret stays per sandbox.
+ */
+function appKeyPair(): { privateKey: string; publicKey: string } {
+  appKeys ??= generateKeyPairSync("rsa", {
     modulusLength: 2048,
     privateKeyEncoding: { type: "pkcs1", format: "pem" },
     publicKeyEncoding: { type: "spki", format: "pem" },
   });
+  return appKeys;
+}
+
+export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle> {
+  const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), "ar-sandbox-"));
+  const ownsWorkDir = opts.workDir === undefined;
+  const { privateKey, publicKey } = appKeyPair();
   const webhookSecret = randomBytes(20).toString("hex");
   const owner = opts.owner ?? { login: "acme", type: "Organization" as const };
   const slug = opts.appSlug ?? "autoresearch-bot";

@@ -3,7 +3,6 @@
  * moves), the real bundled action on a copy of examples/tiny whose config each test chooses, and
  * readers for what a user sees on GitHub (PRs, state blocks, comments, checks, ledger, dashboard).
  */
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +15,7 @@ import {
 } from "../../sandbox/harness.js";
 import { readLedger } from "../../sandbox/invariants.js";
 import type { CommentRecord, IssueRecord, WorkflowRunRecord } from "../../sandbox/model.js";
-import { TINY_DIR } from "../../sandbox/night.js";
+import { prepareTinyHome, TINY_DIR } from "../../sandbox/night.js";
 import type { RequestRecord } from "../../sandbox/server.js";
 import { type AppHandle, type AppOptions, createApp } from "../../src/app/index.js";
 import { type RunState, readRunBlock } from "../../src/core/run-state.js";
@@ -198,13 +197,7 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
           [GATES_ENV]: gatesDir,
           ...options.runnerEnv,
         },
-        prepareHome: (home) => {
-          execFileSync("python3", ["prepare.py"], {
-            cwd: TINY_DIR,
-            env: { ...process.env, HOME: home },
-            stdio: "ignore",
-          });
-        },
+        prepareHome: prepareTinyHome,
         ...options.sandbox?.runners,
       },
     });
