@@ -1,6 +1,10 @@
 import { readFileSync } from "node:fs";
 import { defineConfig } from "vitest/config";
+import { realPython3Dir } from "./sandbox/python.js";
 import { SlowestFirst } from "./test/support/slowest-first.js";
+
+// Found once here, inherited by every test worker (each would otherwise ask the shim itself).
+realPython3Dir();
 
 /**
  * Three projects, run in this order by `npm test`:

@@ -5,7 +5,7 @@
  * environment contract as the Actions runner; `run:` steps run in bash), then completes the run.
  * Every state change is announced (workflow_run, check_run for the job) like GitHub does.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import {
   appendFileSync,
   existsSync,
@@ -14,7 +14,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { delimiter, dirname, isAbsolute, join } from "node:path";
+import { delimiter, isAbsolute, join } from "node:path";
 import { execa } from "execa";
 import { type ActionManifest, readActionManifest } from "./action-manifest.js";
 import { findWorkflow, syncWorkflows, workflowRunJson } from "./api/actions.js";
@@ -29,6 +29,7 @@ import type {
   WorkflowRecord,
   WorkflowRunRecord,
 } from "./model.js";
+import { realPython3Dir } from "./python.js";
 import { workflowObject } from "./rest-objects.js";
 import type { ViolationLog } from "./violations.js";
 import {
@@ -1156,15 +1157,7 @@ let cachedJobPath: string | undefined;
 export function jobPath(): string {
   if (cachedJobPath !== undefined) return cachedJobPath;
   const path = process.env.PATH ?? "/usr/bin:/bin";
-  let python = "";
-  try {
-    python = execFileSync("python3", ["-c", "import sys; print(sys.executable)"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
-  } catch {
-    // No python3: jobs that need it fail with the usual "command not found".
-  }
-  cachedJobPath = python ? `${dirname(python)}${delimiter}${path}` : path;
+  const python = realPython3Dir();
+  cachedJobPath = python ? `${python}${delimiter}${path}` : path;
   return cachedJobPath;
 }
