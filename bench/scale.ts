@@ -1,9 +1,10 @@
 // The long night: N experiments (default 500) with the fake instant trainer, for 1 and 4
 // runners, with and without policy.preDispatch when the build knows that key. Prints the app's
-// API cost per window of 20 decided experiments (does it stay flat?), the critical path from a
-// training's end to the next training in sequential API round trips, runner idle time, the
-// stale-retrain fraction, a projection against GitHub's hourly limits, the app's retained heap
-// (the app runs on its own V8 heap in a worker thread), the night's invariants and its dashboard.
+// API cost per window of 20 decided experiments (does it stay flat?) and by route in steady state,
+// the critical path from a training's end to the next training in sequential API round trips,
+// runner idle time, the stale-retrain fraction, a projection against GitHub's hourly limits, the
+// app's retained heap (the app runs on its own V8 heap in a worker thread), the night's
+// invariants and its dashboard.
 // Run with `npm run bench -- scale`; shorten with `SCALE_EXPERIMENTS=60` (or `-- scale 60`) and
 // pick runner counts with `SCALE_RUNNERS=1,4`, pre-dispatch settings with
 // `SCALE_PREDISPATCH=true,false`.
@@ -466,6 +467,60 @@ function steadyWindow(rows: WindowRow[]): WindowRow | null {
   return full[first];
 }
 
+/** The experiments whose installation requests are broken down by route: steady state when known. */
+function steadyRange(result: NightResult): { from: number; to: number; steady: boolean } {
+  const rows = windows(result);
+  const steady = steadyWindow(rows);
+  const full = rows.filter((r) => r.to - r.from + 1 === WINDOW);
+  if (steady) return { from: steady.from, to: full[full.length - 1].to, steady: true };
+  // Too short to tell: the second half of the night, away from the start's own requests.
+  return { from: Math.floor(result.asked / 2) + 1, to: result.asked, steady: false };
+}
+
+interface RouteRow {
+  route: string;
+  perExp: number;
+  notModifiedPerExp: number;
+}
+
+/**
+ * The app's installation-token requests per decided experiment by method and route template,
+ * most expensive first; 304s counted apart (GitHub does not count them).
+ */
+function routeBreakdown(result: NightResult, from: number, to: number): RouteRow[] {
+  const a = result.snapshots[from - 1];
+  const b = result.snapshots[to];
+  const n = to - from + 1;
+  const counts = new Map<string, { counted: number; notModified: number }>();
+  for (const r of result.requests.slice(a.requests, b.requests).filter(isInstallation)) {
+    const key = `${r.method} ${r.route ?? r.path}`;
+    const c = counts.get(key) ?? { counted: 0, notModified: 0 };
+    if (statusOf(r) === 304) c.notModified++;
+    else c.counted++;
+    counts.set(key, c);
+  }
+  return [...counts.entries()]
+    .map(([route, c]) => ({ route, perExp: c.counted / n, notModifiedPerExp: c.notModified / n }))
+    .sort((x, y) => y.perExp - x.perExp || y.notModifiedPerExp - x.notModifiedPerExp);
+}
+
+function printRoutes(result: NightResult): void {
+  const { from, to, steady } = steadyRange(result);
+  const rows = routeBreakdown(result, from, to);
+  const total = rows.reduce((t, r) => t + r.perExp, 0);
+  const total304 = rows.reduce((t, r) => t + r.notModifiedPerExp, 0);
+  console.log(
+    `\ninstallation requests per decided experiment by route, experiments ${from}–${to} (${steady ? "steady state" : "too short for a steady state: the second half of the night"}):\n`,
+  );
+  printTable(
+    ["route", "req/exp (no 304)", "304s/exp"],
+    [
+      ...rows.map((r) => [r.route, f2(r.perExp), f2(r.notModifiedPerExp)]),
+      ["total", f2(total), f2(total304)],
+    ],
+  );
+}
+
 /** Sequential app round trips from a training's workflow_run.completed to the next dispatch. */
 function criticalPaths(result: NightResult): { trips: number[]; preDispatched: number } {
   const trips: number[] = [];
@@ -585,6 +640,8 @@ function printNight(result: NightResult): void {
       `experiments ${last.from}–${last.to}: ${last.installation.toFixed(1)} installation requests each vs ${second.installation.toFixed(1)} for 21–40: ${within(last.installation, second.installation, 0.1) ? "within" : "NOT within"} 10 %`,
     );
   else console.log("experiments 21–40 vs the last window: the night is too short to compare");
+
+  printRoutes(result);
 
   const { trips, preDispatched } = criticalPaths(result);
   console.log(

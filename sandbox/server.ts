@@ -37,6 +37,8 @@ export interface RequestRecord {
   method: string;
   path: string;
   operationId: string | null;
+  /** The operation's path template from the spec (`/repos/{owner}/{repo}/pulls`), when matched. */
+  route?: string;
   status: number;
   /** Login of the caller ("acme-autoresearch[bot]", "github-actions[bot]", "octocat"), or null. */
   actor: string | null;
@@ -213,6 +215,7 @@ export class SandboxServer {
     }
     const { operation, params } = match;
     record.operationId = operation.operationId;
+    record.route = operation.template;
     const route = ROUTES[operation.operationId];
     if (!route) {
       violations.record(

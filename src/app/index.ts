@@ -7,6 +7,9 @@ import { createSealer, sealKeys } from "../core/block-seal.js";
 import { parseCommand } from "../core/commands.js";
 import { CONFIG_PATH } from "../core/config.js";
 import { parseExperimentBranch, parseRunBranch } from "../core/experiment-branch.js";
+import { hear } from "../core/heard-runs.js";
+import type { LockCommit } from "../core/lease.js";
+import { Lru } from "../core/lru.js";
 import { notifySetup } from "../core/notify-targets.js";
 import { runBlock } from "../core/run-state.js";
 import {
@@ -237,6 +240,7 @@ export function createApp(options: AppOptions = {}) {
       owner: instance,
       now: () => new Date(),
       ttlMs: Number(env.AUTORESEARCH_LEASE_SECONDS ?? "120") * 1000 || undefined,
+      lockCommits: new Lru<string, LockCommit>({ maxEntries: 1024 }),
     };
     // A command (start, pause, rerun, a pushed branch) is said once: rather than be dropped, it
     // waits for another instance's pass as long as a lease can last (its holder releases it when
@@ -360,17 +364,21 @@ export function createApp(options: AppOptions = {}) {
       }),
     );
 
-    // The training workflow finished: read the result and decide.
+    // A training run was queued, started or finished. GitHub signed this description of the
+    // run: passes need not read it again for a while. Finished: read the result and decide.
     app.on(
-      "workflow_run.completed",
+      ["workflow_run.requested", "workflow_run.in_progress", "workflow_run.completed"],
       later(async (context) => {
         const run = context.payload.workflow_run;
         const parsed = parseExperimentBranch(run.head_branch ?? "");
         if (!parsed) return;
         const gh = clientOf(context);
-        // GitHub signed this description of the run: the pass need not read it again.
-        if (run.status === "completed")
-          caches.completedRuns.set(`${gh.owner}/${gh.repo}#${run.id}`, runFactsOfPayload(run));
+        const key = `${gh.owner}/${gh.repo}#${run.id}`;
+        caches.heardRuns.set(
+          key,
+          hear(caches.heardRuns.get(key), runFactsOfPayload(run), Date.now()),
+        );
+        if (context.payload.action !== "completed") return;
         return reconcile(gh, parsed.tag, context.id);
       }),
     );

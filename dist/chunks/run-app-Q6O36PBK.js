@@ -64,7 +64,7 @@ import {
   trustExperimentPull,
   variantId,
   withStateBlock
-} from "./chunk-U2DEBFUO.js";
+} from "./chunk-JDHKJPBD.js";
 import {
   readPullFiles
 } from "./chunk-YTXSDDUB.js";
@@ -22575,6 +22575,28 @@ function configJsonSchema() {
   return toJSONSchema(ConfigSchema, { io: "input" });
 }
 
+// src/core/heard-runs.ts
+var HEARD_FRESH_MS = 6e4;
+var stage = (heard) => heard.completed ? 2 : heard.facts?.status === "in_progress" ? 1 : 0;
+function hear(known, facts, heardAt) {
+  const incoming = {
+    facts,
+    updatedAt: facts.updatedAt,
+    heardAt,
+    completed: facts.status === "completed"
+  };
+  if (known === void 0) return incoming;
+  const newer = Date.parse(facts.updatedAt) - Date.parse(known.updatedAt);
+  if (newer > 0) return incoming;
+  return newer === 0 && stage(incoming) > stage(known) ? incoming : known;
+}
+function takeHeard(known, now) {
+  if (known === void 0 || known.facts === null) return { use: void 0, keep: known };
+  if (known.completed) return { use: known.facts, keep: { ...known, facts: null } };
+  if (now - known.heardAt <= HEARD_FRESH_MS) return { use: known.facts, keep: known };
+  return { use: void 0, keep: void 0 };
+}
+
 // src/core/notify-targets.ts
 var NotifyConfigError = class extends Error {
   constructor(message) {
@@ -23016,7 +23038,7 @@ function appCaches() {
   return {
     runPulls: runPullsCache(),
     configSettled: new Lru({ maxEntries: 1024 }),
-    completedRuns: new Lru({ maxEntries: 1024 })
+    heardRuns: new Lru({ maxEntries: 1024 })
   };
 }
 function trustRootOf(gh, deps) {
@@ -23493,13 +23515,16 @@ async function afterClose(pass, pull) {
 async function save(pass, pull, state, options2 = {}) {
   const labels = experimentLabels(pull.labels, pass.config.labels, state) ?? void 0;
   const close = options2.close === true && pull.state === "open";
+  const title2 = options2.title !== void 0 && options2.title !== pull.title ? options2.title : null;
   pull.body = await saveExperimentState(pass.gh, pass.deps.sealer, pull, state, {
     labels,
-    ...close ? { state: "closed" } : {}
+    ...close ? { state: "closed" } : {},
+    ...title2 !== null ? { title: title2 } : {}
   });
   pull.experiment = state;
   if (labels) pull.labels = labels;
   if (close) pull.state = "closed";
+  if (title2 !== null) pull.title = title2;
 }
 function requeued(state, headSha, note) {
   return {
@@ -23935,11 +23960,11 @@ function proposeSweep(input) {
   };
   const head = gitBlobSha(input.source);
   const pending = new Set(input.history.filter((e) => e.status === null).map((e) => e.key));
-  const accept = (parts, stage) => {
+  const accept = (parts, stage2) => {
     const made = applyChanges(input.source, parts);
     if (made === null || pending.has(made.key)) return null;
     const blob = gitBlobSha(made.source);
-    return blob === head || input.tried.has(blob) ? null : { ...made, stage, blob };
+    return blob === head || input.tried.has(blob) ? null : { ...made, stage: stage2, blob };
   };
   const staged = [
     ["pattern", growDrafts(ctx)],
@@ -23947,9 +23972,9 @@ function proposeSweep(input) {
     ["pattern", shrinkDrafts(ctx)],
     ["combine", combineDrafts(ctx)]
   ];
-  for (const [stage, drafts] of staged) {
+  for (const [stage2, drafts] of staged) {
     for (const parts of drafts) {
-      const proposal = accept(parts, stage);
+      const proposal = accept(parts, stage2);
       if (proposal) return proposal;
     }
   }
@@ -24271,18 +24296,10 @@ async function remakeSweepProposal(pass, pull) {
     sha,
     force: true
   });
-  if (next.description !== pull.experiment.description) {
-    await pass.gh.octokit.rest.pulls.update({
-      ...repoOf(pass.gh),
-      pull_number: pull.number,
-      title: next.description
-    });
-    pull.title = next.description;
-    pull.experiment = { ...pull.experiment, description: next.description };
-  }
   const changed = linesEditedInPlace(source, next.source);
   pull.experiment = {
     ...pull.experiment,
+    description: next.description,
     variant: variantId({ [SWEEP_FILE]: gitBlobSha(next.source) }, [SWEEP_FILE]),
     diff: changed === null ? null : { head_sha: sha, added: changed, removed: changed }
   };
@@ -24667,10 +24684,13 @@ async function advance(pass, pull) {
     experiment: exp,
     appLogin: pass.deps.appLogin,
     takeKnownRun: (runId) => {
+      const heard = pass.deps.caches?.heardRuns;
+      if (!heard) return void 0;
       const key = `${pass.gh.owner}/${pass.gh.repo}#${runId}`;
-      const known = pass.deps.caches?.completedRuns.get(key);
-      pass.deps.caches?.completedRuns.delete(key);
-      return known;
+      const { use, keep } = takeHeard(heard.get(key), Date.now());
+      if (keep) heard.set(key, keep);
+      else heard.delete(key);
+      return use;
     }
   }) : null;
   const step = experimentStep({
@@ -25687,10 +25707,17 @@ async function refill(pass) {
 async function dispatch(pass, pull) {
   const exp = pull.experiment;
   if (!await containsCommit(pass.gh, pass.head, exp.head_sha)) {
+    const described = exp.description;
     const headSha = await bringUpToDate(pass, pull);
     if (headSha === null) return false;
     pull.headSha = headSha;
-    await save(pass, pull, { ...pull.experiment, head_sha: headSha, base_sha: pass.head });
+    const retitle = pull.experiment.description !== described;
+    await save(
+      pass,
+      pull,
+      { ...pull.experiment, head_sha: headSha, base_sha: pass.head },
+      retitle ? { title: pull.experiment.description } : {}
+    );
   }
   const current = pull.experiment;
   let runId;
@@ -25988,14 +26015,28 @@ function leaseDecision(current, me, now) {
   if (waitMs <= 0) return { kind: "take" };
   return { kind: "busy", owner: current.owner, until: current.expires_at, waitMs };
 }
+function lockCommitReusable(commit, now, ttlMs) {
+  return commit !== void 0 && commit.expiresAt.getTime() - now.getTime() >= ttlMs / 2;
+}
 
 // src/github/run-lease.ts
 var EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
-async function takeLease(gh, tag, owner, ttlMs, now) {
+async function takeLease(gh, tag, owner, ttlMs, now, last) {
+  if (last && lockCommitReusable(last, now, ttlMs)) {
+    if (await pointLease(gh, tag, last.sha)) {
+      return { held: { tag, owner, sha: last.sha, expiresAt: last.expiresAt } };
+    }
+    return takeHeldLease(gh, tag, owner, ttlMs, now);
+  }
   const expiresAt = new Date(now.getTime() + ttlMs);
   const record = { owner, expires_at: expiresAt.toISOString() };
   const created = await writeLease(gh, tag, null, record);
   if (created !== null) return { held: { tag, owner, sha: created, expiresAt } };
+  return takeHeldLease(gh, tag, owner, ttlMs, now);
+}
+async function takeHeldLease(gh, tag, owner, ttlMs, now) {
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  const record = { owner, expires_at: expiresAt.toISOString() };
   const current = await readLeaseRef(gh, tag);
   const decision = leaseDecision(current?.record ?? null, owner, now);
   if (decision.kind === "busy") return { busy: decision };
@@ -26049,6 +26090,15 @@ async function readLeaseRef(gh, tag) {
   const { data: commit } = await gh.octokit.rest.git.getCommit({ ...repoOf(gh), commit_sha: sha });
   return { sha, record: readLease(commit.message) };
 }
+async function pointLease(gh, tag, sha) {
+  try {
+    await gh.octokit.rest.git.createRef({ ...repoOf(gh), ref: `refs/${leaseRef(tag)}`, sha });
+    return true;
+  } catch (error) {
+    if (isStatus(error, 422) || isStatus(error, 409)) return false;
+    throw error;
+  }
+}
 async function writeLease(gh, tag, from, record) {
   const { data: commit } = await gh.octokit.rest.git.createCommit({
     ...repoOf(gh),
@@ -26092,9 +26142,11 @@ var LeaseBusyError = class extends Error {
 async function withRunLease(gh, tag, options2, task) {
   const ttlMs = options2.ttlMs ?? LEASE_TTL_MS;
   const deadline = Date.now() + (options2.waitMs ?? LEASE_WAIT_MS);
+  const key = `${gh.owner}/${gh.repo}#${tag}`;
   let lease = null;
   for (; ; ) {
-    const attempt = await takeLease(gh, tag, options2.owner, ttlMs, options2.now());
+    const last = options2.lockCommits?.get(key);
+    const attempt = await takeLease(gh, tag, options2.owner, ttlMs, options2.now(), last);
     if ("held" in attempt) {
       lease = attempt.held;
       break;
@@ -26117,6 +26169,8 @@ async function withRunLease(gh, tag, options2, task) {
     return await task({ lost: () => lost || held.expiresAt.getTime() <= options2.now().getTime() });
   } finally {
     clearInterval(renewing);
+    if (lost) options2.lockCommits?.delete(key);
+    else options2.lockCommits?.set(key, { sha: held.sha, expiresAt: held.expiresAt });
     await releaseLease(gh, held, options2.now()).catch(() => void 0);
   }
 }
@@ -26418,7 +26472,8 @@ function createApp(options2 = {}) {
     const leaseOptions = {
       owner: instance,
       now: () => /* @__PURE__ */ new Date(),
-      ttlMs: Number(env.AUTORESEARCH_LEASE_SECONDS ?? "120") * 1e3 || void 0
+      ttlMs: Number(env.AUTORESEARCH_LEASE_SECONDS ?? "120") * 1e3 || void 0,
+      lockCommits: new Lru({ maxEntries: 1024 })
     };
     const commandLease = {
       ...leaseOptions,
@@ -26532,14 +26587,18 @@ function createApp(options2 = {}) {
       })
     );
     app.on(
-      "workflow_run.completed",
+      ["workflow_run.requested", "workflow_run.in_progress", "workflow_run.completed"],
       later(async (context) => {
         const run2 = context.payload.workflow_run;
         const parsed = parseExperimentBranch(run2.head_branch ?? "");
         if (!parsed) return;
         const gh = clientOf(context);
-        if (run2.status === "completed")
-          caches.completedRuns.set(`${gh.owner}/${gh.repo}#${run2.id}`, runFactsOfPayload(run2));
+        const key = `${gh.owner}/${gh.repo}#${run2.id}`;
+        caches.heardRuns.set(
+          key,
+          hear(caches.heardRuns.get(key), runFactsOfPayload(run2), Date.now())
+        );
+        if (context.payload.action !== "completed") return;
         return reconcile(gh, parsed.tag, context.id);
       })
     );
