@@ -15,7 +15,7 @@ var MODES = {
   train: async () => (await import("./chunks/run-train-6DZGPKIH.js")).runTrain(),
   report: async () => (await import("./chunks/run-report-7ZVV6ZYM.js")).runReport(),
   propose: async () => (await import("./chunks/run-propose-RG6AM5UM.js")).runPropose(),
-  app: async () => (await import("./chunks/run-app-Q6O36PBK.js")).runApp()
+  app: async () => (await import("./chunks/run-app-SA6J2VOI.js")).runApp()
 };
 async function run() {
   let mode;

@@ -657,28 +657,6 @@ function parseRunBranch(ref) {
   return m && validateTag(m[1]) === null ? m[1] : null;
 }
 
-// src/core/heard-runs.ts
-var HEARD_FRESH_MS = 6e4;
-var stage = (heard) => heard.completed ? 2 : heard.facts?.status === "in_progress" ? 1 : 0;
-function hear(known, facts, heardAt) {
-  const incoming = {
-    facts,
-    updatedAt: facts.updatedAt,
-    heardAt,
-    completed: facts.status === "completed"
-  };
-  if (known === void 0) return incoming;
-  const newer = Date.parse(facts.updatedAt) - Date.parse(known.updatedAt);
-  if (newer > 0) return incoming;
-  return newer === 0 && stage(incoming) > stage(known) ? incoming : known;
-}
-function takeHeard(known, now) {
-  if (known === void 0 || known.facts === null) return { use: void 0, keep: known };
-  if (known.completed) return { use: known.facts, keep: { ...known, facts: null } };
-  if (now - known.heardAt <= HEARD_FRESH_MS) return { use: known.facts, keep: known };
-  return { use: void 0, keep: void 0 };
-}
-
 // src/core/summary-bounds.ts
 import * as z2 from "zod";
 var SUMMARY_RANGES = {
@@ -1766,7 +1744,7 @@ function appCaches() {
   return {
     runPulls: runPullsCache(),
     configSettled: new Lru({ maxEntries: 1024 }),
-    heardRuns: new Lru({ maxEntries: 1024 })
+    completedRuns: new Lru({ maxEntries: 1024 })
   };
 }
 function trustRootOf(gh, deps) {
@@ -2986,11 +2964,11 @@ function proposeSweep(input) {
   };
   const head = gitBlobSha(input.source);
   const pending = new Set(input.history.filter((e) => e.status === null).map((e) => e.key));
-  const accept = (parts, stage2) => {
+  const accept = (parts, stage) => {
     const made = applyChanges(input.source, parts);
     if (made === null || pending.has(made.key)) return null;
     const blob = gitBlobSha(made.source);
-    return blob === head || input.tried.has(blob) ? null : { ...made, stage: stage2, blob };
+    return blob === head || input.tried.has(blob) ? null : { ...made, stage, blob };
   };
   const staged = [
     ["pattern", growDrafts(ctx)],
@@ -2998,9 +2976,9 @@ function proposeSweep(input) {
     ["pattern", shrinkDrafts(ctx)],
     ["combine", combineDrafts(ctx)]
   ];
-  for (const [stage2, drafts] of staged) {
+  for (const [stage, drafts] of staged) {
     for (const parts of drafts) {
-      const proposal = accept(parts, stage2);
+      const proposal = accept(parts, stage);
       if (proposal) return proposal;
     }
   }
@@ -3770,13 +3748,10 @@ async function advance(pass, pull) {
     experiment: exp,
     appLogin: pass.deps.appLogin,
     takeKnownRun: (runId) => {
-      const heard = pass.deps.caches?.heardRuns;
-      if (!heard) return void 0;
       const key = `${pass.gh.owner}/${pass.gh.repo}#${runId}`;
-      const { use, keep } = takeHeard(heard.get(key), Date.now());
-      if (keep) heard.set(key, keep);
-      else heard.delete(key);
-      return use;
+      const known = pass.deps.caches?.completedRuns.get(key);
+      pass.deps.caches?.completedRuns.delete(key);
+      return known;
     }
   }) : null;
   const step = experimentStep({
@@ -5673,18 +5648,14 @@ function createApp(options = {}) {
       })
     );
     app2.on(
-      ["workflow_run.requested", "workflow_run.in_progress", "workflow_run.completed"],
+      "workflow_run.completed",
       later(async (context) => {
         const run2 = context.payload.workflow_run;
         const parsed = parseExperimentBranch(run2.head_branch ?? "");
         if (!parsed) return;
         const gh = clientOf(context);
-        const key = `${gh.owner}/${gh.repo}#${run2.id}`;
-        caches.heardRuns.set(
-          key,
-          hear(caches.heardRuns.get(key), runFactsOfPayload(run2), Date.now())
-        );
-        if (context.payload.action !== "completed") return;
+        if (run2.status === "completed")
+          caches.completedRuns.set(`${gh.owner}/${gh.repo}#${run2.id}`, runFactsOfPayload(run2));
         return reconcile(gh, parsed.tag, context.id);
       })
     );

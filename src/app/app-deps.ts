@@ -1,5 +1,4 @@
 import type { Sealer } from "../core/block-seal.js";
-import type { HeardRun } from "../core/heard-runs.js";
 import { Lru } from "../core/lru.js";
 import type { TrustRoot } from "../core/trust.js";
 import { type RunPullsCache, runPullsCache } from "../github/experiment-pulls.js";
@@ -50,18 +49,18 @@ export interface AppCaches {
   /** Per repository, the config file version found valid with no problem issue open. */
   configSettled: Lru<string, string>;
   /**
-   * Workflow runs as their signed `workflow_run` webhooks told them (`owner/repo#id`): a pass
-   * judges a completed run, or sees one that is queued or going, without reading it again
-   * (core/heard-runs.ts says for how long and how often).
+   * Completed workflow runs as their signed `workflow_run.completed` webhook told them
+   * (`owner/repo#id`): the pass that follows judges the run without reading it again. Taken
+   * once: a run re-run by hand later is read from GitHub.
    */
-  heardRuns: Lru<string, HeardRun<WorkflowRunFacts>>;
+  completedRuns: Lru<string, WorkflowRunFacts>;
 }
 
 export function appCaches(): AppCaches {
   return {
     runPulls: runPullsCache(),
     configSettled: new Lru({ maxEntries: 1024 }),
-    heardRuns: new Lru({ maxEntries: 1024 }),
+    completedRuns: new Lru({ maxEntries: 1024 }),
   };
 }
 

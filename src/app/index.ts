@@ -7,7 +7,6 @@ import { createSealer, sealKeys } from "../core/block-seal.js";
 import { parseCommand } from "../core/commands.js";
 import { CONFIG_PATH } from "../core/config.js";
 import { parseExperimentBranch, parseRunBranch } from "../core/experiment-branch.js";
-import { hear } from "../core/heard-runs.js";
 import type { LockCommit } from "../core/lease.js";
 import { Lru } from "../core/lru.js";
 import { notifySetup } from "../core/notify-targets.js";
@@ -364,21 +363,17 @@ export function createApp(options: AppOptions = {}) {
       }),
     );
 
-    // A training run was queued, started or finished. GitHub signed this description of the
-    // run: passes need not read it again for a while. Finished: read the result and decide.
+    // The training workflow finished: read the result and decide.
     app.on(
-      ["workflow_run.requested", "workflow_run.in_progress", "workflow_run.completed"],
+      "workflow_run.completed",
       later(async (context) => {
         const run = context.payload.workflow_run;
         const parsed = parseExperimentBranch(run.head_branch ?? "");
         if (!parsed) return;
         const gh = clientOf(context);
-        const key = `${gh.owner}/${gh.repo}#${run.id}`;
-        caches.heardRuns.set(
-          key,
-          hear(caches.heardRuns.get(key), runFactsOfPayload(run), Date.now()),
-        );
-        if (context.payload.action !== "completed") return;
+        // GitHub signed this description of the run: the pass need not read it again.
+        if (run.status === "completed")
+          caches.completedRuns.set(`${gh.owner}/${gh.repo}#${run.id}`, runFactsOfPayload(run));
         return reconcile(gh, parsed.tag, context.id);
       }),
     );
