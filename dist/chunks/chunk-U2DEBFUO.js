@@ -478,8 +478,7 @@ async function saveExperimentState(gh, sealer, pull, state, extra = {}) {
     issue_number: pull.number,
     body,
     ...extra.state ? { state: extra.state } : {},
-    ...extra.labels ? { labels: extra.labels } : {},
-    ...extra.title ? { title: extra.title } : {}
+    ...extra.labels ? { labels: extra.labels } : {}
   });
   return body;
 }

@@ -64,7 +64,7 @@ import {
   trustExperimentPull,
   variantId,
   withStateBlock
-} from "./chunk-JDHKJPBD.js";
+} from "./chunk-U2DEBFUO.js";
 import {
   readPullFiles
 } from "./chunk-YTXSDDUB.js";
@@ -23493,16 +23493,13 @@ async function afterClose(pass, pull) {
 async function save(pass, pull, state, options2 = {}) {
   const labels = experimentLabels(pull.labels, pass.config.labels, state) ?? void 0;
   const close = options2.close === true && pull.state === "open";
-  const title2 = options2.title !== void 0 && options2.title !== pull.title ? options2.title : null;
   pull.body = await saveExperimentState(pass.gh, pass.deps.sealer, pull, state, {
     labels,
-    ...close ? { state: "closed" } : {},
-    ...title2 !== null ? { title: title2 } : {}
+    ...close ? { state: "closed" } : {}
   });
   pull.experiment = state;
   if (labels) pull.labels = labels;
   if (close) pull.state = "closed";
-  if (title2 !== null) pull.title = title2;
 }
 function requeued(state, headSha, note) {
   return {
@@ -24274,10 +24271,18 @@ async function remakeSweepProposal(pass, pull) {
     sha,
     force: true
   });
+  if (next.description !== pull.experiment.description) {
+    await pass.gh.octokit.rest.pulls.update({
+      ...repoOf(pass.gh),
+      pull_number: pull.number,
+      title: next.description
+    });
+    pull.title = next.description;
+    pull.experiment = { ...pull.experiment, description: next.description };
+  }
   const changed = linesEditedInPlace(source, next.source);
   pull.experiment = {
     ...pull.experiment,
-    description: next.description,
     variant: variantId({ [SWEEP_FILE]: gitBlobSha(next.source) }, [SWEEP_FILE]),
     diff: changed === null ? null : { head_sha: sha, added: changed, removed: changed }
   };
@@ -25682,17 +25687,10 @@ async function refill(pass) {
 async function dispatch(pass, pull) {
   const exp = pull.experiment;
   if (!await containsCommit(pass.gh, pass.head, exp.head_sha)) {
-    const described = exp.description;
     const headSha = await bringUpToDate(pass, pull);
     if (headSha === null) return false;
     pull.headSha = headSha;
-    const retitle = pull.experiment.description !== described;
-    await save(
-      pass,
-      pull,
-      { ...pull.experiment, head_sha: headSha, base_sha: pass.head },
-      retitle ? { title: pull.experiment.description } : {}
-    );
+    await save(pass, pull, { ...pull.experiment, head_sha: headSha, base_sha: pass.head });
   }
   const current = pull.experiment;
   let runId;
