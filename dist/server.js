@@ -5073,28 +5073,14 @@ function leaseDecision(current, me, now) {
   if (waitMs <= 0) return { kind: "take" };
   return { kind: "busy", owner: current.owner, until: current.expires_at, waitMs };
 }
-function lockCommitReusable(commit, now, ttlMs) {
-  return commit !== void 0 && commit.expiresAt.getTime() - now.getTime() >= ttlMs / 2;
-}
 
 // src/github/run-lease.ts
 var EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
-async function takeLease(gh, tag, owner, ttlMs, now, last) {
-  if (last && lockCommitReusable(last, now, ttlMs)) {
-    if (await pointLease(gh, tag, last.sha)) {
-      return { held: { tag, owner, sha: last.sha, expiresAt: last.expiresAt } };
-    }
-    return takeHeldLease(gh, tag, owner, ttlMs, now);
-  }
+async function takeLease(gh, tag, owner, ttlMs, now) {
   const expiresAt = new Date(now.getTime() + ttlMs);
   const record = { owner, expires_at: expiresAt.toISOString() };
   const created = await writeLease(gh, tag, null, record);
   if (created !== null) return { held: { tag, owner, sha: created, expiresAt } };
-  return takeHeldLease(gh, tag, owner, ttlMs, now);
-}
-async function takeHeldLease(gh, tag, owner, ttlMs, now) {
-  const expiresAt = new Date(now.getTime() + ttlMs);
-  const record = { owner, expires_at: expiresAt.toISOString() };
   const current = await readLeaseRef(gh, tag);
   const decision = leaseDecision(current?.record ?? null, owner, now);
   if (decision.kind === "busy") return { busy: decision };
@@ -5148,15 +5134,6 @@ async function readLeaseRef(gh, tag) {
   const { data: commit } = await gh.octokit.rest.git.getCommit({ ...repoOf(gh), commit_sha: sha });
   return { sha, record: readLease(commit.message) };
 }
-async function pointLease(gh, tag, sha) {
-  try {
-    await gh.octokit.rest.git.createRef({ ...repoOf(gh), ref: `refs/${leaseRef(tag)}`, sha });
-    return true;
-  } catch (error) {
-    if (isStatus(error, 422) || isStatus(error, 409)) return false;
-    throw error;
-  }
-}
 async function writeLease(gh, tag, from, record) {
   const { data: commit } = await gh.octokit.rest.git.createCommit({
     ...repoOf(gh),
@@ -5200,11 +5177,9 @@ var LeaseBusyError = class extends Error {
 async function withRunLease(gh, tag, options, task) {
   const ttlMs = options.ttlMs ?? LEASE_TTL_MS;
   const deadline = Date.now() + (options.waitMs ?? LEASE_WAIT_MS);
-  const key = `${gh.owner}/${gh.repo}#${tag}`;
   let lease = null;
   for (; ; ) {
-    const last = options.lockCommits?.get(key);
-    const attempt = await takeLease(gh, tag, options.owner, ttlMs, options.now(), last);
+    const attempt = await takeLease(gh, tag, options.owner, ttlMs, options.now());
     if ("held" in attempt) {
       lease = attempt.held;
       break;
@@ -5227,8 +5202,6 @@ async function withRunLease(gh, tag, options, task) {
     return await task({ lost: () => lost || held.expiresAt.getTime() <= options.now().getTime() });
   } finally {
     clearInterval(renewing);
-    if (lost) options.lockCommits?.delete(key);
-    else options.lockCommits?.set(key, { sha: held.sha, expiresAt: held.expiresAt });
     await releaseLease(gh, held, options.now()).catch(() => void 0);
   }
 }
@@ -5530,8 +5503,7 @@ function createApp(options = {}) {
     const leaseOptions = {
       owner: instance,
       now: () => /* @__PURE__ */ new Date(),
-      ttlMs: Number(env.AUTORESEARCH_LEASE_SECONDS ?? "120") * 1e3 || void 0,
-      lockCommits: new Lru({ maxEntries: 1024 })
+      ttlMs: Number(env.AUTORESEARCH_LEASE_SECONDS ?? "120") * 1e3 || void 0
     };
     const commandLease = {
       ...leaseOptions,

@@ -7,8 +7,6 @@ import { createSealer, sealKeys } from "../core/block-seal.js";
 import { parseCommand } from "../core/commands.js";
 import { CONFIG_PATH } from "../core/config.js";
 import { parseExperimentBranch, parseRunBranch } from "../core/experiment-branch.js";
-import type { LockCommit } from "../core/lease.js";
-import { Lru } from "../core/lru.js";
 import { notifySetup } from "../core/notify-targets.js";
 import { runBlock } from "../core/run-state.js";
 import {
@@ -239,7 +237,6 @@ export function createApp(options: AppOptions = {}) {
       owner: instance,
       now: () => new Date(),
       ttlMs: Number(env.AUTORESEARCH_LEASE_SECONDS ?? "120") * 1000 || undefined,
-      lockCommits: new Lru<string, LockCommit>({ maxEntries: 1024 }),
     };
     // A command (start, pause, rerun, a pushed branch) is said once: rather than be dropped, it
     // waits for another instance's pass as long as a lease can last (its holder releases it when

@@ -1,5 +1,3 @@
-import type { LockCommit } from "../core/lease.js";
-import type { Lru } from "../core/lru.js";
 import type { RepoClient } from "../github/repo.js";
 import { type HeldLease, releaseLease, renewLease, takeLease } from "../github/run-lease.js";
 
@@ -18,12 +16,6 @@ export class LeaseBusyError extends Error {
   }
 }
 
-/**
- * The lock commit this instance wrote last for each run (`owner/repo#tag`), so the next pass
- * close behind can point the lease at it again. One per app instance, bounded.
- */
-export type LockCommits = Lru<string, LockCommit>;
-
 /** What a pass may ask of its lease: whether it still holds it. */
 export interface PassGuard {
   lost(): boolean;
@@ -37,22 +29,14 @@ export interface PassGuard {
 export async function withRunLease<T>(
   gh: RepoClient,
   tag: string,
-  options: {
-    owner: string;
-    now: () => Date;
-    ttlMs?: number;
-    waitMs?: number;
-    lockCommits?: LockCommits;
-  },
+  options: { owner: string; now: () => Date; ttlMs?: number; waitMs?: number },
   task: (guard: PassGuard) => Promise<T>,
 ): Promise<T> {
   const ttlMs = options.ttlMs ?? LEASE_TTL_MS;
   const deadline = Date.now() + (options.waitMs ?? LEASE_WAIT_MS);
-  const key = `${gh.owner}/${gh.repo}#${tag}`;
   let lease: HeldLease | null = null;
   for (;;) {
-    const last = options.lockCommits?.get(key);
-    const attempt = await takeLease(gh, tag, options.owner, ttlMs, options.now(), last);
+    const attempt = await takeLease(gh, tag, options.owner, ttlMs, options.now());
     if ("held" in attempt) {
       lease = attempt.held;
       break;
@@ -77,8 +61,6 @@ export async function withRunLease<T>(
     return await task({ lost: () => lost || held.expiresAt.getTime() <= options.now().getTime() });
   } finally {
     clearInterval(renewing);
-    if (lost) options.lockCommits?.delete(key);
-    else options.lockCommits?.set(key, { sha: held.sha, expiresAt: held.expiresAt });
     await releaseLease(gh, held, options.now()).catch(() => undefined);
   }
 }

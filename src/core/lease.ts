@@ -45,23 +45,3 @@ export function leaseDecision(current: LeaseRecord | null, me: string, now: Date
   if (waitMs <= 0) return { kind: "take" };
   return { kind: "busy", owner: current.owner, until: current.expires_at, waitMs };
 }
-
-/** A lock commit an instance wrote: its sha, and when the lease its message records ends. */
-export interface LockCommit {
-  sha: string;
-  expiresAt: Date;
-}
-
-/**
- * Whether the lock commit this instance wrote last can take the lease again as it is (the ref
- * pointed at it: one request, not a new commit and the ref): its record still names this
- * instance for at least half a lease, so the renewal, due a third of a lease in, comes well
- * before its end.
- */
-export function lockCommitReusable(
-  commit: LockCommit | undefined,
-  now: Date,
-  ttlMs: number,
-): boolean {
-  return commit !== undefined && commit.expiresAt.getTime() - now.getTime() >= ttlMs / 2;
-}

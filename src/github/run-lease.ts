@@ -1,10 +1,8 @@
 import {
   type LeaseDecision,
   type LeaseRecord,
-  type LockCommit,
   leaseDecision,
   leaseRef,
-  lockCommitReusable,
   readLease,
   renderLease,
 } from "../core/lease.js";
@@ -27,9 +25,7 @@ export type LeaseAttempt = { held: HeldLease } | { busy: Extract<LeaseDecision, 
 /**
  * Takes the run's lease for `ttlMs`, or says who holds it and until when. Optimistic: most of
  * the time nobody holds it, and creating the ref (a compare-and-swap on its absence) is all it
- * takes; only when the ref exists is it read. `last` is the lock commit this instance wrote
- * last for the run: while it still names this instance long enough, the ref is pointed at it
- * again instead of writing a new one (passes close together take the lease in one request).
+ * takes; only when the ref exists is it read.
  */
 export async function takeLease(
   gh: RepoClient,
@@ -37,31 +33,11 @@ export async function takeLease(
   owner: string,
   ttlMs: number,
   now: Date,
-  last?: LockCommit,
 ): Promise<LeaseAttempt> {
-  if (last && lockCommitReusable(last, now, ttlMs)) {
-    if (await pointLease(gh, tag, last.sha)) {
-      return { held: { tag, owner, sha: last.sha, expiresAt: last.expiresAt } };
-    }
-    return takeHeldLease(gh, tag, owner, ttlMs, now);
-  }
   const expiresAt = new Date(now.getTime() + ttlMs);
   const record = { owner, expires_at: expiresAt.toISOString() };
   const created = await writeLease(gh, tag, null, record);
   if (created !== null) return { held: { tag, owner, sha: created, expiresAt } };
-  return takeHeldLease(gh, tag, owner, ttlMs, now);
-}
-
-/** The ref exists: whose lease it holds decides (ours, or one that ran out, is taken over). */
-async function takeHeldLease(
-  gh: RepoClient,
-  tag: string,
-  owner: string,
-  ttlMs: number,
-  now: Date,
-): Promise<LeaseAttempt> {
-  const expiresAt = new Date(now.getTime() + ttlMs);
-  const record = { owner, expires_at: expiresAt.toISOString() };
   const current = await readLeaseRef(gh, tag);
   const decision = leaseDecision(current?.record ?? null, owner, now);
   if (decision.kind === "busy") return { busy: decision };
@@ -139,17 +115,6 @@ async function readLeaseRef(
   }
   const { data: commit } = await gh.octokit.rest.git.getCommit({ ...repoOf(gh), commit_sha: sha });
   return { sha, record: readLease(commit.message) };
-}
-
-/** Creates the lease ref at a lock commit that already exists; false when the ref exists. */
-async function pointLease(gh: RepoClient, tag: string, sha: string): Promise<boolean> {
-  try {
-    await gh.octokit.rest.git.createRef({ ...repoOf(gh), ref: `refs/${leaseRef(tag)}`, sha });
-    return true;
-  } catch (error) {
-    if (isStatus(error, 422) || isStatus(error, 409)) return false;
-    throw error;
-  }
 }
 
 /** Compare-and-swap: create the ref, or fast-forward it from `from`. null when someone was first. */

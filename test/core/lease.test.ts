@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { leaseDecision, lockCommitReusable, readLease, renderLease } from "../../src/core/lease.js";
+import { leaseDecision, readLease, renderLease } from "../../src/core/lease.js";
 
 const NOW = new Date("2026-12-01T03:00:00Z");
 const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000).toISOString();
@@ -42,22 +42,5 @@ describe("renderLease → readLease", () => {
     ["a lease with a bad date", 'autoresearch lease\n\n{"owner":"a","expires_at":"soon"}'],
   ])("is null for %s (a broken lease may be taken)", (_name, message) => {
     expect(readLease(message)).toBeNull();
-  });
-});
-
-describe("lockCommitReusable (ttl 120 s)", () => {
-  const TTL = 120_000;
-  it.each([
-    ["no lock commit remembered", undefined, false],
-    ["one ending in 120 s (just written)", 120, true],
-    ["one ending in 60 s (half a lease left)", 60, true],
-    ["one ending in 59 s", 59, false],
-    ["one that ran out", -1, false],
-  ])("%s → %s", (_name, endsIn, reusable) => {
-    const commit =
-      endsIn === undefined
-        ? undefined
-        : { sha: "a".repeat(40), expiresAt: new Date(NOW.getTime() + endsIn * 1000) };
-    expect(lockCommitReusable(commit, NOW, TTL)).toBe(reusable);
   });
 });
