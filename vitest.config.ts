@@ -71,7 +71,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "e2e", include: E2E, maxWorkers: 2, sequence: { groupOrder: 1 } },
+        test: { name: "e2e", include: E2E, maxWorkers: 2, sequence: { groupOrder: 2 } },
       },
     ],
   },

@@ -19,8 +19,7 @@ let work: string;
 let proposedPr = 0;
 
 beforeAll(async () => {
-  // Trainings go on behind every command of this file: half a second of compute each.
-  night = await startNight({ budgetSeconds: 0.5 });
+  night = await startNight();
   work = mkdtempSync(join(tmpdir(), "autoresearch-cli-"));
 }, 60_000);
 
