@@ -68,14 +68,20 @@ function dashboardOf(tag: string) {
   return night.sandbox.state.issues().find((i) => readRunBlock(i.body)?.tag === tag);
 }
 
-/** Proposes the run head's own train.py; again if a keep moved the head meanwhile. */
-async function proposeTheRunHead(): Promise<Run> {
+/**
+ * Proposes the run head's own train.py; again if a keep moved the head meanwhile. An attempt
+ * overtaken by a keep is a real change and is pushed, so each attempt has its own name: `branch`
+ * is the one of the attempt returned.
+ */
+async function proposeTheRunHead(): Promise<Run & { branch: string }> {
   const file = join(work, "same.py");
   for (let attempt = 1; ; attempt++) {
     const head = await night.sandbox.git.sha(`autoresearch/${TAG}`);
     writeFileSync(file, (await night.sandbox.git.readFile(head!, "train.py")) ?? "");
-    const r = await run("propose", "--file", file, "--path", "train.py", "--message", "no change");
-    if (head === (await night.sandbox.git.sha(`autoresearch/${TAG}`)) || attempt === 3) return r;
+    const message = `no change ${attempt}`;
+    const r = await run("propose", "--file", file, "--path", "train.py", "--message", message);
+    if (head === (await night.sandbox.git.sha(`autoresearch/${TAG}`)) || attempt === 3)
+      return { ...r, branch: `refs/heads/autoresearch/${TAG}--no-change-${attempt}` };
   }
 }
 
@@ -161,8 +167,9 @@ describe("autoresearch CLI against the sandbox", () => {
     const unchanged = await proposeTheRunHead();
     expect(unchanged.exitCode).toBe(2);
     expect(unchanged.stderr).toContain(`train.py on autoresearch/${TAG} is already exactly`);
-    const refs = await night.sandbox.state.refs("refs/heads/");
-    expect(refs.map((r) => r.ref).filter((ref) => /no-change|touch-prepare/.test(ref))).toEqual([]);
+    const refs = (await night.sandbox.state.refs("refs/heads/")).map((r) => r.ref);
+    expect(refs).not.toContain(unchanged.branch);
+    expect(refs.filter((ref) => /touch-prepare/.test(ref))).toEqual([]);
   });
 
   it("errors say what to do: no token (2), bad --repo (2), unknown repository (3), unknown run (3), existing tag (1)", async () => {
