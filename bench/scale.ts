@@ -504,6 +504,30 @@ function routeBreakdown(result: NightResult, from: number, to: number): RouteRow
     .sort((x, y) => y.perExp - x.perExp || y.notModifiedPerExp - x.notModifiedPerExp);
 }
 
+/**
+ * `SCALE_TRACE=N`: the webhooks and installation requests, in order, of N experiments of the
+ * steady state (to see which requests one experiment costs and why).
+ */
+function printTrace(result: NightResult): void {
+  const n = Number(process.env.SCALE_TRACE ?? 0);
+  if (!Number.isInteger(n) || n <= 0) return;
+  const { to } = steadyRange(result);
+  const from = Math.max(1, to - n + 1);
+  const a = result.snapshots[from - 1];
+  const b = result.snapshots[to];
+  console.log(`\ntrace of experiments ${from}–${to} (webhooks, then the requests they led to):\n`);
+  let arrival = a.arrivals;
+  for (let i = a.requests; i < b.requests; i++) {
+    while (arrival < b.arrivals && result.arrivals[arrival].requestIndex <= i) {
+      const w = result.arrivals[arrival++];
+      console.log(`  ← ${w.event}.${w.action ?? ""}`);
+    }
+    const r = result.requests[i];
+    if (!isInstallation(r)) continue;
+    console.log(`      ${r.method} ${r.path} ${statusOf(r) ?? ""}`);
+  }
+}
+
 function printRoutes(result: NightResult): void {
   const { from, to, steady } = steadyRange(result);
   const rows = routeBreakdown(result, from, to);
@@ -642,6 +666,7 @@ function printNight(result: NightResult): void {
   else console.log("experiments 21–40 vs the last window: the night is too short to compare");
 
   printRoutes(result);
+  printTrace(result);
 
   const { trips, preDispatched } = criticalPaths(result);
   console.log(

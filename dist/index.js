@@ -15,7 +15,7 @@ var MODES = {
   train: async () => (await import("./chunks/run-train-6DZGPKIH.js")).runTrain(),
   report: async () => (await import("./chunks/run-report-7ZVV6ZYM.js")).runReport(),
   propose: async () => (await import("./chunks/run-propose-WAVB347A.js")).runPropose(),
-  app: async () => (await import("./chunks/run-app-7E3IJ7K7.js")).runApp()
+  app: async () => (await import("./chunks/run-app-SPO52YSV.js")).runApp()
 };
 async function run() {
   let mode;

@@ -1743,7 +1743,8 @@ function appCaches() {
   return {
     runPulls: runPullsCache(),
     configSettled: new Lru({ maxEntries: 1024 }),
-    completedRuns: new Lru({ maxEntries: 1024 })
+    completedRuns: new Lru({ maxEntries: 1024 }),
+    runsCounted: new Lru({ maxEntries: 4096 })
   };
 }
 function trustRootOf(gh, deps) {
@@ -2279,6 +2280,7 @@ var isTracked = (p) => p.experiment !== null;
 function trailOf(pulls) {
   return pulls.filter(isTracked).map((p) => ({ n: p.experiment.n, pr: p.number, state: p.experiment }));
 }
+var pullKey = (pass, number7) => `${pass.gh.owner}/${pass.gh.repo}#${number7}`;
 function log(pass, message, level = "info", pr) {
   const logger = pr === void 0 ? pass.deps.log : pass.deps.log.child?.({ pr }) ?? pass.deps.log;
   logger[level](`[${pass.gh.owner}/${pass.gh.repo} ${pass.run.tag}] ${message}`);
@@ -3204,6 +3206,7 @@ async function openExperiment(pass, proposal) {
     distrust: null,
     reseal: false
   });
+  pass.deps.caches?.runsCounted.set(pullKey(pass, number7), true);
   log(pass, `opened #${number7} (${branch}): ${proposal.description}`, "info", number7);
   return number7;
 }
@@ -4675,6 +4678,20 @@ function summarize(pull) {
   };
 }
 
+// src/core/unrecorded-dispatch.ts
+function recordUnrecordedRuns(state, runs) {
+  if (state.phase !== "queued" || runs.total <= state.attempts || runs.newest === null) return null;
+  if (runs.newest.headSha !== state.head_sha) return { ...state, attempts: runs.total };
+  return {
+    ...state,
+    phase: "training",
+    attempts: runs.total,
+    dispatched_at: runs.newest.createdAt,
+    run_id: runs.newest.id,
+    note: null
+  };
+}
+
 // src/app/agent-proposer.ts
 var MAX_AGENT_FAILURES = 3;
 async function requestAgentProposals(pass, wanted) {
@@ -4770,6 +4787,12 @@ async function refill(pass) {
   }
 }
 async function dispatch(pass, pull) {
+  const counted = pass.deps.caches?.runsCounted;
+  const key = pullKey(pass, pull.number);
+  if (!counted?.has(key)) {
+    if (await adoptUnrecordedRun(pass, pull)) return true;
+    counted?.set(key, true);
+  }
   const exp = pull.experiment;
   if (!await containsCommit(pass.gh, pass.head, exp.head_sha)) {
     const headSha = await bringUpToDate(pass, pull);
@@ -4778,6 +4801,7 @@ async function dispatch(pass, pull) {
     await save(pass, pull, { ...pull.experiment, head_sha: headSha, base_sha: pass.head });
   }
   const current = pull.experiment;
+  counted?.delete(key);
   let runId;
   try {
     ({ runId } = await dispatchTraining(pass.gh, pass.config.workflow, pull.headRef, {
@@ -4802,6 +4826,7 @@ async function dispatch(pass, pull) {
     note: null
   };
   await save(pass, pull, state);
+  counted?.set(key, true);
   log(
     pass,
     `#${pull.number} dispatched (attempt ${state.attempts}) on ${pull.headRef}`,
@@ -4809,6 +4834,25 @@ async function dispatch(pass, pull) {
     pull.number
   );
   return true;
+}
+async function adoptUnrecordedRun(pass, pull) {
+  const listed2 = await listBranchRuns(pass.gh, pass.config.workflow, pull.headRef);
+  const newest = listed2.runs[0];
+  const recorded = recordUnrecordedRuns(pull.experiment, {
+    total: listed2.total,
+    newest: newest ? { id: newest.id, headSha: newest.headSha, createdAt: newest.createdAt } : null
+  });
+  if (recorded === null) return false;
+  const lost = recorded.attempts - pull.experiment.attempts;
+  await save(pass, pull, recorded);
+  const adopted = recorded.phase === "training";
+  log(
+    pass,
+    `#${pull.number} has ${lost} training run(s) its state did not count (a state write lost after a dispatch): ${adopted ? `run ${recorded.run_id} is taken as attempt ${recorded.attempts}, not dispatched again` : "counted; its current head is dispatched"}`,
+    "warn",
+    pull.number
+  );
+  return adopted;
 }
 async function bringUpToDate(pass, pull) {
   if (isRemeasure(pull.experiment)) return remakeRemeasure(pass, pull);

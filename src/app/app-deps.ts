@@ -54,6 +54,13 @@ export interface AppCaches {
    * once: a run re-run by hand later is read from GitHub.
    */
   completedRuns: Lru<string, WorkflowRunFacts>;
+  /**
+   * Experiment PRs (`owner/repo#pr`) whose training runs this instance has accounted for: it
+   * opened them, or it dispatched them and wrote the state. Any other PR's runs are counted
+   * (one request) before this instance dispatches it, so that a dispatch whose state write was
+   * lost (a 5xx after GitHub started the run, a restart in between) is adopted, not trained twice.
+   */
+  runsCounted: Lru<string, true>;
 }
 
 export function appCaches(): AppCaches {
@@ -61,6 +68,7 @@ export function appCaches(): AppCaches {
     runPulls: runPullsCache(),
     configSettled: new Lru({ maxEntries: 1024 }),
     completedRuns: new Lru({ maxEntries: 1024 }),
+    runsCounted: new Lru({ maxEntries: 4096 }),
   };
 }
 

@@ -10,7 +10,7 @@ import { findOpenPull, openExperimentPull, sealedBody } from "../github/experime
 import { commitFiles, readTextFile, repoOf } from "../github/repo.js";
 import { isStatus } from "../github/sticky-comment.js";
 import { renderPrBody } from "../views/pr-body.js";
-import { isTracked, log, type RunPass, type Tracked, trailOf } from "./run-view.js";
+import { isTracked, log, pullKey, type RunPass, type Tracked, trailOf } from "./run-view.js";
 
 const SWEEP_FILE = "train.py";
 
@@ -110,6 +110,8 @@ export async function openExperiment(pass: RunPass, proposal: NewExperiment): Pr
     distrust: null,
     reseal: false,
   });
+  // A new PR has no training run yet: nothing to count before its first dispatch.
+  pass.deps.caches?.runsCounted.set(pullKey(pass, number), true);
   log(pass, `opened #${number} (${branch}): ${proposal.description}`, "info", number);
   return number;
 }

@@ -1,10 +1,11 @@
 import { isRemeasure, remeasureDue } from "../core/noise.js";
 import { bestKept, dispatchLimit, refillPlan } from "../core/schedule.js";
 import type { ExperimentState } from "../core/state-block.js";
+import { recordUnrecordedRuns } from "../core/unrecorded-dispatch.js";
 import { mergeRunHeadInto } from "../github/experiment-pulls.js";
 import { containsCommit } from "../github/repo.js";
 import { isStatus } from "../github/sticky-comment.js";
-import { dispatchTraining } from "../github/workflows.js";
+import { dispatchTraining, listBranchRuns } from "../github/workflows.js";
 import { requestAgentProposals } from "./agent-proposer.js";
 import { save } from "./apply-verdict.js";
 import {
@@ -14,7 +15,7 @@ import {
   remakeSweepProposal,
 } from "./open-experiment.js";
 import { reject } from "./reject-experiment.js";
-import { isTracked, log, type RunPass, type Tracked, trailOf } from "./run-view.js";
+import { isTracked, log, pullKey, type RunPass, type Tracked, trailOf } from "./run-view.js";
 
 /** Keeping the GPUs busy: dispatch what is ready on the current run head, then propose. */
 export async function refill(pass: RunPass): Promise<void> {
@@ -70,6 +71,12 @@ export async function refill(pass: RunPass): Promise<void> {
 
 /** Train one experiment, but only on top of the current run head. */
 async function dispatch(pass: RunPass, pull: Tracked): Promise<boolean> {
+  const counted = pass.deps.caches?.runsCounted;
+  const key = pullKey(pass, pull.number);
+  if (!counted?.has(key)) {
+    if (await adoptUnrecordedRun(pass, pull)) return true;
+    counted?.set(key, true);
+  }
   const exp = pull.experiment;
   if (!(await containsCommit(pass.gh, pass.head, exp.head_sha))) {
     // Made on an older run head: train it on top of the current best, or not at all.
@@ -79,6 +86,8 @@ async function dispatch(pass: RunPass, pull: Tracked): Promise<boolean> {
     await save(pass, pull, { ...pull.experiment, head_sha: headSha, base_sha: pass.head });
   }
   const current = pull.experiment;
+  // Until the state write below lands, this PR has a run its state does not count.
+  counted?.delete(key);
   let runId: number | null;
   try {
     ({ runId } = await dispatchTraining(pass.gh, pass.config.workflow, pull.headRef, {
@@ -103,6 +112,7 @@ async function dispatch(pass: RunPass, pull: Tracked): Promise<boolean> {
     note: null,
   };
   await save(pass, pull, state);
+  counted?.set(key, true);
   log(
     pass,
     `#${pull.number} dispatched (attempt ${state.attempts}) on ${pull.headRef}`,
@@ -110,6 +120,31 @@ async function dispatch(pass: RunPass, pull: Tracked): Promise<boolean> {
     pull.number,
   );
   return true;
+}
+
+/**
+ * Counts the training runs of the PR's branch against its state: a run whose dispatch was never
+ * recorded is adopted as the attempt in flight (true: nothing to dispatch), or counted when it
+ * trained an older head.
+ */
+async function adoptUnrecordedRun(pass: RunPass, pull: Tracked): Promise<boolean> {
+  const listed = await listBranchRuns(pass.gh, pass.config.workflow, pull.headRef);
+  const newest = listed.runs[0];
+  const recorded = recordUnrecordedRuns(pull.experiment, {
+    total: listed.total,
+    newest: newest ? { id: newest.id, headSha: newest.headSha, createdAt: newest.createdAt } : null,
+  });
+  if (recorded === null) return false;
+  const lost = recorded.attempts - pull.experiment.attempts;
+  await save(pass, pull, recorded);
+  const adopted = recorded.phase === "training";
+  log(
+    pass,
+    `#${pull.number} has ${lost} training run(s) its state did not count (a state write lost after a dispatch): ${adopted ? `run ${recorded.run_id} is taken as attempt ${recorded.attempts}, not dispatched again` : "counted; its current head is dispatched"}`,
+    "warn",
+    pull.number,
+  );
+  return adopted;
 }
 
 /** The experiment on top of the run head: a sweep proposal is remade there, anything else gets the head merged in. */

@@ -39,6 +39,10 @@ export function trailOf(pulls: readonly ExperimentPull[]): DecidedExperiment[] {
     .map((p) => ({ n: p.experiment.n, pr: p.number, state: p.experiment }));
 }
 
+/** An experiment PR as the app instance's caches name it: `owner/repo#number`. */
+export const pullKey = (pass: Pick<RunPass, "gh">, number: number) =>
+  `${pass.gh.owner}/${pass.gh.repo}#${number}`;
+
 /** Logs a line of the pass; `pr` when it is about one experiment PR (a field of the line). */
 export function log(
   pass: RunPass,

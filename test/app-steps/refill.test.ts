@@ -1,10 +1,12 @@
 import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { type InMemoryGitHub, inMemoryGitHub } from "../../sandbox/in-memory.js";
+import { appCaches } from "../../src/app/app-deps.js";
 import { refill } from "../../src/app/refill.js";
 import { isTracked } from "../../src/app/run-view.js";
+import { dispatchTraining } from "../../src/github/workflows.js";
 import { tinySeedDir } from "../support/app-scenarios.js";
-import { passOf, pastBaseline, testDeps } from "../support/in-memory-app.js";
+import { passOf, pastBaseline, startedRun, testDeps } from "../support/in-memory-app.js";
 
 let fake: InMemoryGitHub | undefined;
 let seedDir: string | undefined;
@@ -67,4 +69,40 @@ describe("refill (in memory)", () => {
       expect(fake.world.runs.size).toBe(runs);
     },
   );
+});
+
+describe("refill after a dispatch whose state write was lost", () => {
+  // GitHub started the run, then the PR's state write failed (a 5xx burst) or the app stopped:
+  // the PR still says queued. Dispatching it again would train it twice.
+  it("a restarted instance adopts the run instead of dispatching again", async () => {
+    seedDir = tinySeedDir({});
+    fake = await inMemoryGitHub({ seedDir });
+    const { pass, baseline } = await startedRun(fake, testDeps({ caches: appCaches() }), "lost");
+    const workflow = pass.config.workflow;
+    const { runId } = await dispatchTraining(fake.gh, workflow, baseline.headRef, {
+      pr: String(baseline.number),
+    });
+    expect(baseline.experiment).toMatchObject({ phase: "queued", attempts: 0 });
+
+    const restarted = testDeps({ caches: appCaches() });
+    const runs = fake.world.runs.size;
+    await refill(await passOf(fake, restarted, "lost"));
+    expect(fake.world.runs.size).toBe(runs);
+    const after = (await passOf(fake, restarted, "lost")).pulls
+      .filter(isTracked)
+      .find((p) => p.number === baseline.number);
+    expect(after?.experiment).toMatchObject({ phase: "training", attempts: 1, run_id: runId });
+  });
+
+  it("the PRs an instance opened itself cost no listing of runs", async () => {
+    seedDir = tinySeedDir({ concurrency: 1, queueDepth: 1, policy: { preDispatch: false } });
+    fake = await inMemoryGitHub({ seedDir });
+    const deps = testDeps({ caches: appCaches() });
+    await pastBaseline(fake, deps, "count");
+    const listings = () =>
+      fake?.requests.filter((r) => r.operationId === "actions/list-workflow-runs").length ?? 0;
+    // The sweep's proposals were opened and dispatched by this instance: nothing to count.
+    expect(fake.world.runs.size).toBeGreaterThan(0);
+    expect(listings()).toBe(0);
+  });
 });
