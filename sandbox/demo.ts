@@ -5,8 +5,6 @@ import { parseArgs } from "node:util";
 import { readRunBlock } from "../src/core/run-state.js";
 import { readStateBlock } from "../src/core/state-block.js";
 import { mulberry32 } from "../src/core/sweep.js";
-import { checkNight } from "./invariants.js";
-import { startNight, tinyWithConfig, tokenRequestsPerExperiment } from "./night.js";
 
 const HELP = `npm run demo -- [options]
 
@@ -70,6 +68,14 @@ if (mode === "actions" && (values.restart || Number(values.duplicates) > 0)) {
   process.exit(2);
 }
 const baselineEvery = number("baseline-every", 0, 1000);
+const budgetSeconds = number("budget", 0.1, 60);
+const duplicates = number("duplicates", 0, 10_000);
+const runnerDeaths = number("runner-deaths", 0, 1000);
+const apiErrors = number("api-errors", 0, 1000);
+
+// Loaded once the flags are good: a bad flag is refused at once, before the sandbox loads.
+const { checkNight } = await import("./invariants.js");
+const { startNight, tinyWithConfig, tokenRequestsPerExperiment } = await import("./night.js");
 
 const rolls = mulberry32(seed + 7);
 const seedDir = baselineEvery > 0 ? tinyWithConfig({ policy: { baselineEvery } }) : null;
@@ -81,7 +87,7 @@ const night = await startNight({
   mode,
   runners,
   seed,
-  budgetSeconds: number("budget", 0.1, 60),
+  budgetSeconds,
   runnerEnv: noise > 0 ? { TINY_NOISE: String(noise) } : {},
   sandbox: {
     ...(seedDir ? { seedDir } : {}),
@@ -97,13 +103,13 @@ const night = await startNight({
 const { sandbox } = night;
 let exitCode = 1;
 try {
-  sandbox.faults.duplicateNextDeliveries(number("duplicates", 0, 10_000));
-  sandbox.faults.killRunnerDuringNextJobs(number("runner-deaths", 0, 1000), {
+  sandbox.faults.duplicateNextDeliveries(duplicates);
+  sandbox.faults.killRunnerDuringNextJobs(runnerDeaths, {
     minMs: 200,
     maxMs: 600,
   });
   // In zero-server mode the app's requests are made with GITHUB_TOKEN.
-  sandbox.faults.failNextRequests(number("api-errors", 0, 1000), {
+  sandbox.faults.failNextRequests(apiErrors, {
     who: mode === "actions" ? "action" : "app",
   });
 

@@ -151,7 +151,7 @@ describe("two app instances", () => {
       const night = await openNight({
         runners: 2,
         seed: 11,
-        budgetSeconds: 1,
+        budgetSeconds: 0.5,
         sandbox: { seedDir },
       });
       const { sandbox } = night;
