@@ -194,24 +194,27 @@ async function afterClose(pass: RunPass, pull: Tracked): Promise<void> {
 }
 
 /**
- * Writes an experiment's state block; its labels (and, with `close`, its closing) go in the
- * same request when they change.
+ * Writes an experiment's state block; its labels (and, with `close`, its closing; with `title`,
+ * a new title) go in the same request when they change.
  */
 export async function save(
   pass: RunPass,
   pull: Tracked,
   state: ExperimentState,
-  options: { close?: boolean } = {},
+  options: { close?: boolean; title?: string } = {},
 ): Promise<void> {
   const labels = experimentLabels(pull.labels, pass.config.labels, state) ?? undefined;
   const close = options.close === true && pull.state === "open";
+  const title = options.title !== undefined && options.title !== pull.title ? options.title : null;
   pull.body = await saveExperimentState(pass.gh, pass.deps.sealer, pull, state, {
     labels,
     ...(close ? { state: "closed" as const } : {}),
+    ...(title !== null ? { title } : {}),
   });
   pull.experiment = state;
   if (labels) pull.labels = labels;
   if (close) pull.state = "closed";
+  if (title !== null) pull.title = title;
 }
 
 /** Back to the queue for a new training of `headSha`, forgetting the old verdict. */

@@ -202,6 +202,8 @@ export async function remakeRemeasure(pass: RunPass, pull: Tracked): Promise<str
  * (its branch force-moved), rather than merged: "set NAME to X" applies cleanly
  * where a merge of neighbouring lines would conflict. Returns the new head, or
  * null when there is nothing left to propose (the head already has that value).
+ * When the value it starts from moved, so does its description: `pull.experiment` says the new
+ * one, and the caller's state write carries it to the PR's title (one request for both).
  */
 export async function remakeSweepProposal(pass: RunPass, pull: Tracked): Promise<string | null> {
   const { key } = pull.experiment;
@@ -221,20 +223,11 @@ export async function remakeSweepProposal(pass: RunPass, pull: Tracked): Promise
     sha,
     force: true,
   });
-  if (next.description !== pull.experiment.description) {
-    // The value it starts from moved with the run head: say so where people read it.
-    await pass.gh.octokit.rest.pulls.update({
-      ...repoOf(pass.gh),
-      pull_number: pull.number,
-      title: next.description,
-    });
-    pull.title = next.description;
-    pull.experiment = { ...pull.experiment, description: next.description };
-  }
-  // What the PR now trains: the caller saves it with the new head.
+  // What the PR now trains: the caller saves it with the new head (and its title, if it moved).
   const changed = linesEditedInPlace(source as string, next.source);
   pull.experiment = {
     ...pull.experiment,
+    description: next.description,
     variant: variantId({ [SWEEP_FILE]: gitBlobSha(next.source) }, [SWEEP_FILE]),
     diff: changed === null ? null : { head_sha: sha, added: changed, removed: changed },
   };

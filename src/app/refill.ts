@@ -80,10 +80,18 @@ async function dispatch(pass: RunPass, pull: Tracked): Promise<boolean> {
   const exp = pull.experiment;
   if (!(await containsCommit(pass.gh, pass.head, exp.head_sha))) {
     // Made on an older run head: train it on top of the current best, or not at all.
+    const described = exp.description;
     const headSha = await bringUpToDate(pass, pull);
     if (headSha === null) return false;
     pull.headSha = headSha;
-    await save(pass, pull, { ...pull.experiment, head_sha: headSha, base_sha: pass.head });
+    // A remade sweep proposal may start from a new value: its title says so in the same write.
+    const retitle = pull.experiment.description !== described;
+    await save(
+      pass,
+      pull,
+      { ...pull.experiment, head_sha: headSha, base_sha: pass.head },
+      retitle ? { title: pull.experiment.description } : {},
+    );
   }
   const current = pull.experiment;
   // Until the state write below lands, this PR has a run its state does not count.

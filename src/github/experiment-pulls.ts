@@ -209,15 +209,15 @@ export async function findPullByHead(gh: RepoClient, headBranch: string): Promis
 }
 
 /**
- * Writes the state block, and with it (one request) the labels and the open/closed state when
- * they change: an experiment's body, labels and state move together or not at all.
+ * Writes the state block, and with it (one request) the labels, the open/closed state and the
+ * title when they change: an experiment's body, labels and state move together or not at all.
  */
 export async function saveExperimentState(
   gh: RepoClient,
   sealer: Sealer,
   pull: Pick<ExperimentPull, "number" | "body" | "headRef">,
   state: ExperimentState,
-  extra: { state?: "open" | "closed"; labels?: string[] } = {},
+  extra: { state?: "open" | "closed"; labels?: string[]; title?: string } = {},
 ): Promise<string> {
   const body = sealedBody(gh, sealer, pull, state);
   await gh.octokit.rest.issues.update({
@@ -226,6 +226,7 @@ export async function saveExperimentState(
     body,
     ...(extra.state ? { state: extra.state } : {}),
     ...(extra.labels ? { labels: extra.labels } : {}),
+    ...(extra.title ? { title: extra.title } : {}),
   });
   return body;
 }

@@ -2,11 +2,20 @@ import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { type InMemoryGitHub, inMemoryGitHub } from "../../sandbox/in-memory.js";
 import { appCaches } from "../../src/app/app-deps.js";
+import { recordVerdict } from "../../src/app/apply-verdict.js";
 import { refill } from "../../src/app/refill.js";
 import { isTracked } from "../../src/app/run-view.js";
+import { commitFiles, readTextFile } from "../../src/github/repo.js";
 import { dispatchTraining } from "../../src/github/workflows.js";
 import { tinySeedDir } from "../support/app-scenarios.js";
-import { passOf, pastBaseline, startedRun, testDeps } from "../support/in-memory-app.js";
+import {
+  passOf,
+  pastBaseline,
+  resultFor,
+  startedRun,
+  testDeps,
+  trackedPull,
+} from "../support/in-memory-app.js";
 
 let fake: InMemoryGitHub | undefined;
 let seedDir: string | undefined;
@@ -69,6 +78,62 @@ describe("refill (in memory)", () => {
       expect(fake.world.runs.size).toBe(runs);
     },
   );
+
+  it("remakes a ready sweep proposal on a new run head: its new title rides on its state write", async () => {
+    seedDir = tinySeedDir({ concurrency: 1, queueDepth: 1, policy: { preDispatch: false } });
+    fake = await inMemoryGitHub({ seedDir });
+    const deps = testDeps();
+    const { pass, proposal } = await pastBaseline(fake, deps, "remake");
+    const ready = pass.pulls
+      .filter(isTracked)
+      .find((p) => p.state === "open" && p.experiment.phase === "queued");
+    if (!ready) throw new Error("no proposal was kept ready");
+    // The training proposal is kept: the ready one was made on the old run head.
+    await recordVerdict(pass, proposal, resultFor(proposal, 0.99), {
+      status: "keep",
+      reason: "better",
+      delta: -0.0079,
+      best: 0.9979,
+      flags: [],
+    });
+
+    // And someone moves the constant the ready one changes, on the run branch itself.
+    const name = (ready.experiment.key ?? "").split("=")[0];
+    const octocat = fake.asUser("octocat");
+    const runHead = (await passOf(fake, deps, "remake")).head;
+    const source = await readTextFile(octocat, "train.py", runHead);
+    const moved = (source ?? "").replace(
+      new RegExp(`^${name} = ([^ \n]+)`, "m"),
+      (_line, value: string) => `${name} = ${value}1`,
+    );
+    expect(moved).not.toBe(source);
+    const pushed = await commitFiles(octocat, runHead, { "train.py": moved }, "by hand");
+    await octocat.octokit.rest.git.updateRef({
+      owner: "acme",
+      repo: "research",
+      ref: `heads/${pass.run.branch}`,
+      sha: pushed,
+    });
+
+    const next = await passOf(fake, deps, "remake");
+    const since = fake.requests.length;
+    await refill(next);
+
+    const after = trackedPull(await passOf(fake, deps, "remake"), ready.number);
+    expect(after.experiment).toMatchObject({ phase: "training", base_sha: next.head });
+    // The value the ready one starts from moved: its description says so.
+    expect(after.experiment.description).not.toBe(ready.experiment.description);
+    expect(fake.world.issue(ready.number).title).toBe(after.experiment.description);
+    // Two writes to the PR: the remade head with its title, then the dispatch.
+    const writes = fake.requests
+      .slice(since)
+      .filter((r) => r.method !== "GET" && r.path.endsWith(`/${ready.number}`))
+      .map((r) => `${r.method} ${r.route}`);
+    expect(writes).toEqual([
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
+    ]);
+  });
 });
 
 describe("refill after a dispatch whose state write was lost", () => {
