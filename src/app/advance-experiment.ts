@@ -1,6 +1,7 @@
 // One experiment, one step: new heads, results, lost runs, timeouts → verdicts.
 import { decide, decideRemeasure } from "../core/decide.js";
 import { type DiffStats, diffStats, isSeedOnly } from "../core/diff-stats.js";
+import { takeHeard } from "../core/heard-runs.js";
 import { isRemeasure, noiseFloor, recordedValueAt } from "../core/noise.js";
 import type { TrainResult } from "../core/result-marker.js";
 import { bestKept, experimentStep } from "../core/schedule.js";
@@ -27,10 +28,14 @@ export async function advance(pass: RunPass, pull: Tracked): Promise<void> {
           experiment: exp,
           appLogin: pass.deps.appLogin,
           takeKnownRun: (runId) => {
+            const heard = pass.deps.caches?.heardRuns;
+            if (!heard) return undefined;
             const key = `${pass.gh.owner}/${pass.gh.repo}#${runId}`;
-            const known = pass.deps.caches?.completedRuns.get(key);
-            pass.deps.caches?.completedRuns.delete(key);
-            return known;
+            // Real time, as the webhook was heard: how old the news is, whatever clock the pass uses.
+            const { use, keep } = takeHeard(heard.get(key), Date.now());
+            if (keep) heard.set(key, keep);
+            else heard.delete(key);
+            return use;
           },
         })
       : null;

@@ -1,4 +1,5 @@
 import type { Sealer } from "../core/block-seal.js";
+import type { HeardRun } from "../core/heard-runs.js";
 import { Lru } from "../core/lru.js";
 import type { TrustRoot } from "../core/trust.js";
 import { type RunPullsCache, runPullsCache } from "../github/experiment-pulls.js";
@@ -49,11 +50,11 @@ export interface AppCaches {
   /** Per repository, the config file version found valid with no problem issue open. */
   configSettled: Lru<string, string>;
   /**
-   * Completed workflow runs as their signed `workflow_run.completed` webhook told them
-   * (`owner/repo#id`): the pass that follows judges the run without reading it again. Taken
-   * once: a run re-run by hand later is read from GitHub.
+   * Workflow runs as their signed `workflow_run` webhooks told them (`owner/repo#id`): a pass
+   * judges a completed run, or sees one that is queued or going, without reading it again
+   * (core/heard-runs.ts says for how long and how often).
    */
-  completedRuns: Lru<string, WorkflowRunFacts>;
+  heardRuns: Lru<string, HeardRun<WorkflowRunFacts>>;
   /**
    * Experiment PRs (`owner/repo#pr`) whose training runs this instance has accounted for: it
    * opened them, or it dispatched them and wrote the state. Any other PR's runs are counted
@@ -67,7 +68,7 @@ export function appCaches(): AppCaches {
   return {
     runPulls: runPullsCache(),
     configSettled: new Lru({ maxEntries: 1024 }),
-    completedRuns: new Lru({ maxEntries: 1024 }),
+    heardRuns: new Lru({ maxEntries: 1024 }),
     runsCounted: new Lru({ maxEntries: 4096 }),
   };
 }

@@ -7,6 +7,7 @@ import { createSealer, sealKeys } from "../core/block-seal.js";
 import { parseCommand } from "../core/commands.js";
 import { CONFIG_PATH } from "../core/config.js";
 import { parseExperimentBranch, parseRunBranch } from "../core/experiment-branch.js";
+import { hear } from "../core/heard-runs.js";
 import { notifySetup } from "../core/notify-targets.js";
 import { runBlock } from "../core/run-state.js";
 import {
@@ -360,17 +361,21 @@ export function createApp(options: AppOptions = {}) {
       }),
     );
 
-    // The training workflow finished: read the result and decide.
+    // A training run was queued, started or finished. GitHub signed this description of the
+    // run: passes need not read it again for a while. Finished: read the result and decide.
     app.on(
-      "workflow_run.completed",
+      ["workflow_run.requested", "workflow_run.in_progress", "workflow_run.completed"],
       later(async (context) => {
         const run = context.payload.workflow_run;
         const parsed = parseExperimentBranch(run.head_branch ?? "");
         if (!parsed) return;
         const gh = clientOf(context);
-        // GitHub signed this description of the run: the pass need not read it again.
-        if (run.status === "completed")
-          caches.completedRuns.set(`${gh.owner}/${gh.repo}#${run.id}`, runFactsOfPayload(run));
+        const key = `${gh.owner}/${gh.repo}#${run.id}`;
+        caches.heardRuns.set(
+          key,
+          hear(caches.heardRuns.get(key), runFactsOfPayload(run), Date.now()),
+        );
+        if (context.payload.action !== "completed") return;
         return reconcile(gh, parsed.tag, context.id);
       }),
     );

@@ -1,7 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type InMemoryGitHub, inMemoryGitHub } from "../../sandbox/in-memory.js";
 import { advance } from "../../src/app/advance-experiment.js";
+import { appCaches } from "../../src/app/app-deps.js";
+import { hear } from "../../src/core/heard-runs.js";
 import { commitFiles } from "../../src/github/repo.js";
+import { getRun } from "../../src/github/workflows.js";
 import { passOf, pastBaseline, testDeps, trackedPull } from "../support/in-memory-app.js";
 
 let fake: InMemoryGitHub;
@@ -57,4 +60,39 @@ describe("advance on a moved head (in memory)", () => {
       }
     },
   );
+});
+
+describe("advance on a training whose run was heard of (in memory)", () => {
+  const runReads = (since: number) =>
+    fake.requests
+      .slice(since)
+      .filter(
+        (r) => r.method === "GET" && r.route === "/repos/{owner}/{repo}/actions/runs/{run_id}",
+      ).length;
+
+  it("believes a queued run's webhook for a minute, then reads the run again", async () => {
+    const caches = appCaches();
+    const heardDeps = testDeps({ caches });
+    const tag = "heard-run";
+    const { proposal } = await pastBaseline(fake, heardDeps, tag);
+    const runId = proposal.experiment.run_id ?? 0;
+    const facts = await getRun(fake.gh, runId);
+    if (!facts) throw new Error(`run ${runId} is not there`);
+    const key = `acme/research#${runId}`;
+    caches.heardRuns.set(key, hear(undefined, facts, Date.now()));
+
+    // Heard just now (as the sandbox's workflow_run.requested would have told it): no read.
+    let since = fake.requests.length;
+    let pass = await passOf(fake, heardDeps, tag);
+    await advance(pass, trackedPull(pass, proposal.number));
+    expect(runReads(since)).toBe(0);
+    expect(trackedPull(pass, proposal.number).experiment.phase).toBe("training");
+
+    // Heard over a minute ago: the pass reads it.
+    caches.heardRuns.set(key, hear(undefined, facts, Date.now() - 61_000));
+    since = fake.requests.length;
+    pass = await passOf(fake, heardDeps, tag);
+    await advance(pass, trackedPull(pass, proposal.number));
+    expect(runReads(since)).toBe(1);
+  });
 });

@@ -64,7 +64,7 @@ import {
   trustExperimentPull,
   variantId,
   withStateBlock
-} from "./chunk-U2DEBFUO.js";
+} from "./chunk-JDHKJPBD.js";
 import {
   readPullFiles
 } from "./chunk-YTXSDDUB.js";
@@ -22575,6 +22575,28 @@ function configJsonSchema() {
   return toJSONSchema(ConfigSchema, { io: "input" });
 }
 
+// src/core/heard-runs.ts
+var HEARD_FRESH_MS = 6e4;
+var stage = (heard) => heard.completed ? 2 : heard.facts?.status === "in_progress" ? 1 : 0;
+function hear(known, facts, heardAt) {
+  const incoming = {
+    facts,
+    updatedAt: facts.updatedAt,
+    heardAt,
+    completed: facts.status === "completed"
+  };
+  if (known === void 0) return incoming;
+  const newer = Date.parse(facts.updatedAt) - Date.parse(known.updatedAt);
+  if (newer > 0) return incoming;
+  return newer === 0 && stage(incoming) > stage(known) ? incoming : known;
+}
+function takeHeard(known, now) {
+  if (known === void 0 || known.facts === null) return { use: void 0, keep: known };
+  if (known.completed) return { use: known.facts, keep: { ...known, facts: null } };
+  if (now - known.heardAt <= HEARD_FRESH_MS) return { use: known.facts, keep: known };
+  return { use: void 0, keep: void 0 };
+}
+
 // src/core/notify-targets.ts
 var NotifyConfigError = class extends Error {
   constructor(message) {
@@ -23016,7 +23038,7 @@ function appCaches() {
   return {
     runPulls: runPullsCache(),
     configSettled: new Lru({ maxEntries: 1024 }),
-    completedRuns: new Lru({ maxEntries: 1024 }),
+    heardRuns: new Lru({ maxEntries: 1024 }),
     runsCounted: new Lru({ maxEntries: 4096 })
   };
 }
@@ -23495,13 +23517,16 @@ async function afterClose(pass, pull) {
 async function save(pass, pull, state, options2 = {}) {
   const labels = experimentLabels(pull.labels, pass.config.labels, state) ?? void 0;
   const close = options2.close === true && pull.state === "open";
+  const title2 = options2.title !== void 0 && options2.title !== pull.title ? options2.title : null;
   pull.body = await saveExperimentState(pass.gh, pass.deps.sealer, pull, state, {
     labels,
-    ...close ? { state: "closed" } : {}
+    ...close ? { state: "closed" } : {},
+    ...title2 !== null ? { title: title2 } : {}
   });
   pull.experiment = state;
   if (labels) pull.labels = labels;
   if (close) pull.state = "closed";
+  if (title2 !== null) pull.title = title2;
 }
 function requeued(state, headSha, note) {
   return {
@@ -23937,11 +23962,11 @@ function proposeSweep(input) {
   };
   const head = gitBlobSha(input.source);
   const pending = new Set(input.history.filter((e) => e.status === null).map((e) => e.key));
-  const accept = (parts, stage) => {
+  const accept = (parts, stage2) => {
     const made = applyChanges(input.source, parts);
     if (made === null || pending.has(made.key)) return null;
     const blob = gitBlobSha(made.source);
-    return blob === head || input.tried.has(blob) ? null : { ...made, stage, blob };
+    return blob === head || input.tried.has(blob) ? null : { ...made, stage: stage2, blob };
   };
   const staged = [
     ["pattern", growDrafts(ctx)],
@@ -23949,9 +23974,9 @@ function proposeSweep(input) {
     ["pattern", shrinkDrafts(ctx)],
     ["combine", combineDrafts(ctx)]
   ];
-  for (const [stage, drafts] of staged) {
+  for (const [stage2, drafts] of staged) {
     for (const parts of drafts) {
-      const proposal = accept(parts, stage);
+      const proposal = accept(parts, stage2);
       if (proposal) return proposal;
     }
   }
@@ -24274,18 +24299,10 @@ async function remakeSweepProposal(pass, pull) {
     sha,
     force: true
   });
-  if (next.description !== pull.experiment.description) {
-    await pass.gh.octokit.rest.pulls.update({
-      ...repoOf(pass.gh),
-      pull_number: pull.number,
-      title: next.description
-    });
-    pull.title = next.description;
-    pull.experiment = { ...pull.experiment, description: next.description };
-  }
   const changed = linesEditedInPlace(source, next.source);
   pull.experiment = {
     ...pull.experiment,
+    description: next.description,
     variant: variantId({ [SWEEP_FILE]: gitBlobSha(next.source) }, [SWEEP_FILE]),
     diff: changed === null ? null : { head_sha: sha, added: changed, removed: changed }
   };
@@ -24670,10 +24687,13 @@ async function advance(pass, pull) {
     experiment: exp,
     appLogin: pass.deps.appLogin,
     takeKnownRun: (runId) => {
+      const heard = pass.deps.caches?.heardRuns;
+      if (!heard) return void 0;
       const key = `${pass.gh.owner}/${pass.gh.repo}#${runId}`;
-      const known = pass.deps.caches?.completedRuns.get(key);
-      pass.deps.caches?.completedRuns.delete(key);
-      return known;
+      const { use, keep } = takeHeard(heard.get(key), Date.now());
+      if (keep) heard.set(key, keep);
+      else heard.delete(key);
+      return use;
     }
   }) : null;
   const step = experimentStep({
@@ -25710,10 +25730,17 @@ async function dispatch(pass, pull) {
   }
   const exp = pull.experiment;
   if (!await containsCommit(pass.gh, pass.head, exp.head_sha)) {
+    const described = exp.description;
     const headSha = await bringUpToDate(pass, pull);
     if (headSha === null) return false;
     pull.headSha = headSha;
-    await save(pass, pull, { ...pull.experiment, head_sha: headSha, base_sha: pass.head });
+    const retitle = pull.experiment.description !== described;
+    await save(
+      pass,
+      pull,
+      { ...pull.experiment, head_sha: headSha, base_sha: pass.head },
+      retitle ? { title: pull.experiment.description } : {}
+    );
   }
   const current = pull.experiment;
   counted?.delete(key);
@@ -26576,14 +26603,18 @@ function createApp(options2 = {}) {
       })
     );
     app.on(
-      "workflow_run.completed",
+      ["workflow_run.requested", "workflow_run.in_progress", "workflow_run.completed"],
       later(async (context) => {
         const run2 = context.payload.workflow_run;
         const parsed = parseExperimentBranch(run2.head_branch ?? "");
         if (!parsed) return;
         const gh = clientOf(context);
-        if (run2.status === "completed")
-          caches.completedRuns.set(`${gh.owner}/${gh.repo}#${run2.id}`, runFactsOfPayload(run2));
+        const key = `${gh.owner}/${gh.repo}#${run2.id}`;
+        caches.heardRuns.set(
+          key,
+          hear(caches.heardRuns.get(key), runFactsOfPayload(run2), Date.now())
+        );
+        if (context.payload.action !== "completed") return;
         return reconcile(gh, parsed.tag, context.id);
       })
     );

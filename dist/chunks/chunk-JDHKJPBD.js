@@ -478,7 +478,8 @@ async function saveExperimentState(gh, sealer, pull, state, extra = {}) {
     issue_number: pull.number,
     body,
     ...extra.state ? { state: extra.state } : {},
-    ...extra.labels ? { labels: extra.labels } : {}
+    ...extra.labels ? { labels: extra.labels } : {},
+    ...extra.title ? { title: extra.title } : {}
   });
   return body;
 }

@@ -35,7 +35,7 @@ import {
   tableCell,
   variantId,
   variantPaths
-} from "./chunk-U2DEBFUO.js";
+} from "./chunk-JDHKJPBD.js";
 import {
   readPullFacts
 } from "./chunk-YTXSDDUB.js";
