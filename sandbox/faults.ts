@@ -9,6 +9,10 @@ interface ApiBurst {
   remaining: number;
   status: number;
   who: ActorKind;
+  /** Only requests of this method whose path matches (all requests when unset). */
+  method?: string;
+  path?: RegExp;
+  message: string;
 }
 
 /**
@@ -110,12 +114,29 @@ export class Faults {
     this.random = seededRandom(seed);
   }
 
-  /** The next `count` API requests (from `who`) answer `status` (default 502) instead of being served. */
-  failNextRequests(count: number, options: { status?: number; who?: ActorKind } = {}): void {
+  /**
+   * The next `count` API requests (from `who`) answer `status` (default 502) instead of being
+   * served. With `method` and `path`, only the requests that match are refused (with `message`):
+   * one endpoint's trouble, such as a branch created a moment ago that its contents API does not
+   * know yet (404).
+   */
+  failNextRequests(
+    count: number,
+    options: {
+      status?: number;
+      who?: ActorKind;
+      method?: string;
+      path?: RegExp;
+      message?: string;
+    } = {},
+  ): void {
     this.#bursts.push({
       remaining: count,
       status: options.status ?? 502,
       who: options.who ?? "any",
+      method: options.method?.toUpperCase(),
+      path: options.path,
+      message: options.message ?? "Server Error",
     });
   }
 
@@ -242,12 +263,22 @@ export class Faults {
     return Math.round(min + (max - min) * this.random());
   }
 
-  /** Consumes one injected API failure for this caller, if one is pending. */
-  takeApiFailure(kind: Exclude<ActorKind, "any">): number | null {
-    const burst = this.#bursts.find((b) => b.remaining > 0 && (b.who === "any" || b.who === kind));
+  /** Consumes one injected API failure for this caller's request, if one is pending. */
+  takeApiFailure(
+    kind: Exclude<ActorKind, "any">,
+    method = "",
+    path = "",
+  ): { status: number; message: string } | null {
+    const burst = this.#bursts.find(
+      (b) =>
+        b.remaining > 0 &&
+        (b.who === "any" || b.who === kind) &&
+        (b.method === undefined || b.method === method.toUpperCase()) &&
+        (b.path === undefined || b.path.test(path)),
+    );
     if (!burst) return null;
     burst.remaining--;
-    return burst.status;
+    return { status: burst.status, message: burst.message };
   }
 
   /** Consumes one rate-limited answer for this caller, if a limit applies now. */

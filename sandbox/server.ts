@@ -185,8 +185,8 @@ export class SandboxServer {
     }
     const hold = faults.takeHold(method, url.pathname);
     if (hold) await hold;
-    const injected = faults.takeApiFailure(kind);
-    if (injected !== null) return { status: injected, body: { message: "Server Error" } };
+    const injected = faults.takeApiFailure(kind, method, url.pathname);
+    if (injected !== null) return { status: injected.status, body: { message: injected.message } };
 
     let body: unknown;
     if (raw.length > 0) {

@@ -33,13 +33,14 @@ export function announcedRefKind(ref: string): { type: "branch" | "tag"; name: s
 /**
  * Moves (or creates) a ref and tells everyone: push/create events (branches and tags only), and
  * the pull requests whose head or base it is (synchronize, mergeability, implicit merge).
+ * `expectedOld` makes the move a compare-and-swap (a "ref-moved" GitError when it lost).
  */
 export async function writeRef(
   world: World,
   sender: Account,
   ref: string,
   sha: string,
-  options: { create?: boolean; force?: boolean } = {},
+  options: { create?: boolean; force?: boolean; expectedOld?: string } = {},
 ): Promise<void> {
   let before: string | null;
   try {

@@ -1,9 +1,10 @@
 /** Repository reads (metadata, contents, branches, commits, compare) and repo-level writes. */
 import type { Actor } from "../auth.js";
-import { commitObject, diffEntryObject } from "../rest-objects.js";
+import { GitError, type GitPerson } from "../git-store.js";
+import { commitObject, diffEntryObject, gitCommitObject } from "../rest-objects.js";
 import { ApiError, FORKS_NAMESPACE, notFound, validationFailed, type World } from "../world.js";
 import { personFor, writeRef } from "./git.js";
-import { type Ctx, ok, paginate, type Routes, who } from "./route.js";
+import { type Ctx, ok, paginate, type Reply, type Routes, who } from "./route.js";
 
 function permissionsFor(world: World, actor: Actor) {
   if (actor.kind !== "user") return undefined;
@@ -56,33 +57,44 @@ async function commitJson(world: World, sha: string, withFiles: boolean) {
   });
 }
 
+/** One entry of the contents API (a file, a folder, a submodule) as seen at `ref`. */
+function contentEntry(
+  world: World,
+  ref: string,
+  path: string,
+  type: string,
+  sha: string,
+  size: number,
+) {
+  const full = `${world.repo.owner.login}/${world.repo.name}`;
+  const enc = path.split("/").map(encodeURIComponent).join("/");
+  const url = `${world.urls.api}/repos/${full}/contents/${enc}?ref=${encodeURIComponent(ref)}`;
+  const gitUrl = `${world.urls.api}/repos/${full}/git/${type === "dir" ? "trees" : "blobs"}/${sha}`;
+  const htmlUrl = `${world.urls.html}/${full}/${type === "dir" ? "tree" : "blob"}/${ref}/${enc}`;
+  return {
+    type,
+    size,
+    name: path.split("/").pop() ?? path,
+    path,
+    sha,
+    url,
+    git_url: gitUrl,
+    html_url: htmlUrl,
+    download_url: type === "file" ? `${world.urls.html}/${full}/raw/${ref}/${enc}` : null,
+    _links: { self: url, git: gitUrl, html: htmlUrl },
+  };
+}
+
 async function getContent(ctx: Ctx) {
   const world = ctx.world;
-  const full = `${world.repo.owner.login}/${world.repo.name}`;
   const commit = await resolve(world, ctx.query.ref);
   if (!commit) throw new ApiError(404, `No commit found for the ref ${ctx.query.ref}`);
   const path = ctx.params.path;
   const found = await world.git.readPath(commit, path);
   if (!found) throw notFound();
   const ref = ctx.query.ref ?? world.repo.default_branch;
-  const entry = (p: string, type: string, sha: string, size: number) => {
-    const enc = p.split("/").map(encodeURIComponent).join("/");
-    const url = `${world.urls.api}/repos/${full}/contents/${enc}?ref=${encodeURIComponent(ref)}`;
-    const gitUrl = `${world.urls.api}/repos/${full}/git/${type === "dir" ? "trees" : "blobs"}/${sha}`;
-    const htmlUrl = `${world.urls.html}/${full}/${type === "dir" ? "tree" : "blob"}/${ref}/${enc}`;
-    return {
-      type,
-      size,
-      name: p.split("/").pop() ?? p,
-      path: p,
-      sha,
-      url,
-      git_url: gitUrl,
-      html_url: htmlUrl,
-      download_url: type === "file" ? `${world.urls.html}/${full}/raw/${ref}/${enc}` : null,
-      _links: { self: url, git: gitUrl, html: htmlUrl },
-    };
-  };
+  const entry = (p: string, type: string, sha: string, size: number) =>
+    contentEntry(world, ref, p, type, sha, size);
   if (found.type === "dir") {
     return ok(
       found.entries.map((e) =>
@@ -103,6 +115,107 @@ async function getContent(ctx: Ctx) {
     ...entry(path.replace(/^\/+|\/+$/g, ""), "file", found.sha, found.content.length),
     content: `${(found.content.toString("base64").match(/.{1,60}/g) ?? [""]).join("\n")}\n`,
     encoding: "base64",
+  });
+}
+
+/** Standard base64 (line breaks allowed, padding required), or null for anything else. */
+function decodeBase64(content: string): Buffer | null {
+  const bare = content.replace(/\r?\n/g, "");
+  if (bare.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(bare)) return null;
+  return Buffer.from(bare, "base64");
+}
+
+/**
+ * Workflow files need more than contents write: "The `workflow` scope is also required in order
+ * to modify files in the `.github/workflows` directory" (the operation's description); for an
+ * app, the `workflows` permission. A workflow's own GITHUB_TOKEN never gets it.
+ */
+function assertMayWriteWorkflows(ctx: Ctx): void {
+  const actor = ctx.actor;
+  if (actor.kind === "user" && !actor.scopes.includes("workflow"))
+    throw new ApiError(403, "Resource not accessible by personal access token");
+  if (
+    (actor.kind === "installation" || actor.kind === "actions") &&
+    actor.permissions.workflows !== "write"
+  )
+    throw new ApiError(403, "Resource not accessible by integration");
+}
+
+/**
+ * PUT /contents/{path} ("Create or update file contents"): one commit on `branch` (default: the
+ * default branch) setting one file, 201 when it creates the file, 200 when it replaces it. As on
+ * GitHub (measured in pome-sh/digital-twins#400): a missing branch is 404 before anything else;
+ * replacing a file needs its current blob `sha` (422 `"sha" wasn't supplied.` without one, 409
+ * `<path> does not match <sha>` with another); creating one ignores `sha`. The branch moves as a
+ * compare-and-swap from the head the commit was made on, with the push a ref write announces.
+ */
+async function putContent(ctx: Ctx): Promise<Reply> {
+  const world = ctx.world;
+  const body = ctx.body as {
+    message: string;
+    content: string;
+    sha?: string;
+    branch?: string;
+    committer?: { name: string; email: string; date?: string };
+    author?: { name: string; email: string; date?: string };
+  };
+  const path = ctx.params.path.replace(/^\/+|\/+$/g, "");
+  if (path.startsWith(".github/workflows/")) assertMayWriteWorkflows(ctx);
+  const branch = body.branch ?? world.repo.default_branch;
+  const ref = `refs/heads/${branch}`;
+  const actor = who(ctx);
+  return world.exclusive(async () => {
+    const before = await world.git.getRef(ref);
+    if (!before) throw new ApiError(404, `Branch ${branch} not found`);
+    const data = decodeBase64(body.content);
+    if (data === null) throw validationFailed("content is not valid Base64");
+    const existing = path === "" ? null : await world.git.readPath(before, path);
+    if (path === "" || existing?.type === "dir")
+      throw validationFailed(`Invalid request.\n\n"${path}" is a directory.`);
+    if (existing && body.sha === undefined)
+      throw validationFailed(`Invalid request.\n\n"sha" wasn't supplied.`);
+    if (existing && body.sha !== existing.sha)
+      throw new ApiError(409, `${path} does not match ${body.sha}`);
+    const blob = await world.git.writeBlob(data);
+    const now = world.now();
+    const person = (p: { name: string; email: string; date?: string }): GitPerson => ({
+      name: p.name,
+      email: p.email,
+      date: p.date ?? now,
+    });
+    const committer = body.committer ? person(body.committer) : personFor(actor, now);
+    const author = body.author ? person(body.author) : committer;
+    let sha: string;
+    try {
+      const tree = await world.git.writeTree(await world.git.treeOf(before), [
+        { path, mode: existing?.mode ?? "100644", type: "blob", sha: blob },
+      ]);
+      sha = await world.git.writeCommit({
+        message: body.message,
+        tree,
+        parents: [before],
+        author,
+        committer,
+      });
+    } catch (error) {
+      if (error instanceof GitError) throw validationFailed(`Invalid request.\n\n${error.message}`);
+      throw error;
+    }
+    try {
+      await writeRef(world, actor, ref, sha, { expectedOld: before });
+    } catch (error) {
+      const current = await world.git.getRef(ref);
+      if (current !== before)
+        throw new ApiError(409, `${ref} is at ${current} but expected ${before}`);
+      throw error;
+    }
+    return ok(
+      {
+        content: contentEntry(world, branch, path, "file", blob, data.length),
+        commit: gitCommitObject(world.urls, world.repo, await world.git.readCommit(sha)),
+      },
+      existing ? 200 : 201,
+    );
   });
 }
 
@@ -178,6 +291,11 @@ export const repoRoutes: Routes = {
   "repos/get-content": {
     access: { scope: "repo", perm: "contents" },
     handle: (ctx) => getContent(ctx),
+  },
+
+  "repos/create-or-update-file-contents": {
+    access: { scope: "repo", perm: "contents", level: "write" },
+    handle: (ctx) => putContent(ctx),
   },
 
   "repos/get-branch": {

@@ -7,7 +7,7 @@ import { sweepHistoryOf, triedBlobsOf } from "../core/sweep-history.js";
 import { proposeSweep } from "../core/sweep-proposer.js";
 import { gitBlobSha, variantId } from "../core/variant-id.js";
 import { findOpenPull, openExperimentPull, sealedBody } from "../github/experiment-pulls.js";
-import { commitFiles, readTextFile, repoOf } from "../github/repo.js";
+import { commitFiles, putFileOnBranch, readTextFile, repoOf } from "../github/repo.js";
 import { isStatus } from "../github/sticky-comment.js";
 import { renderPrBody } from "../views/pr-body.js";
 import { isTracked, log, pullKey, type RunPass, type Tracked, trailOf } from "./run-view.js";
@@ -23,6 +23,11 @@ export interface NewExperiment {
   key: string | null;
   /** The allowed files' blob shas at the new head, when known (core/variant-id.ts). */
   variant?: string | null;
+  /**
+   * The blob shas at the run head of the files it replaces (path → sha): with one existing file
+   * changed, the commit is made by one PUT of the contents API (see commitOnBranch).
+   */
+  replaces?: Record<string, string>;
   stage?: ExperimentState["stage"];
 }
 
@@ -38,13 +43,7 @@ export function nextExperimentNumber(pass: RunPass): number {
 export async function openExperiment(pass: RunPass, proposal: NewExperiment): Promise<number> {
   const n = nextExperimentNumber(pass);
   const branch = experimentBranch(pass.run.tag, n, proposal.description);
-  const sha = await commitFiles(
-    pass.gh,
-    pass.head,
-    proposal.files,
-    `autoresearch: ${proposal.description}`,
-  );
-  await pointBranch(pass, branch, sha);
+  const sha = await commitOnBranch(pass, branch, proposal);
   const state = newExperiment({
     tag: pass.run.tag,
     n,
@@ -116,6 +115,65 @@ export async function openExperiment(pass: RunPass, proposal: NewExperiment): Pr
   return number;
 }
 
+/** The one existing file a proposal replaces (its content and blob at the run head), if so. */
+function oneReplacedFile(
+  proposal: NewExperiment,
+): { path: string; content: string; blobSha: string } | null {
+  const entries = Object.entries(proposal.files);
+  if (entries.length !== 1) return null;
+  const [path, content] = entries[0] as [string, string];
+  const blobSha = proposal.replaces?.[path];
+  return blobSha ? { path, content, blobSha } : null;
+}
+
+/**
+ * The experiment's commit on the run head, and its branch pointing at it; returns the commit.
+ * One existing file replaced (a sweep proposal): the branch is made at the run head, then the
+ * file is PUT on it through the contents API, whose answer names the commit: 2 requests where
+ * the git data API takes 3 (trees, commits, the ref). Anything else is made that way.
+ * A branch left behind by an earlier pass is moved back to the run head first. A PUT that GitHub
+ * refuses (404: a branch made a moment ago can be unknown to the contents API for a moment; 409,
+ * 422), or that landed on something else than the run head (the branch moved meanwhile), is
+ * made the old way instead, the branch forced onto it: extra requests only then.
+ */
+async function commitOnBranch(
+  pass: RunPass,
+  branch: string,
+  proposal: NewExperiment,
+): Promise<string> {
+  const message = `autoresearch: ${proposal.description}`;
+  const file = oneReplacedFile(proposal);
+  if (file === null) {
+    const sha = await commitFiles(pass.gh, pass.head, proposal.files, message);
+    await pointBranch(pass, branch, sha);
+    return sha;
+  }
+  await pointBranch(pass, branch, pass.head);
+  let why: string;
+  try {
+    const put = await putFileOnBranch(pass.gh, {
+      branch,
+      parentSha: pass.head,
+      ...file,
+      message,
+    });
+    if (put.parents.length === 1 && put.parents[0] === pass.head) return put.sha;
+    why = `landed on ${put.parents.map((p) => p.slice(0, 7)).join(", ") || "no parent"}, not the run head`;
+  } catch (error) {
+    const status = [404, 409, 422].find((s) => isStatus(error, s));
+    if (status === undefined) throw error;
+    why = `was refused (${status}: ${(error as Error).message})`;
+  }
+  log(
+    pass,
+    `${branch}: the commit of ${file.path} through the contents API ${why}; making it with the git data API instead`,
+    "warn",
+  );
+  const sha = await commitFiles(pass.gh, pass.head, proposal.files, message);
+  await forceBranch(pass, branch, sha);
+  return sha;
+}
+
 /** A branch left behind by a pass that stopped before its PR was opened is reused. */
 async function pointBranch(pass: RunPass, branch: string, sha: string): Promise<void> {
   try {
@@ -126,13 +184,17 @@ async function pointBranch(pass: RunPass, branch: string, sha: string): Promise<
     });
   } catch (error) {
     if (!isStatus(error, 422)) throw error;
-    await pass.gh.octokit.rest.git.updateRef({
-      ...repoOf(pass.gh),
-      ref: `heads/${branch}`,
-      sha,
-      force: true,
-    });
+    await forceBranch(pass, branch, sha);
   }
+}
+
+async function forceBranch(pass: RunPass, branch: string, sha: string): Promise<void> {
+  await pass.gh.octokit.rest.git.updateRef({
+    ...repoOf(pass.gh),
+    ref: `heads/${branch}`,
+    sha,
+    force: true,
+  });
 }
 
 /** The built-in proposer (core/sweep-proposer.ts): it never runs dry while train.py has a constant to tune. */
@@ -168,6 +230,7 @@ export async function proposeFromSweep(pass: RunPass): Promise<boolean> {
     key: proposal.key,
     variant: variantId({ [SWEEP_FILE]: proposal.blob }, [SWEEP_FILE]),
     stage: proposal.stage,
+    replaces: { [SWEEP_FILE]: gitBlobSha(source) },
   });
   return true;
 }

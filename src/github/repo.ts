@@ -117,6 +117,40 @@ export async function commitFiles(
   return commit.sha;
 }
 
+/**
+ * One commit on `branch` that replaces the existing file `path` (its blob at the branch head is
+ * `blobSha`), made by GitHub's contents API: one request instead of POST git/trees + git/commits
+ * + a ref write. The commit is on whatever the branch points at; `parents` says what that was
+ * (the ancestry is remembered when it is `parentSha`, as commitFiles remembers it). GitHub
+ * answers 404 for a branch it does not know (yet), 409 when the file's blob is not `blobSha`.
+ */
+export async function putFileOnBranch(
+  gh: RepoClient,
+  input: {
+    branch: string;
+    parentSha: string;
+    path: string;
+    content: string;
+    blobSha: string;
+    message: string;
+  },
+): Promise<{ sha: string; parents: string[] }> {
+  const { data } = await gh.octokit.rest.repos.createOrUpdateFileContents({
+    ...repoOf(gh),
+    path: input.path,
+    branch: input.branch,
+    message: input.message,
+    content: Buffer.from(input.content, "utf8").toString("base64"),
+    sha: input.blobSha,
+  });
+  const sha = data.commit.sha;
+  if (!sha) throw new Error(`GitHub's answer to PUT contents/${input.path} names no commit`);
+  const parents = (data.commit.parents ?? []).flatMap((p) => (p.sha ? [p.sha] : []));
+  if (parents.length === 1 && parents[0] === input.parentSha)
+    rememberAncestry(gh, input.parentSha, sha);
+  return { sha, parents };
+}
+
 /** write, maintain and admin may run experiments; read and triage may not. */
 export async function canWrite(gh: RepoClient, username: string): Promise<boolean> {
   try {

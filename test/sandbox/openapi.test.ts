@@ -37,6 +37,12 @@ describe("route matching", () => {
       { path: ".github/autoresearch.yml" },
     ],
     [
+      "PUT",
+      "/repos/acme/research/contents/src/train.py",
+      "repos/create-or-update-file-contents",
+      { path: "src/train.py" },
+    ],
+    [
       "GET",
       "/repos/acme/research/compare/main...autoresearch/x",
       "repos/compare-commits-with-basehead",

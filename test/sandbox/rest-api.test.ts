@@ -2,6 +2,7 @@ import { createSign } from "node:crypto";
 import { Octokit } from "@octokit/rest";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxHandle } from "../../sandbox/harness.js";
+import { gitBlobSha } from "../../src/core/variant-id.js";
 import { branchWith, start, statusOf } from "./sandbox-fixtures.js";
 
 let sb: SandboxHandle;
@@ -113,6 +114,141 @@ describe("contents", () => {
     const bot = await sb.installationOctokit();
     const { config } = await bot.config.get({ ...repo, path: ".github/autoresearch.yml" });
     expect(config).toEqual({ concurrency: 1 });
+  });
+});
+
+describe("create or update file contents (PUT /contents/{path})", () => {
+  const b64 = (text: string) => Buffer.from(text).toString("base64");
+  const blobSha = gitBlobSha;
+
+  it("replaces a file on a branch (200): one commit on its head, the ref moved, a push announced", async () => {
+    const bot = await sb.installationOctokit();
+    const main = (await sb.git.sha("main"))!;
+    const old = (await sb.git.readFile("main", "train.py"))!;
+    await bot.rest.git.createRef({ ...repo, ref: "refs/heads/exp/put", sha: main });
+    const text = `${old}# put\n`;
+    const { status, data } = await bot.rest.repos.createOrUpdateFileContents({
+      ...repo,
+      path: "train.py",
+      branch: "exp/put",
+      message: "put train.py",
+      content: b64(text),
+      sha: blobSha(old),
+    });
+    expect(status).toBe(200);
+    expect(data.content).toMatchObject({ path: "train.py", sha: blobSha(text), type: "file" });
+    expect(data.commit.parents?.map((p) => p.sha)).toEqual([main]);
+    expect(data.commit.message).toBe("put train.py");
+    expect(data.commit.author).toMatchObject({ name: "autoresearch-bot[bot]" });
+    expect(await sb.git.sha("exp/put")).toBe(data.commit.sha);
+    expect(await sb.git.readFile("exp/put", "train.py")).toBe(text);
+    expect(await sb.git.sha("main")).toBe(main);
+    await sb.settle();
+    const push = sb.state.deliveries.find(
+      (d) => d.event === "push" && d.payload.after === data.commit.sha,
+    );
+    expect(push?.payload).toMatchObject({
+      ref: "refs/heads/exp/put",
+      before: main,
+      created: false,
+      forced: false,
+      head_commit: { id: data.commit.sha, modified: ["train.py"] },
+    });
+  });
+
+  it("creates a file (201), ignoring a sha for a path that does not exist, with the given author", async () => {
+    const bot = await sb.installationOctokit();
+    const main = (await sb.git.sha("main"))!;
+    await bot.rest.git.createRef({ ...repo, ref: "refs/heads/exp/put-new", sha: main });
+    const author = { name: "Ada", email: "ada@example.com", date: "2026-01-02T03:04:05Z" };
+    const { status, data } = await bot.rest.repos.createOrUpdateFileContents({
+      ...repo,
+      path: "notes/new.md",
+      branch: "exp/put-new",
+      message: "notes",
+      content: b64("new\n"),
+      sha: "0123456789abcdef0123456789abcdef01234567",
+      author,
+    });
+    expect(status).toBe(201);
+    expect(data.commit.author).toMatchObject({ name: "Ada", email: "ada@example.com" });
+    expect(data.commit.committer).toMatchObject({ name: "autoresearch-bot[bot]" });
+    expect(await sb.git.readFile("exp/put-new", "notes/new.md")).toBe("new\n");
+  });
+
+  it("writes to the default branch when no branch is named", async () => {
+    const bot = await sb.installationOctokit();
+    const main = (await sb.git.sha("main"))!;
+    const { status, data } = await bot.rest.repos.createOrUpdateFileContents({
+      ...repo,
+      path: "put-default.txt",
+      message: "on main",
+      content: b64("main\n"),
+    });
+    expect(status).toBe(201);
+    expect(data.commit.parents?.map((p) => p.sha)).toEqual([main]);
+    expect(await sb.git.sha("main")).toBe(data.commit.sha);
+  });
+
+  const refusals: {
+    name: string;
+    who?: string;
+    body: Record<string, unknown>;
+    status: number;
+    message: RegExp;
+  }[] = [
+    {
+      name: "a branch that does not exist (404, before the sha is looked at)",
+      body: { branch: "exp/put-nope", path: "train.py", sha: "bad" },
+      status: 404,
+      message: /Branch exp\/put-nope not found/,
+    },
+    {
+      name: "replacing a file without its sha (422)",
+      body: { path: "train.py" },
+      status: 422,
+      message: /"sha" wasn't supplied/,
+    },
+    {
+      name: "replacing a file with another blob's sha (409)",
+      body: { path: "train.py", sha: "0123456789abcdef0123456789abcdef01234567" },
+      status: 409,
+      message: /train\.py does not match 0123456789abcdef0123456789abcdef01234567/,
+    },
+    {
+      name: "content that is not base64 (422)",
+      body: { path: "put-bad.txt", content: "not base64!" },
+      status: 422,
+      message: /Base64/,
+    },
+    {
+      name: "a workflow file without the workflows permission (403)",
+      body: { path: ".github/workflows/put.yml" },
+      status: 403,
+      message: /not accessible by integration/,
+    },
+    {
+      name: "a user with read access (403)",
+      who: "mallory",
+      body: { path: "put-mallory.txt" },
+      status: 403,
+      message: /write access/,
+    },
+  ];
+
+  it.each(refusals)("refuses $name, and moves nothing", async ({ who, body, status, message }) => {
+    const client = who ? sb.octokit(who) : await sb.installationOctokit();
+    const before = await sb.git.sha("main");
+    const error = await client.rest.repos
+      .createOrUpdateFileContents({
+        ...repo,
+        message: "refused",
+        content: b64("x\n"),
+        ...(body as { path: string }),
+      })
+      .catch((e: { status: number; message: string }) => e);
+    expect(error).toMatchObject({ status, message: expect.stringMatching(message) });
+    expect(await sb.git.sha("main")).toBe(before);
   });
 });
 
