@@ -14,8 +14,8 @@ var MODES = {
   check: async () => (await import("./chunks/run-check-TYYGBXHB.js")).runCheck(),
   train: async () => (await import("./chunks/run-train-6DZGPKIH.js")).runTrain(),
   report: async () => (await import("./chunks/run-report-7ZVV6ZYM.js")).runReport(),
-  propose: async () => (await import("./chunks/run-propose-RG6AM5UM.js")).runPropose(),
-  app: async () => (await import("./chunks/run-app-744CIYR7.js")).runApp()
+  propose: async () => (await import("./chunks/run-propose-3RIRLG6L.js")).runPropose(),
+  app: async () => (await import("./chunks/run-app-JANK3XRB.js")).runApp()
 };
 async function run() {
   let mode;

@@ -1189,6 +1189,22 @@ async function commitFiles(gh, parentSha, files, message) {
   rememberAncestry(gh, parentSha, commit.sha);
   return commit.sha;
 }
+async function putFileOnBranch(gh, input) {
+  const { data } = await gh.octokit.rest.repos.createOrUpdateFileContents({
+    ...repoOf(gh),
+    path: input.path,
+    branch: input.branch,
+    message: input.message,
+    content: Buffer.from(input.content, "utf8").toString("base64"),
+    sha: input.blobSha
+  });
+  const sha = data.commit.sha;
+  if (!sha) throw new Error(`GitHub's answer to PUT contents/${input.path} names no commit`);
+  const parents = (data.commit.parents ?? []).flatMap((p) => p.sha ? [p.sha] : []);
+  if (parents.length === 1 && parents[0] === input.parentSha)
+    rememberAncestry(gh, input.parentSha, sha);
+  return { sha, parents };
+}
 async function canWrite(gh, username) {
   try {
     const { data } = await gh.octokit.rest.repos.getCollaboratorPermissionLevel({
@@ -3162,13 +3178,7 @@ function nextExperimentNumber(pass) {
 async function openExperiment(pass, proposal) {
   const n2 = nextExperimentNumber(pass);
   const branch = experimentBranch(pass.run.tag, n2, proposal.description);
-  const sha = await commitFiles(
-    pass.gh,
-    pass.head,
-    proposal.files,
-    `autoresearch: ${proposal.description}`
-  );
-  await pointBranch(pass, branch, sha);
+  const sha = await commitOnBranch(pass, branch, proposal);
   const state = newExperiment({
     tag: pass.run.tag,
     n: n2,
@@ -3236,6 +3246,46 @@ async function openExperiment(pass, proposal) {
   log(pass, `opened #${number7} (${branch}): ${proposal.description}`, "info", number7);
   return number7;
 }
+function oneReplacedFile(proposal) {
+  const entries = Object.entries(proposal.files);
+  if (entries.length !== 1) return null;
+  const [path, content] = entries[0];
+  const blobSha = proposal.replaces?.[path];
+  return blobSha ? { path, content, blobSha } : null;
+}
+async function commitOnBranch(pass, branch, proposal) {
+  const message = `autoresearch: ${proposal.description}`;
+  const file = oneReplacedFile(proposal);
+  if (file === null) {
+    const sha2 = await commitFiles(pass.gh, pass.head, proposal.files, message);
+    await pointBranch(pass, branch, sha2);
+    return sha2;
+  }
+  await pointBranch(pass, branch, pass.head);
+  let why;
+  try {
+    const put = await putFileOnBranch(pass.gh, {
+      branch,
+      parentSha: pass.head,
+      ...file,
+      message
+    });
+    if (put.parents.length === 1 && put.parents[0] === pass.head) return put.sha;
+    why = `landed on ${put.parents.map((p) => p.slice(0, 7)).join(", ") || "no parent"}, not the run head`;
+  } catch (error) {
+    const status = [404, 409, 422].find((s) => isStatus(error, s));
+    if (status === void 0) throw error;
+    why = `was refused (${status}: ${error.message})`;
+  }
+  log(
+    pass,
+    `${branch}: the commit of ${file.path} through the contents API ${why}; making it with the git data API instead`,
+    "warn"
+  );
+  const sha = await commitFiles(pass.gh, pass.head, proposal.files, message);
+  await forceBranch(pass, branch, sha);
+  return sha;
+}
 async function pointBranch(pass, branch, sha) {
   try {
     await pass.gh.octokit.rest.git.createRef({
@@ -3245,13 +3295,16 @@ async function pointBranch(pass, branch, sha) {
     });
   } catch (error) {
     if (!isStatus(error, 422)) throw error;
-    await pass.gh.octokit.rest.git.updateRef({
-      ...repoOf(pass.gh),
-      ref: `heads/${branch}`,
-      sha,
-      force: true
-    });
+    await forceBranch(pass, branch, sha);
   }
+}
+async function forceBranch(pass, branch, sha) {
+  await pass.gh.octokit.rest.git.updateRef({
+    ...repoOf(pass.gh),
+    ref: `heads/${branch}`,
+    sha,
+    force: true
+  });
 }
 async function proposeFromSweep(pass) {
   const source = await readTextFile(pass.gh, SWEEP_FILE, pass.head);
@@ -3283,7 +3336,8 @@ async function proposeFromSweep(pass) {
     diff: { added: changed, removed: changed },
     key: proposal.key,
     variant: variantId({ [SWEEP_FILE]: proposal.blob }, [SWEEP_FILE]),
-    stage: proposal.stage
+    stage: proposal.stage,
+    replaces: { [SWEEP_FILE]: gitBlobSha(source) }
   });
   return true;
 }

@@ -47,6 +47,7 @@ import {
   openExperimentPull,
   pathsOutside,
   pickDashboards,
+  putFileOnBranch,
   readRepoText,
   readTextFile,
   recordedValueAt,
@@ -64,7 +65,7 @@ import {
   trustExperimentPull,
   variantId,
   withStateBlock
-} from "./chunk-JDHKJPBD.js";
+} from "./chunk-ERRBA2WW.js";
 import {
   readPullFiles
 } from "./chunk-YTXSDDUB.js";
@@ -24136,13 +24137,7 @@ function nextExperimentNumber(pass) {
 async function openExperiment(pass, proposal) {
   const n2 = nextExperimentNumber(pass);
   const branch = experimentBranch(pass.run.tag, n2, proposal.description);
-  const sha = await commitFiles(
-    pass.gh,
-    pass.head,
-    proposal.files,
-    `autoresearch: ${proposal.description}`
-  );
-  await pointBranch(pass, branch, sha);
+  const sha = await commitOnBranch(pass, branch, proposal);
   const state = newExperiment({
     tag: pass.run.tag,
     n: n2,
@@ -24210,6 +24205,46 @@ async function openExperiment(pass, proposal) {
   log(pass, `opened #${number2} (${branch}): ${proposal.description}`, "info", number2);
   return number2;
 }
+function oneReplacedFile(proposal) {
+  const entries = Object.entries(proposal.files);
+  if (entries.length !== 1) return null;
+  const [path2, content] = entries[0];
+  const blobSha = proposal.replaces?.[path2];
+  return blobSha ? { path: path2, content, blobSha } : null;
+}
+async function commitOnBranch(pass, branch, proposal) {
+  const message = `autoresearch: ${proposal.description}`;
+  const file = oneReplacedFile(proposal);
+  if (file === null) {
+    const sha2 = await commitFiles(pass.gh, pass.head, proposal.files, message);
+    await pointBranch(pass, branch, sha2);
+    return sha2;
+  }
+  await pointBranch(pass, branch, pass.head);
+  let why;
+  try {
+    const put = await putFileOnBranch(pass.gh, {
+      branch,
+      parentSha: pass.head,
+      ...file,
+      message
+    });
+    if (put.parents.length === 1 && put.parents[0] === pass.head) return put.sha;
+    why = `landed on ${put.parents.map((p) => p.slice(0, 7)).join(", ") || "no parent"}, not the run head`;
+  } catch (error) {
+    const status = [404, 409, 422].find((s) => isStatus(error, s));
+    if (status === void 0) throw error;
+    why = `was refused (${status}: ${error.message})`;
+  }
+  log(
+    pass,
+    `${branch}: the commit of ${file.path} through the contents API ${why}; making it with the git data API instead`,
+    "warn"
+  );
+  const sha = await commitFiles(pass.gh, pass.head, proposal.files, message);
+  await forceBranch(pass, branch, sha);
+  return sha;
+}
 async function pointBranch(pass, branch, sha) {
   try {
     await pass.gh.octokit.rest.git.createRef({
@@ -24219,13 +24254,16 @@ async function pointBranch(pass, branch, sha) {
     });
   } catch (error) {
     if (!isStatus(error, 422)) throw error;
-    await pass.gh.octokit.rest.git.updateRef({
-      ...repoOf(pass.gh),
-      ref: `heads/${branch}`,
-      sha,
-      force: true
-    });
+    await forceBranch(pass, branch, sha);
   }
+}
+async function forceBranch(pass, branch, sha) {
+  await pass.gh.octokit.rest.git.updateRef({
+    ...repoOf(pass.gh),
+    ref: `heads/${branch}`,
+    sha,
+    force: true
+  });
 }
 async function proposeFromSweep(pass) {
   const source = await readTextFile(pass.gh, SWEEP_FILE, pass.head);
@@ -24257,7 +24295,8 @@ async function proposeFromSweep(pass) {
     diff: { added: changed, removed: changed },
     key: proposal.key,
     variant: variantId({ [SWEEP_FILE]: proposal.blob }, [SWEEP_FILE]),
-    stage: proposal.stage
+    stage: proposal.stage,
+    replaces: { [SWEEP_FILE]: gitBlobSha(source) }
   });
   return true;
 }

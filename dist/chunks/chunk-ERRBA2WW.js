@@ -314,6 +314,22 @@ async function commitFiles(gh, parentSha, files, message) {
   rememberAncestry(gh, parentSha, commit.sha);
   return commit.sha;
 }
+async function putFileOnBranch(gh, input) {
+  const { data } = await gh.octokit.rest.repos.createOrUpdateFileContents({
+    ...repoOf(gh),
+    path: input.path,
+    branch: input.branch,
+    message: input.message,
+    content: Buffer.from(input.content, "utf8").toString("base64"),
+    sha: input.blobSha
+  });
+  const sha = data.commit.sha;
+  if (!sha) throw new Error(`GitHub's answer to PUT contents/${input.path} names no commit`);
+  const parents = (data.commit.parents ?? []).flatMap((p) => p.sha ? [p.sha] : []);
+  if (parents.length === 1 && parents[0] === input.parentSha)
+    rememberAncestry(gh, input.parentSha, sha);
+  return { sha, parents };
+}
 async function canWrite(gh, username) {
   try {
     const { data } = await gh.octokit.rest.repos.getCollaboratorPermissionLevel({
@@ -931,6 +947,7 @@ export {
   readTextFile,
   readRepoText,
   commitFiles,
+  putFileOnBranch,
   canWrite,
   containsCommit,
   runPullsCache,

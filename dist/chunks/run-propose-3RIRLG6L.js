@@ -35,7 +35,7 @@ import {
   tableCell,
   variantId,
   variantPaths
-} from "./chunk-JDHKJPBD.js";
+} from "./chunk-ERRBA2WW.js";
 import {
   readPullFacts
 } from "./chunk-YTXSDDUB.js";
