@@ -67,12 +67,19 @@ export default defineConfig({
           exclude: [...UNIT, ...E2E],
           // Each file waits on trainings (other processes) much of its time: two share the cores.
           maxWorkers: 2,
+          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },
       {
         extends: true,
-        test: { name: "e2e", include: E2E, maxWorkers: 2, sequence: { groupOrder: 2 } },
+        test: {
+          name: "e2e",
+          include: E2E,
+          maxWorkers: 2,
+          isolate: false,
+          sequence: { groupOrder: 2 },
+        },
       },
     ],
   },
