@@ -77,7 +77,6 @@ export default defineConfig({
           name: "e2e",
           include: E2E,
           maxWorkers: 2,
-          isolate: false,
           sequence: { groupOrder: 2 },
         },
       },
