@@ -15,7 +15,8 @@ realPython3Dir();
  * - e2e: whole nights, the demo and the action end to end: the slowest files.
  * Within each, the slowest files start first (test/support/slowest-first.ts). sandbox and e2e in
  * one group of workers was measured slower (757 s against 678 s): it ran the heaviest nights
- * side by side.
+ * side by side. Sharing loaded modules between sandbox or e2e files (isolate: false) was measured
+ * too: no gain for sandbox beyond the noise, 31 s slower with e2e (the nights' leftovers share a process).
  */
 const UNIT = [
   "test/core/**/*.test.ts",
@@ -67,7 +68,6 @@ export default defineConfig({
           exclude: [...UNIT, ...E2E],
           // Each file waits on trainings (other processes) much of its time: two share the cores.
           maxWorkers: 2,
-          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },
