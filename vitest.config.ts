@@ -16,7 +16,7 @@ realPython3Dir();
  * Within each, the slowest files start first (test/support/slowest-first.ts). sandbox and e2e in
  * one group of workers was measured slower (757 s against 678 s): it ran the heaviest nights
  * side by side. Sharing loaded modules between sandbox or e2e files (isolate: false) was measured
- * too: no gain for sandbox beyond the noise, 31 s slower with e2e (the nights' leftovers share a process).
+ * too: no gain for sandbox beyond the noise, 31 s slower with e2e (why was not looked into).
  */
 const UNIT = [
   "test/core/**/*.test.ts",
