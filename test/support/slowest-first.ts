@@ -12,15 +12,26 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * Only an ordering hint: a stale number costs a little wall time, never a result.
  */
 export const SLOWEST_SECONDS: Readonly<Record<string, number>> = {
-  "test/e2e/nights.test.ts": 164,
-  "test/e2e/two-instances.test.ts": 112,
-  "test/action/action.e2e.test.ts": 89,
-  "test/examples/demo.test.ts": 77,
-  "test/app/noise-floor.test.ts": 60,
-  "test/e2e/noise-night.test.ts": 59,
-  "test/cli/cli.e2e.test.ts": 57,
-  "test/e2e/confirm-night.test.ts": 44,
-  "test/e2e/agent-night.test.ts": 42,
+  "test/e2e/nights.test.ts": 151,
+  "test/examples/demo.test.ts": 89,
+  "test/e2e/two-instances.test.ts": 82,
+  "test/cli/cli.e2e.test.ts": 77,
+  "test/e2e/noise-night.test.ts": 69,
+  "test/e2e/confirm-night.test.ts": 59,
+  "test/app/noise-floor.test.ts": 58,
+  "test/action/action.e2e.test.ts": 52,
+  "test/e2e/agent-night.test.ts": 40,
+  "test/action/propose.e2e.test.ts": 32,
+  "test/app/server-process.test.ts": 30,
+  "test/app/api-requests.test.ts": 28,
+  "test/app/resilience.test.ts": 28,
+  "test/e2e/actions-mode-night.test.ts": 26,
+  "test/action/isolation.e2e.test.ts": 23,
+  "test/e2e/rate-limit-night.test.ts": 22,
+  "test/app/verdicts.test.ts": 22,
+  "test/app/notify.test.ts": 21,
+  "test/sandbox/runner.test.ts": 20,
+  "test/e2e/red-team.test.ts": 20,
 };
 
 export class SlowestFirst extends BaseSequencer {
