@@ -12,7 +12,7 @@ import { comment } from "../github/run-issues.js";
 import { cancelRun } from "../github/workflows.js";
 import { applyVerdict, recordVerdict, requeued, save } from "./apply-verdict.js";
 import { filesOutsideAllowed, reject, violation } from "./reject-experiment.js";
-import { log, type RunPass, type Tracked, trailOf } from "./run-view.js";
+import { log, pullKey, type RunPass, type Tracked, trailOf } from "./run-view.js";
 import { findTrainingFacts } from "./training-facts.js";
 
 /** Moves one experiment one step, from its state and what GitHub says about its training. */
@@ -37,6 +37,7 @@ export async function advance(pass: RunPass, pull: Tracked): Promise<void> {
             else heard.delete(key);
             return use;
           },
+          heardComments: pass.deps.caches?.heardComments.get(pullKey(pass, pull.number)),
         })
       : null;
   const step = experimentStep({

@@ -1,10 +1,13 @@
 import type { Sealer } from "../core/block-seal.js";
+import type { DashboardWrite } from "../core/dashboard-pace.js";
+import type { HeardComment } from "../core/heard-comments.js";
 import type { HeardRun } from "../core/heard-runs.js";
 import { Lru } from "../core/lru.js";
 import type { TrustRoot } from "../core/trust.js";
 import { type RunPullsCache, runPullsCache } from "../github/experiment-pulls.js";
 import type { GistStore } from "../github/gist-store.js";
 import type { RepoClient } from "../github/repo.js";
+import type { LockCommits } from "../github/run-lease.js";
 import type { WorkflowRunFacts } from "../github/workflows.js";
 import type { Notify } from "./notifier.js";
 
@@ -62,6 +65,18 @@ export interface AppCaches {
    * lost (a 5xx after GitHub started the run, a restart in between) is adopted, not trained twice.
    */
   runsCounted: Lru<string, true>;
+  /**
+   * This instance's last write of each dashboard (`owner/repo#tag`): while trainings are in
+   * flight, table-only changes wait up to `dashboardEverySeconds` (core/dashboard-pace.ts).
+   */
+  dashboardWrites: Lru<string, DashboardWrite>;
+  /**
+   * Marker comments of experiment PRs (`owner/repo#pr`) as their signed `issue_comment` webhooks
+   * told them (core/heard-comments.ts): a finished training's result without listing comments.
+   */
+  heardComments: Lru<string, HeardComment[]>;
+  /** The lock commit this instance made last per run (github/run-lease.ts reuses it). */
+  lockCommits: LockCommits;
 }
 
 export function appCaches(): AppCaches {
@@ -70,6 +85,9 @@ export function appCaches(): AppCaches {
     configSettled: new Lru({ maxEntries: 1024 }),
     heardRuns: new Lru({ maxEntries: 1024 }),
     runsCounted: new Lru({ maxEntries: 4096 }),
+    dashboardWrites: new Lru({ maxEntries: 1024 }),
+    heardComments: new Lru({ maxEntries: 512 }),
+    lockCommits: new Lru({ maxEntries: 1024 }),
   };
 }
 

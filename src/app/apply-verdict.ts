@@ -1,4 +1,5 @@
 import { digestLines, formatBpb, formatDelta } from "../core/digest.js";
+import { hearComment, markersOf } from "../core/heard-comments.js";
 import { experimentLabels } from "../core/labels.js";
 import type { TrainResult } from "../core/result-marker.js";
 import type { ExperimentState, Verdict } from "../core/state-block.js";
@@ -7,7 +8,7 @@ import { mergeTestedHead, saveExperimentState } from "../github/experiment-pulls
 import { branchSha, containsCommit, deleteBranch, repoOf } from "../github/repo.js";
 import { comment } from "../github/run-issues.js";
 import { readVerdictMarker, renderVerdictComment } from "../views/verdict-comment.js";
-import { log, type RunPass, type Tracked } from "./run-view.js";
+import { log, pullKey, type RunPass, type Tracked } from "./run-view.js";
 
 /**
  * Records a verdict and makes it so on GitHub. A keep: its state block (with its labels) first,
@@ -85,18 +86,29 @@ async function postVerdict(pass: RunPass, pull: Tracked, state: ExperimentState)
     rerunButton: true,
     externalId: `${state.tag}#${state.n}`,
   });
-  await comment(
-    pass.gh,
-    pull.number,
-    renderVerdictComment({
-      n: state.n,
-      description: state.description,
-      verdict,
-      result,
-      digest,
-      attempt: state.attempts,
-    }),
-  );
+  const body = renderVerdictComment({
+    n: state.n,
+    description: state.description,
+    verdict,
+    result,
+    digest,
+    attempt: state.attempts,
+  });
+  const posted = await comment(pass.gh, pull.number, body);
+  // Remembered at once: a pass that retries this verdict (its state write failed) sees it posted.
+  const heard = pass.deps.caches?.heardComments;
+  if (heard) {
+    const key = pullKey(pass, pull.number);
+    heard.set(
+      key,
+      hearComment(heard.get(key), {
+        id: posted.id,
+        author: pass.deps.appLogin,
+        markers: markersOf(body),
+        updatedAt: posted.updatedAt,
+      }),
+    );
+  }
   // A re-measurement is bookkeeping, not news: the dashboard's noise floor carries it.
   if (verdict.status !== "remeasure") notify(pass, digest);
 }

@@ -7,6 +7,7 @@ import { createSealer, sealKeys } from "../core/block-seal.js";
 import { parseCommand } from "../core/commands.js";
 import { CONFIG_PATH } from "../core/config.js";
 import { parseExperimentBranch, parseRunBranch } from "../core/experiment-branch.js";
+import { forgetComment, hearComment, markersOf } from "../core/heard-comments.js";
 import { hear } from "../core/heard-runs.js";
 import { notifySetup } from "../core/notify-targets.js";
 import { runBlock } from "../core/run-state.js";
@@ -238,6 +239,7 @@ export function createApp(options: AppOptions = {}) {
       owner: instance,
       now: () => new Date(),
       ttlMs: Number(env.AUTORESEARCH_LEASE_SECONDS ?? "120") * 1000 || undefined,
+      lockCommits: caches.lockCommits,
     };
     // A command (start, pause, rerun, a pushed branch) is said once: rather than be dropped, it
     // waits for another instance's pass as long as a lease can last (its holder releases it when
@@ -269,6 +271,30 @@ export function createApp(options: AppOptions = {}) {
       if (sender?.type !== "Bot") return false;
       return sender.login === (await appLogin());
     };
+
+    // Result and verdict markers on PRs, as GitHub signed them: the pass that judges a finished
+    // training takes its result from here instead of listing the PR's comments.
+    app.on(
+      ["issue_comment.created", "issue_comment.edited", "issue_comment.deleted"],
+      (context) => {
+        const { comment, issue } = context.payload;
+        if (!issue.pull_request) return;
+        const { owner, repo } = context.repo();
+        const key = `${owner}/${repo}#${issue.number}`;
+        const known = caches.heardComments.get(key);
+        const heard =
+          context.payload.action === "deleted"
+            ? forgetComment(known, comment.id)
+            : hearComment(known, {
+                id: comment.id,
+                author: comment.user?.login ?? "",
+                markers: markersOf(comment.body),
+                updatedAt: comment.updated_at,
+              });
+        if (heard.length > 0) caches.heardComments.set(key, heard);
+        else caches.heardComments.delete(key);
+      },
+    );
 
     // Comments: `/autoresearch start <tag>` anywhere, run commands on a dashboard.
     app.on(

@@ -1,5 +1,6 @@
 import { renderProgressSvg } from "../core/chart.js";
 import { buildDashboard, type ExperimentSummary } from "../core/dashboard.js";
+import { dashboardStep, urgentPart } from "../core/dashboard-pace.js";
 import { isRemeasure, noiseFloor } from "../core/noise.js";
 import { serializeResults } from "../core/results-tsv.js";
 import { ledgerRows } from "../core/schedule.js";
@@ -56,15 +57,34 @@ export async function recordRun(pass: RunPass): Promise<{ tsv: string }> {
   );
   // A stopped run whose last experiment is decided is over: its dashboard closes.
   const over = run.status === "stopped" && !pass.pulls.some((p) => p.state === "open");
-  if (body !== pass.dashboard.body || (over && pass.dashboard.state === "open")) {
+  const writes = pass.deps.caches?.dashboardWrites;
+  const key = `${pass.gh.owner}/${pass.gh.repo}#${run.tag}`;
+  const urgent = urgentPart(data);
+  const now = Date.parse(pass.now);
+  const step = dashboardStep({
+    changed: body !== pass.dashboard.body || (over && pass.dashboard.state === "open"),
+    urgent,
+    // Without a memory between passes (zero-server mode, tests without caches): every change.
+    last: writes ? writes.get(key) : undefined,
+    inFlight: tracked.filter((p) => p.state === "open" && inFlight(p)).length,
+    now,
+    everySeconds: pass.config.dashboardEverySeconds,
+  });
+  if (step === "write") {
     await updateIssue(pass.gh, pass.dashboard.number, {
       body,
       ...(over ? { state: "closed" as const } : {}),
     });
     pass.dashboard.body = body;
     if (over) pass.dashboard.state = "closed";
+    writes?.set(key, { at: now, urgent });
   }
   return { tsv };
+}
+
+/** Dispatched and not decided: the end of its run brings another pass. */
+function inFlight(pull: Tracked): boolean {
+  return pull.experiment.phase === "training";
 }
 
 function summarize(pull: Tracked): ExperimentSummary {

@@ -1,5 +1,11 @@
 import type { RepoClient } from "../github/repo.js";
-import { type HeldLease, releaseLease, renewLease, takeLease } from "../github/run-lease.js";
+import {
+  type HeldLease,
+  type LockCommits,
+  releaseLease,
+  renewLease,
+  takeLease,
+} from "../github/run-lease.js";
 
 /** How long a lease lasts unless renewed: a crashed holder blocks a run at most this long. */
 export const LEASE_TTL_MS = 120_000;
@@ -29,14 +35,28 @@ export interface PassGuard {
 export async function withRunLease<T>(
   gh: RepoClient,
   tag: string,
-  options: { owner: string; now: () => Date; ttlMs?: number; waitMs?: number },
+  options: {
+    owner: string;
+    now: () => Date;
+    ttlMs?: number;
+    waitMs?: number;
+    /** This instance's lock commits, reused while their record is the same (github/run-lease.ts). */
+    lockCommits?: LockCommits;
+  },
   task: (guard: PassGuard) => Promise<T>,
 ): Promise<T> {
   const ttlMs = options.ttlMs ?? LEASE_TTL_MS;
   const deadline = Date.now() + (options.waitMs ?? LEASE_WAIT_MS);
   let lease: HeldLease | null = null;
   for (;;) {
-    const attempt = await takeLease(gh, tag, options.owner, ttlMs, options.now());
+    const attempt = await takeLease(
+      gh,
+      tag,
+      options.owner,
+      ttlMs,
+      options.now(),
+      options.lockCommits,
+    );
     if ("held" in attempt) {
       lease = attempt.held;
       break;

@@ -1,3 +1,4 @@
+import type { HeardComment } from "../core/heard-comments.js";
 import { type Expected, judgeMarker, runMismatch } from "../core/result-binding.js";
 import type { TrainResult } from "../core/result-marker.js";
 import type { TrainingFacts } from "../core/schedule.js";
@@ -24,6 +25,8 @@ export async function findTrainingFacts(
     appLogin: string;
     /** The dispatched run as a signed webhook described it, if one did (taken once). */
     takeKnownRun?: (runId: number) => WorkflowRunFacts | undefined;
+    /** The PR's marker comments as signed webhooks described them (a subset of its comments). */
+    heardComments?: readonly HeardComment[];
   },
 ): Promise<TrainingFacts> {
   const exp = options.experiment;
@@ -51,8 +54,16 @@ export async function findTrainingFacts(
     const mismatch = runMismatch(run, expected);
     if (mismatch) rejections.push(mismatch);
     else {
-      const comments = await listComments(gh, options.pr);
-      result = findResult(comments, expected, rejections);
+      // What was heard is enough when it holds this run's result; otherwise GitHub lists all.
+      const heard = (options.heardComments ?? []).map((c) => ({
+        user: { login: c.author },
+        body: c.markers,
+      }));
+      const heardRejections: string[] = [];
+      result = findResult(heard, expected, heardRejections);
+      const comments = result === null ? await listComments(gh, options.pr) : heard;
+      if (result === null) result = findResult(comments, expected, rejections);
+      else rejections.push(...heardRejections);
       verdictPosted = comments.some((c) => {
         if (c.user?.login !== options.appLogin) return false;
         const marker = readVerdictMarker(c.body);

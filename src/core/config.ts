@@ -153,6 +153,15 @@ export const ConfigSchema = z
       .describe(
         "An experiment waiting this long for a runner is reported on the dashboard; it keeps waiting and is never cancelled for it.",
       ),
+    dashboardEverySeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(3600)
+      .default(60)
+      .describe(
+        "While trainings are in flight, the dashboard's tables are rewritten at most this often (each rewrite costs API requests); a new best, a warning, a status change and the last pass of a burst of work are written at once. 0 rewrites on every pass.",
+      ),
     maxInfraRetries: z
       .number()
       .int()

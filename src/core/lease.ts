@@ -31,6 +31,20 @@ export function readLease(message: string): LeaseRecord | null {
   }
 }
 
+/**
+ * When a lease taken at `now` ends: `ttlMs` later, rounded up to the next slot (half the TTL, at
+ * most a minute). Passes close together then write the same lease record, and a later one
+ * points the ref at the lock commit an earlier one made instead of making another (one request
+ * less). A holder that died blocks the run at most one slot longer.
+ */
+export function leaseEnd(now: number, ttlMs: number): number {
+  const slot = leaseSlotMs(ttlMs);
+  return Math.ceil((now + ttlMs) / slot) * slot;
+}
+
+/** The slot lease ends are rounded to: half the TTL, at most a minute. */
+export const leaseSlotMs = (ttlMs: number) => Math.min(60_000, Math.max(1, Math.floor(ttlMs / 2)));
+
 export type LeaseDecision =
   | { kind: "take" }
   | { kind: "busy"; owner: string; until: string; waitMs: number };

@@ -90,8 +90,18 @@ export async function updateIssue(
   await gh.octokit.rest.issues.update({ ...repoOf(gh), issue_number: number, ...change });
 }
 
-export async function comment(gh: RepoClient, number: number, body: string): Promise<void> {
-  await gh.octokit.rest.issues.createComment({ ...repoOf(gh), issue_number: number, body });
+/** Posts a comment; its id and time, as GitHub answered. */
+export async function comment(
+  gh: RepoClient,
+  number: number,
+  body: string,
+): Promise<{ id: number; updatedAt: string }> {
+  const { data } = await gh.octokit.rest.issues.createComment({
+    ...repoOf(gh),
+    issue_number: number,
+    body,
+  });
+  return { id: data.id, updatedAt: data.updated_at };
 }
 
 /** The open issue carrying a label, if any (e.g. the one "fix your config" issue). */

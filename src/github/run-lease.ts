@@ -2,10 +2,12 @@ import {
   type LeaseDecision,
   type LeaseRecord,
   leaseDecision,
+  leaseEnd,
   leaseRef,
   readLease,
   renderLease,
 } from "../core/lease.js";
+import type { Lru } from "../core/lru.js";
 import { type RepoClient, repoOf } from "./repo.js";
 import { isStatus } from "./sticky-comment.js";
 
@@ -20,6 +22,9 @@ export interface HeldLease {
   expiresAt: Date;
 }
 
+/** The last parentless lock commit this instance made per run, and its message. */
+export type LockCommits = Lru<string, { message: string; sha: string }>;
+
 export type LeaseAttempt = { held: HeldLease } | { busy: Extract<LeaseDecision, { kind: "busy" }> };
 
 /**
@@ -33,15 +38,27 @@ export async function takeLease(
   owner: string,
   ttlMs: number,
   now: Date,
+  /** Lock commits this instance made (`owner/repo#tag`): one with the same record is reused. */
+  lockCommits?: LockCommits,
 ): Promise<LeaseAttempt> {
-  const expiresAt = new Date(now.getTime() + ttlMs);
+  const expiresAt = new Date(leaseEnd(now.getTime(), ttlMs));
   const record = { owner, expires_at: expiresAt.toISOString() };
-  const created = await writeLease(gh, tag, null, record);
-  if (created !== null) return { held: { tag, owner, sha: created, expiresAt } };
+  const key = `${gh.owner}/${gh.repo}#${tag}`;
+  const message = renderLease(record);
+  const made = lockCommits?.get(key);
+  const created =
+    made?.message === message
+      ? await pointLeaseAt(gh, tag, made.sha)
+      : await writeLease(gh, tag, null, record);
+  if (created !== null) {
+    lockCommits?.set(key, { message, sha: created });
+    return { held: { tag, owner, sha: created, expiresAt } };
+  }
   const current = await readLeaseRef(gh, tag);
   const decision = leaseDecision(current?.record ?? null, owner, now);
   if (decision.kind === "busy") return { busy: decision };
   const sha = await writeLease(gh, tag, current?.sha ?? null, record);
+  if (sha !== null && current === null) lockCommits?.set(key, { message, sha });
   if (sha === null) {
     // Someone else moved the ref between our read and our write: theirs now.
     const after = await readLeaseRef(gh, tag);
@@ -68,7 +85,7 @@ export async function renewLease(
   ttlMs: number,
   now: Date,
 ): Promise<boolean> {
-  const expiresAt = new Date(now.getTime() + ttlMs);
+  const expiresAt = new Date(leaseEnd(now.getTime(), ttlMs));
   const sha = await writeLease(gh, lease.tag, lease.sha, {
     owner: lease.owner,
     expires_at: expiresAt.toISOString(),
@@ -115,6 +132,18 @@ async function readLeaseRef(
   }
   const { data: commit } = await gh.octokit.rest.git.getCommit({ ...repoOf(gh), commit_sha: sha });
   return { sha, record: readLease(commit.message) };
+}
+
+/** Creates the lease ref at a lock commit made before; null when the ref exists (or the commit is gone). */
+async function pointLeaseAt(gh: RepoClient, tag: string, sha: string): Promise<string | null> {
+  try {
+    await gh.octokit.rest.git.createRef({ ...repoOf(gh), ref: `refs/${leaseRef(tag)}`, sha });
+    return sha;
+  } catch (error) {
+    // 422: "Reference already exists" (read it next), or the object was pruned (a new one is made).
+    if (isStatus(error, 422) || isStatus(error, 409)) return null;
+    throw error;
+  }
 }
 
 /** Compare-and-swap: create the ref, or fast-forward it from `from`. null when someone was first. */

@@ -19,6 +19,7 @@ describe("DEFAULT_CONFIG", () => {
       timeoutMinutes: 10,
       anomalySeconds: 360,
       queuedAlertMinutes: 30,
+      dashboardEverySeconds: 60,
       maxInfraRetries: 2,
       policy: {
         preDispatch: true,

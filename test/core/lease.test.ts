@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { leaseDecision, readLease, renderLease } from "../../src/core/lease.js";
+import { leaseDecision, leaseEnd, readLease, renderLease } from "../../src/core/lease.js";
 
 const NOW = new Date("2026-12-01T03:00:00Z");
 const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000).toISOString();
@@ -42,5 +42,22 @@ describe("renderLease → readLease", () => {
     ["a lease with a bad date", 'autoresearch lease\n\n{"owner":"a","expires_at":"soon"}'],
   ])("is null for %s (a broken lease may be taken)", (_name, message) => {
     expect(readLease(message)).toBeNull();
+  });
+});
+
+describe("leaseEnd", () => {
+  const T = Date.parse("2026-12-01T03:00:00Z");
+  it.each([
+    ["on a slot boundary", 0, 120_000, 120_000],
+    ["just after one: rounded up to the next minute", 1, 120_000, 180_000],
+    ["59 s later: the same end, so the same lock commit", 59_000, 120_000, 180_000],
+    ["60 s later: the next slot", 60_001, 120_000, 240_000],
+    ["a short TTL: slots of half of it", 1, 4_000, 6_000],
+  ])("%s", (_name, afterMs, ttlMs, endsAfterT) => {
+    const end = leaseEnd(T + afterMs, ttlMs);
+    expect(end - T).toBe(endsAfterT);
+    // Never shorter than the TTL, at most one slot longer.
+    expect(end - (T + afterMs)).toBeGreaterThanOrEqual(ttlMs);
+    expect(end - (T + afterMs)).toBeLessThanOrEqual(ttlMs + Math.min(60_000, ttlMs / 2));
   });
 });
