@@ -372,6 +372,9 @@ var init_config = __esm({
       queuedAlertMinutes: z.number().positive().default(30).describe(
         "An experiment waiting this long for a runner is reported on the dashboard; it keeps waiting and is never cancelled for it."
       ),
+      dashboardEverySeconds: z.number().int().min(0).max(3600).default(60).describe(
+        "While trainings are in flight, the dashboard's tables are rewritten at most this often (each rewrite costs API requests); a new best, a warning, a status change and the last pass of a burst of work are written at once. 0 rewrites on every pass."
+      ),
       maxInfraRetries: z.number().int().min(0).max(10).default(2).describe(
         "Times a run that ended without a result (runner lost, cancelled) is dispatched again before it counts as a crash."
       ),
@@ -2581,6 +2584,13 @@ var init_dashboard = __esm({
   }
 });
 
+// src/core/dashboard-pace.ts
+var init_dashboard_pace = __esm({
+  "src/core/dashboard-pace.ts"() {
+    "use strict";
+  }
+});
+
 // src/core/sweep-history.ts
 var init_sweep_history = __esm({
   "src/core/sweep-history.ts"() {
@@ -2705,6 +2715,7 @@ var init_record_run = __esm({
     "use strict";
     init_chart();
     init_dashboard();
+    init_dashboard_pace();
     init_noise();
     init_results_tsv();
     init_schedule();

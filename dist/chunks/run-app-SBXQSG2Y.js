@@ -22495,6 +22495,9 @@ var ConfigSchema = strictObject({
   queuedAlertMinutes: number().positive().default(30).describe(
     "An experiment waiting this long for a runner is reported on the dashboard; it keeps waiting and is never cancelled for it."
   ),
+  dashboardEverySeconds: number().int().min(0).max(3600).default(60).describe(
+    "While trainings are in flight, the dashboard's tables are rewritten at most this often (each rewrite costs API requests); a new best, a warning, a status change and the last pass of a burst of work are written at once. 0 rewrites on every pass."
+  ),
   maxInfraRetries: number().int().min(0).max(10).default(2).describe(
     "Times a run that ended without a result (runner lost, cancelled) is dispatched again before it counts as a crash."
   ),
@@ -22574,6 +22577,33 @@ function editDistance(a, b) {
 }
 function configJsonSchema() {
   return toJSONSchema(ConfigSchema, { io: "input" });
+}
+
+// src/core/heard-comments.ts
+var HEARD_COMMENTS_PER_PR = 8;
+var MARKERS = [
+  /<!-- autoresearch:result (\{.*?\}) -->/s,
+  /<!-- autoresearch:verdict (\{.*?\}) -->/s
+];
+function markersOf(body) {
+  if (!body) return "";
+  return MARKERS.flatMap((re) => re.exec(body)?.[0] ?? []).join("\n");
+}
+function hearComment(known, comment2) {
+  const list = [...known ?? []];
+  const at2 = list.findIndex((c) => c.id === comment2.id);
+  if (at2 >= 0) {
+    if (Date.parse(comment2.updatedAt) < Date.parse(list[at2].updatedAt)) return list;
+    list[at2] = comment2;
+  } else if (comment2.markers !== "") {
+    list.push(comment2);
+  } else {
+    return list;
+  }
+  return list.sort((a, b) => a.id - b.id).slice(-HEARD_COMMENTS_PER_PR);
+}
+function forgetComment(known, id) {
+  return (known ?? []).filter((c) => c.id !== id);
 }
 
 // src/core/heard-runs.ts
@@ -23040,7 +23070,10 @@ function appCaches() {
     runPulls: runPullsCache(),
     configSettled: new Lru({ maxEntries: 1024 }),
     heardRuns: new Lru({ maxEntries: 1024 }),
-    runsCounted: new Lru({ maxEntries: 4096 })
+    runsCounted: new Lru({ maxEntries: 4096 }),
+    dashboardWrites: new Lru({ maxEntries: 1024 }),
+    heardComments: new Lru({ maxEntries: 512 }),
+    lockCommits: new Lru({ maxEntries: 1024 })
   };
 }
 function trustRootOf(gh, deps) {
@@ -23101,7 +23134,12 @@ async function updateIssue(gh, number2, change) {
   await gh.octokit.rest.issues.update({ ...repoOf(gh), issue_number: number2, ...change });
 }
 async function comment(gh, number2, body) {
-  await gh.octokit.rest.issues.createComment({ ...repoOf(gh), issue_number: number2, body });
+  const { data } = await gh.octokit.rest.issues.createComment({
+    ...repoOf(gh),
+    issue_number: number2,
+    body
+  });
+  return { id: data.id, updatedAt: data.updated_at };
 }
 async function findOpenIssue(gh, label) {
   const { data } = await gh.octokit.rest.issues.listForRepo({
@@ -23417,18 +23455,28 @@ ${digest}
     rerunButton: true,
     externalId: `${state.tag}#${state.n}`
   });
-  await comment(
-    pass.gh,
-    pull.number,
-    renderVerdictComment({
-      n: state.n,
-      description: state.description,
-      verdict,
-      result,
-      digest,
-      attempt: state.attempts
-    })
-  );
+  const body = renderVerdictComment({
+    n: state.n,
+    description: state.description,
+    verdict,
+    result,
+    digest,
+    attempt: state.attempts
+  });
+  const posted = await comment(pass.gh, pull.number, body);
+  const heard = pass.deps.caches?.heardComments;
+  if (heard) {
+    const key = pullKey(pass, pull.number);
+    heard.set(
+      key,
+      hearComment(heard.get(key), {
+        id: posted.id,
+        author: pass.deps.appLogin,
+        markers: markersOf(body),
+        updatedAt: posted.updatedAt
+      })
+    );
+  }
   if (verdict.status !== "remeasure") notify(pass, digest);
 }
 async function mergeKept(pass, pull) {
@@ -24673,8 +24721,15 @@ async function findTrainingFacts(gh, options2) {
     const mismatch = runMismatch(run2, expected);
     if (mismatch) rejections.push(mismatch);
     else {
-      const comments = await listComments(gh, options2.pr);
-      result = findResult(comments, expected, rejections);
+      const heard = (options2.heardComments ?? []).map((c) => ({
+        user: { login: c.author },
+        body: c.markers
+      }));
+      const heardRejections = [];
+      result = findResult(heard, expected, heardRejections);
+      const comments = result === null ? await listComments(gh, options2.pr) : heard;
+      if (result === null) result = findResult(comments, expected, rejections);
+      else rejections.push(...heardRejections);
       verdictPosted2 = comments.some((c) => {
         if (c.user?.login !== options2.appLogin) return false;
         const marker = readVerdictMarker(c.body);
@@ -24733,7 +24788,8 @@ async function advance(pass, pull) {
       if (keep) heard.set(key, keep);
       else heard.delete(key);
       return use;
-    }
+    },
+    heardComments: pass.deps.caches?.heardComments.get(pullKey(pass, pull.number))
   }) : null;
   const step = experimentStep({
     experiment: exp,
@@ -25568,6 +25624,22 @@ function keepNewestRows(tsv, maxChars) {
 `, omitted: rows.length - kept };
 }
 
+// src/core/dashboard-pace.ts
+function urgentPart(data) {
+  return JSON.stringify({
+    run: { ...data.run, next_n: 0 },
+    best: data.best,
+    alerts: data.alerts,
+    sweep: data.sweepNote
+  });
+}
+function dashboardStep(input) {
+  if (!input.changed) return "none";
+  if (input.everySeconds === 0 || input.inFlight === 0 || input.last === void 0) return "write";
+  if (input.last.urgent !== input.urgent) return "write";
+  return input.now - input.last.at >= input.everySeconds * 1e3 ? "write" : "wait";
+}
+
 // src/templates/dashboard.hbs
 var dashboard_default = "{{!-- The run block comes first: readers take the first match, so no description below can fake it. --}}\n{{runBlock}}\n# autoresearch run {{code tag}}\n\n**Status:** {{statusNote}}. Run branch {{code branch}}.\n\n{{#if best}}\n**Best so far:** val_bpb **{{best.valBpb}}**, {{text best.description}} (#{{best.pr}}, {{code best.sha7}})\n{{else}}\n**Best so far:** nothing measured yet\n{{/if}}\n\n**Experiments:** {{counts.decided}} decided, {{counts.kept}} kept, {{counts.discarded}} discarded, {{counts.crashed}} crashed (keep rate {{counts.keepRate}})\n{{#if sweepNote}}\n\n**Sweep:** {{sweepNote}}.\n{{/if}}\n{{#if noiseNote}}\n\n**Noise floor:** {{noiseNote}}.\n{{/if}}\n{{#if alerts.length}}\n\n> [!WARNING]\n{{#each alerts}}\n> - {{text this}}\n{{/each}}\n{{/if}}\n{{#if chartUrl}}\n\n![progress]({{chartUrl}})\n{{/if}}\n\n## In flight\n\n{{#if inFlight.length}}\n| # | PR | description | phase | dispatched |\n| --- | --- | --- | --- | --- |\n{{#each inFlight}}\n| {{n}} | #{{pr}} | {{cell description}} | {{phase}} | {{since}} |\n{{/each}}\n{{else}}\nNothing is training right now.\n{{/if}}\n{{#if queued.length}}\n\nQueued, waiting for a free GPU: {{#each queued}}#{{pr}}{{#unless @last}}, {{/unless}}{{/each}}\n{{/if}}\n{{#if unlisted}}\n\n\u2026and {{unlisted}} more in flight or queued, not listed here.\n{{/if}}\n\n## Last experiments\n\n{{#if recent.length}}\n| # | PR | description | val_bpb | \u0394 | status |\n| --- | --- | --- | --- | --- | --- |\n{{#each recent}}\n| {{n}} | #{{pr}} | {{cell description}} | {{valBpb}} | {{delta}} | {{status}} |\n{{/each}}\n{{else}}\nNo experiment has been decided yet.\n{{/if}}\n{{#if notes.length}}\n\n## Recent events\n\n{{#each notes}}\n- {{text this}}\n{{/each}}\n{{/if}}\n\n## Ledger\n\n{{#if ledgerUrl}}\n[`results.tsv`]({{ledgerUrl}}), one row per decided experiment.\n{{/if}}\n{{#if ledgerNote}}\n{{ledgerNote}}.\n{{/if}}\n{{#if ledger}}\n{{#if ledger.omittedRows}}\n\nThe oldest {{ledger.omittedRows}} rows are left out to stay within GitHub's issue size limit; `autoresearch results --rebuild` regenerates the full `results.tsv` from the PR trail.\n{{/if}}\n\n{{ledgerBlock}}\n{{/if}}\n\n<sub>Commands (comment here): `/autoresearch pause`, `/autoresearch resume`, `/autoresearch stop`, `/autoresearch status`, `/autoresearch rebuild`.</sub>\n";
 
@@ -25625,15 +25697,32 @@ async function recordRun(pass) {
     run2
   );
   const over = run2.status === "stopped" && !pass.pulls.some((p) => p.state === "open");
-  if (body !== pass.dashboard.body || over && pass.dashboard.state === "open") {
+  const writes = pass.deps.caches?.dashboardWrites;
+  const key = `${pass.gh.owner}/${pass.gh.repo}#${run2.tag}`;
+  const urgent = urgentPart(data);
+  const now = Date.parse(pass.now);
+  const step = dashboardStep({
+    changed: body !== pass.dashboard.body || over && pass.dashboard.state === "open",
+    urgent,
+    // Without a memory between passes (zero-server mode, tests without caches): every change.
+    last: writes ? writes.get(key) : void 0,
+    inFlight: tracked.filter((p) => p.state === "open" && inFlight(p)).length,
+    now,
+    everySeconds: pass.config.dashboardEverySeconds
+  });
+  if (step === "write") {
     await updateIssue(pass.gh, pass.dashboard.number, {
       body,
       ...over ? { state: "closed" } : {}
     });
     pass.dashboard.body = body;
     if (over) pass.dashboard.state = "closed";
+    writes?.set(key, { at: now, urgent });
   }
   return { tsv };
+}
+function inFlight(pull) {
+  return pull.experiment.phase === "training";
 }
 function summarize(pull) {
   const exp = pull.experiment;
@@ -25729,7 +25818,7 @@ async function refill(pass) {
   const ready = () => open().filter((p) => p.experiment.phase === "queued").sort(
     (a, b) => Number(isRemeasure(b.experiment)) - Number(isRemeasure(a.experiment)) || a.experiment.n - b.experiment.n
   );
-  const inFlight = open().filter((p) => p.experiment.phase === "training").length;
+  const inFlight2 = open().filter((p) => p.experiment.phase === "training").length;
   const concurrency = dispatchLimit({
     concurrency: pass.config.concurrency,
     preDispatch: pass.config.policy.preDispatch,
@@ -25737,12 +25826,12 @@ async function refill(pass) {
   });
   const plan = refillPlan({
     status: pass.run.status,
-    inFlight,
+    inFlight: inFlight2,
     ready: ready().length,
     concurrency,
     queueDepth: pass.config.queueDepth
   });
-  let free = Math.max(0, concurrency - inFlight);
+  let free = Math.max(0, concurrency - inFlight2);
   const dispatchReady = async () => {
     for (const pull of ready()) {
       if (free === 0 || pass.run.status !== "running") return;
@@ -26060,13 +26149,13 @@ async function runCommand(gh, deps, dashboard, kind) {
   }
   const kept = rows.filter((r) => r.status === "keep");
   const noise = noiseFloor(trailOf(tracked));
-  const inFlight = tracked.filter((p) => p.state === "open" && p.experiment.phase === "training").map((p) => `#${p.number}`);
+  const inFlight2 = tracked.filter((p) => p.state === "open" && p.experiment.phase === "training").map((p) => `#${p.number}`);
   const queued = tracked.filter((p) => p.state === "open" && p.experiment.phase === "queued").map((p) => `#${p.number}`);
   return [
     `**Run \`${run2.tag}\`** is ${run2.status}.`,
     `- best val_bpb: ${kept.at(-1)?.valBpb.toFixed(6) ?? "\u2014"} (${kept.at(-1)?.description ?? "no keep yet"})`,
     `- decided: ${rows.length} (${kept.length} kept)`,
-    `- in flight: ${inFlight.join(", ") || "none"}; queued: ${queued.join(", ") || "none"}`,
+    `- in flight: ${inFlight2.join(", ") || "none"}; queued: ${queued.join(", ") || "none"}`,
     ...noise ? [`- noise floor: ${noiseFloorText(noise)}`] : []
   ].join("\n");
 }
@@ -26092,6 +26181,11 @@ function readLease(message) {
     return null;
   }
 }
+function leaseEnd(now, ttlMs) {
+  const slot = leaseSlotMs(ttlMs);
+  return Math.ceil((now + ttlMs) / slot) * slot;
+}
+var leaseSlotMs = (ttlMs) => Math.min(6e4, Math.max(1, Math.floor(ttlMs / 2)));
 function leaseDecision(current, me, now) {
   if (current === null || current.owner === me) return { kind: "take" };
   const waitMs = Date.parse(current.expires_at) - now.getTime();
@@ -26101,15 +26195,22 @@ function leaseDecision(current, me, now) {
 
 // src/github/run-lease.ts
 var EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
-async function takeLease(gh, tag, owner, ttlMs, now) {
-  const expiresAt = new Date(now.getTime() + ttlMs);
+async function takeLease(gh, tag, owner, ttlMs, now, lockCommits) {
+  const expiresAt = new Date(leaseEnd(now.getTime(), ttlMs));
   const record = { owner, expires_at: expiresAt.toISOString() };
-  const created = await writeLease(gh, tag, null, record);
-  if (created !== null) return { held: { tag, owner, sha: created, expiresAt } };
+  const key = `${gh.owner}/${gh.repo}#${tag}`;
+  const message = renderLease(record);
+  const made = lockCommits?.get(key);
+  const created = made?.message === message ? await pointLeaseAt(gh, tag, made.sha) : await writeLease(gh, tag, null, record);
+  if (created !== null) {
+    lockCommits?.set(key, { message, sha: created });
+    return { held: { tag, owner, sha: created, expiresAt } };
+  }
   const current = await readLeaseRef(gh, tag);
   const decision = leaseDecision(current?.record ?? null, owner, now);
   if (decision.kind === "busy") return { busy: decision };
   const sha = await writeLease(gh, tag, current?.sha ?? null, record);
+  if (sha !== null && current === null) lockCommits?.set(key, { message, sha });
   if (sha === null) {
     const after = await readLeaseRef(gh, tag);
     const again = leaseDecision(after?.record ?? null, owner, now);
@@ -26125,7 +26226,7 @@ async function takeLease(gh, tag, owner, ttlMs, now) {
   return { held: { tag, owner, sha, expiresAt } };
 }
 async function renewLease(gh, lease, ttlMs, now) {
-  const expiresAt = new Date(now.getTime() + ttlMs);
+  const expiresAt = new Date(leaseEnd(now.getTime(), ttlMs));
   const sha = await writeLease(gh, lease.tag, lease.sha, {
     owner: lease.owner,
     expires_at: expiresAt.toISOString()
@@ -26158,6 +26259,15 @@ async function readLeaseRef(gh, tag) {
   }
   const { data: commit } = await gh.octokit.rest.git.getCommit({ ...repoOf(gh), commit_sha: sha });
   return { sha, record: readLease(commit.message) };
+}
+async function pointLeaseAt(gh, tag, sha) {
+  try {
+    await gh.octokit.rest.git.createRef({ ...repoOf(gh), ref: `refs/${leaseRef(tag)}`, sha });
+    return sha;
+  } catch (error) {
+    if (isStatus(error, 422) || isStatus(error, 409)) return null;
+    throw error;
+  }
 }
 async function writeLease(gh, tag, from, record) {
   const { data: commit } = await gh.octokit.rest.git.createCommit({
@@ -26204,7 +26314,14 @@ async function withRunLease(gh, tag, options2, task) {
   const deadline = Date.now() + (options2.waitMs ?? LEASE_WAIT_MS);
   let lease = null;
   for (; ; ) {
-    const attempt = await takeLease(gh, tag, options2.owner, ttlMs, options2.now());
+    const attempt = await takeLease(
+      gh,
+      tag,
+      options2.owner,
+      ttlMs,
+      options2.now(),
+      options2.lockCommits
+    );
     if ("held" in attempt) {
       lease = attempt.held;
       break;
@@ -26528,7 +26645,8 @@ function createApp(options2 = {}) {
     const leaseOptions = {
       owner: instance,
       now: () => /* @__PURE__ */ new Date(),
-      ttlMs: Number(env.AUTORESEARCH_LEASE_SECONDS ?? "120") * 1e3 || void 0
+      ttlMs: Number(env.AUTORESEARCH_LEASE_SECONDS ?? "120") * 1e3 || void 0,
+      lockCommits: caches.lockCommits
     };
     const commandLease = {
       ...leaseOptions,
@@ -26553,6 +26671,24 @@ function createApp(options2 = {}) {
       if (sender?.type !== "Bot") return false;
       return sender.login === await appLogin();
     };
+    app.on(
+      ["issue_comment.created", "issue_comment.edited", "issue_comment.deleted"],
+      (context) => {
+        const { comment: comment2, issue } = context.payload;
+        if (!issue.pull_request) return;
+        const { owner, repo } = context.repo();
+        const key = `${owner}/${repo}#${issue.number}`;
+        const known = caches.heardComments.get(key);
+        const heard = context.payload.action === "deleted" ? forgetComment(known, comment2.id) : hearComment(known, {
+          id: comment2.id,
+          author: comment2.user?.login ?? "",
+          markers: markersOf(comment2.body),
+          updatedAt: comment2.updated_at
+        });
+        if (heard.length > 0) caches.heardComments.set(key, heard);
+        else caches.heardComments.delete(key);
+      }
+    );
     app.on(
       "issue_comment.created",
       later(async (context) => {
