@@ -2,10 +2,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type InMemoryGitHub, inMemoryGitHub } from "../../sandbox/in-memory.js";
 import { advance } from "../../src/app/advance-experiment.js";
 import { appCaches } from "../../src/app/app-deps.js";
+import { markersOf } from "../../src/core/heard-comments.js";
 import { hear } from "../../src/core/heard-runs.js";
+import { renderResultMarker } from "../../src/core/result-marker.js";
 import { commitFiles } from "../../src/github/repo.js";
 import { getRun } from "../../src/github/workflows.js";
-import { passOf, pastBaseline, testDeps, trackedPull } from "../support/in-memory-app.js";
+import {
+  APP_LOGIN,
+  passOf,
+  pastBaseline,
+  resultFor,
+  testDeps,
+  trackedPull,
+} from "../support/in-memory-app.js";
 
 let fake: InMemoryGitHub;
 const deps = testDeps();
@@ -94,5 +103,74 @@ describe("advance on a training whose run was heard of (in memory)", () => {
     pass = await passOf(fake, heardDeps, tag);
     await advance(pass, trackedPull(pass, proposal.number));
     expect(runReads(since)).toBe(1);
+  });
+});
+
+describe("advance on a finished training whose result was heard of (in memory)", () => {
+  const commentLists = (since: number) =>
+    fake.requests
+      .slice(since)
+      .filter(
+        (r) =>
+          r.method === "GET" && r.route === "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+      ).length;
+
+  /** A run that finished, as its workflow_run.completed webhook told the instance. */
+  async function finished(tag: string, caches: ReturnType<typeof appCaches>) {
+    const heardDeps = testDeps({ caches });
+    const { proposal } = await pastBaseline(fake, heardDeps, tag);
+    const runId = proposal.experiment.run_id ?? 0;
+    const facts = await getRun(fake.gh, runId);
+    if (!facts) throw new Error(`run ${runId} is not there`);
+    const done = { ...facts, status: "completed", conclusion: "success" };
+    caches.heardRuns.set(`acme/research#${runId}`, hear(undefined, done, Date.now()));
+    const result = { ...resultFor(proposal, 0.9991), run_id: String(runId) };
+    return { heardDeps, proposal, runId, result };
+  }
+  const heardComment = (id: number, author: string, body: string) => ({
+    id,
+    author,
+    markers: markersOf(body),
+    updatedAt: new Date().toISOString(),
+  });
+
+  it("judges from the heard result comment without listing the PR's comments", async () => {
+    const caches = appCaches();
+    const { heardDeps, proposal, result } = await finished("heard-result", caches);
+    caches.heardComments.set(`acme/research#${proposal.number}`, [
+      heardComment(90, "github-actions[bot]", `Trained.\n${renderResultMarker(result)}`),
+    ]);
+
+    const since = fake.requests.length;
+    const pass = await passOf(fake, heardDeps, "heard-result");
+    await advance(pass, trackedPull(pass, proposal.number));
+    expect(commentLists(since)).toBe(0);
+    const after = trackedPull(await passOf(fake, heardDeps, "heard-result"), proposal.number);
+    expect(after.experiment).toMatchObject({ phase: "decided", result: { val_bpb: 0.9991 } });
+    expect(after.experiment.verdict?.status).toBe("discard");
+    // Its own verdict comment is remembered at once: a retried verdict would not post it twice.
+    const heard = caches.heardComments.get(`acme/research#${proposal.number}`) ?? [];
+    expect(heard.map((c) => c.author)).toEqual(["github-actions[bot]", APP_LOGIN]);
+  });
+
+  it.each([
+    ["a marker by someone who is not a result author", "mallory", true],
+    ["the workflow bot's comment before it had the result", "github-actions[bot]", false],
+  ])("%s: lists the comments and judges what GitHub has", async (_name, author, withMarker) => {
+    const caches = appCaches();
+    const tag = `heard-${author.replace(/\W/g, "")}`;
+    const { heardDeps, proposal, result } = await finished(tag, caches);
+    const forged = { ...result, val_bpb: 0.5 };
+    caches.heardComments.set(`acme/research#${proposal.number}`, [
+      heardComment(91, author, withMarker ? renderResultMarker(forged) : "Training…"),
+    ]);
+
+    const since = fake.requests.length;
+    const pass = await passOf(fake, heardDeps, tag);
+    await advance(pass, trackedPull(pass, proposal.number));
+    // Listed: GitHub has no result for the run, so nothing is decided on the heard marker.
+    expect(commentLists(since)).toBe(1);
+    const after = trackedPull(await passOf(fake, heardDeps, tag), proposal.number);
+    expect(after.experiment.result?.val_bpb).not.toBe(0.5);
   });
 });
