@@ -297,10 +297,19 @@ describe("nights", () => {
         await night.waitForDecided(1, WAIT_MS);
         // Killed 0.1–0.3 s into the job: before any training can finish.
         sandbox.faults.killRunnerDuringNextJobs(2, { minMs: 100, maxMs: 300 });
-        await night.waitForDecided(4, WAIT_MS);
+        const failed = () => sandbox.state.runs().filter((r) => r.conclusion === "failure");
+        // Until both jobs have lost their runner and the experiments they were for are decided.
+        await night.waitFor(
+          "both experiments whose runner died to be decided",
+          TAG,
+          () =>
+            failed().length >= 2 &&
+            failed().every((run) => stateOf(night, Number(run.inputs.pr))?.phase === "decided"),
+          WAIT_MS,
+        );
         await endNight(night);
 
-        const lost = sandbox.state.runs().filter((r) => r.conclusion === "failure");
+        const lost = failed();
         expect(lost).toHaveLength(2);
         // A lost runner is infrastructure, not a verdict: the experiment was trained again.
         for (const run of lost) {
@@ -332,7 +341,11 @@ describe("nights", () => {
       try {
         await night.waitForDecided(1, WAIT_MS);
         sandbox.faults.delayNextDeliveries(20);
-        await night.waitForDecided(6, WAIT_MS);
+        // Baseline, then three more: past the 20 late deliveries (an experiment has more) and two
+        // trainings at once on the two runners (the assertions below).
+        await night.waitForDecided(4, WAIT_MS);
+        // The late deliveries really happened, or this night proves nothing.
+        expect(sandbox.faults.delivery.delayed).toBe(0);
         await endNight(night);
 
         expect(mostRunning()).toBe(2);
