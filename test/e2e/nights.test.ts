@@ -224,10 +224,8 @@ describe("nights", () => {
       const night = await openNight({ seed: 5, sandbox: { seedDir } }, (started) => {
         seen = recordAnnouncements(started);
       });
-      try {
-        await night.waitForDecided(3, WAIT_MS);
-        await endNight(night);
-        // Between a training's end and the next dispatch, no new proposal PR may be opened.
+      // Between a training's end and the next dispatch: what was announced (a PR opened?).
+      const gapsSeen = () => {
         const gaps: string[][] = [];
         let gap: string[] | null = null;
         for (const { event, action } of seen) {
@@ -237,6 +235,19 @@ describe("nights", () => {
             gap = null;
           } else if (event === "pull_request" && action === "opened") gap?.push("PR opened");
         }
+        return gaps;
+      };
+      try {
+        // Until two trainings have ended and each was followed by the next dispatch.
+        await night.waitFor(
+          "two dispatches after a training ended",
+          TAG,
+          () => gapsSeen().length >= 2,
+          WAIT_MS,
+        );
+        await endNight(night);
+        // Between a training's end and the next dispatch, no new proposal PR may be opened.
+        const gaps = gapsSeen();
         expect(gaps.length).toBeGreaterThanOrEqual(2);
         expect(
           gaps.filter((g) => g.length > 0),
