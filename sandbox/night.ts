@@ -21,16 +21,28 @@ import { jobPath } from "./runner.js";
 
 export const TINY_DIR = join(PROJECT_ROOT, "examples/tiny");
 
+/** A home where prepare.py ran once in this process (removed when the process exits). */
+let preparedHome: string | undefined;
+
 /**
- * Runs examples/tiny's prepare.py for one runner's home (its ~/.cache/autoresearch), with the
- * real python3 the runner's jobs use rather than a version manager's shim (~0.3 s a start).
+ * Gives one runner's home (its ~/.cache/autoresearch) what examples/tiny's prepare.py writes
+ * there. prepare.py runs once per process, with the real python3 the runner's jobs use rather
+ * than a version manager's shim (~0.3 s a start); each home gets a copy of what it wrote. Its
+ * output is a function of corpus.txt alone, and a run takes ~1 s during which the process
+ * (the sandbox, the app) stands still: once per night and runner, that added up.
  */
 export function prepareTinyHome(home: string): void {
-  execFileSync("python3", ["prepare.py"], {
-    cwd: TINY_DIR,
-    env: { ...process.env, PATH: jobPath(), HOME: home },
-    stdio: "ignore",
-  });
+  if (preparedHome === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), "tiny-home-"));
+    execFileSync("python3", ["prepare.py"], {
+      cwd: TINY_DIR,
+      env: { ...process.env, PATH: jobPath(), HOME: dir },
+      stdio: "ignore",
+    });
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    preparedHome = dir;
+  }
+  cpSync(preparedHome, home, { recursive: true });
 }
 
 /**

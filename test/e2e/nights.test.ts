@@ -224,10 +224,8 @@ describe("nights", () => {
       const night = await openNight({ seed: 5, sandbox: { seedDir } }, (started) => {
         seen = recordAnnouncements(started);
       });
-      try {
-        await night.waitForDecided(3, WAIT_MS);
-        await endNight(night);
-        // Between a training's end and the next dispatch, no new proposal PR may be opened.
+      // Between a training's end and the next dispatch: what was announced (a PR opened?).
+      const gapsSeen = () => {
         const gaps: string[][] = [];
         let gap: string[] | null = null;
         for (const { event, action } of seen) {
@@ -237,6 +235,19 @@ describe("nights", () => {
             gap = null;
           } else if (event === "pull_request" && action === "opened") gap?.push("PR opened");
         }
+        return gaps;
+      };
+      try {
+        // Until two trainings have ended and each was followed by the next dispatch.
+        await night.waitFor(
+          "two dispatches after a training ended",
+          TAG,
+          () => gapsSeen().length >= 2,
+          WAIT_MS,
+        );
+        await endNight(night);
+        // Between a training's end and the next dispatch, no new proposal PR may be opened.
+        const gaps = gapsSeen();
         expect(gaps.length).toBeGreaterThanOrEqual(2);
         expect(
           gaps.filter((g) => g.length > 0),
@@ -297,10 +308,19 @@ describe("nights", () => {
         await night.waitForDecided(1, WAIT_MS);
         // Killed 0.1–0.3 s into the job: before any training can finish.
         sandbox.faults.killRunnerDuringNextJobs(2, { minMs: 100, maxMs: 300 });
-        await night.waitForDecided(4, WAIT_MS);
+        const failed = () => sandbox.state.runs().filter((r) => r.conclusion === "failure");
+        // Until both jobs have lost their runner and the experiments they were for are decided.
+        await night.waitFor(
+          "both experiments whose runner died to be decided",
+          TAG,
+          () =>
+            failed().length >= 2 &&
+            failed().every((run) => stateOf(night, Number(run.inputs.pr))?.phase === "decided"),
+          WAIT_MS,
+        );
         await endNight(night);
 
-        const lost = sandbox.state.runs().filter((r) => r.conclusion === "failure");
+        const lost = failed();
         expect(lost).toHaveLength(2);
         // A lost runner is infrastructure, not a verdict: the experiment was trained again.
         for (const run of lost) {
@@ -332,7 +352,11 @@ describe("nights", () => {
       try {
         await night.waitForDecided(1, WAIT_MS);
         sandbox.faults.delayNextDeliveries(20);
-        await night.waitForDecided(6, WAIT_MS);
+        // Baseline, then three more: past the 20 late deliveries (an experiment has more) and two
+        // trainings at once on the two runners (the assertions below).
+        await night.waitForDecided(4, WAIT_MS);
+        // The late deliveries really happened, or this night proves nothing.
+        expect(sandbox.faults.delivery.delayed).toBe(0);
         await endNight(night);
 
         expect(mostRunning()).toBe(2);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jobPath } from "../../sandbox/runner.js";
 import { classifyRun } from "../../src/core/summary.js";
 
 // The shipped example, copied into a scratch directory per scenario so a test
@@ -40,12 +41,17 @@ async function workdir(name: string): Promise<string> {
   return dir;
 }
 
+/**
+ * python3 as a runner's job starts it: the real one first on PATH, not a version manager's shim
+ * (pyenv's spawns a dozen processes: ~1 s a start on a loaded 2-core machine).
+ */
 function python(dir: string, script: string, env: Record<string, string> = {}) {
   return execa("python3", [script], {
     cwd: dir,
     reject: false,
     stripFinalNewline: false,
     env: {
+      PATH: jobPath(),
       AUTORESEARCH_CACHE: cache,
       AUTORESEARCH_TIME_BUDGET: BUDGET_SECONDS,
       PYTHONDONTWRITEBYTECODE: "1",
