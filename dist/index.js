@@ -15,7 +15,7 @@ var MODES = {
   train: async () => (await import("./chunks/run-train-6DZGPKIH.js")).runTrain(),
   report: async () => (await import("./chunks/run-report-7ZVV6ZYM.js")).runReport(),
   propose: async () => (await import("./chunks/run-propose-3RIRLG6L.js")).runPropose(),
-  app: async () => (await import("./chunks/run-app-SBXQSG2Y.js")).runApp()
+  app: async () => (await import("./chunks/run-app-V2MMNS2C.js")).runApp()
 };
 async function run() {
   let mode;

@@ -2376,17 +2376,17 @@ async function recordVerdict(pass, pull, result, verdict, runs = null, posted = 
   log(pass, `#${pull.number} ${verdict.status}: ${verdict.reason}`, "info", pull.number);
   if (verdict.status === "keep") {
     await save(pass, pull, state);
-    if (!posted) await postVerdict(pass, pull, state);
+    await postVerdict(pass, pull, state, posted);
     await mergeKept(pass, pull);
   } else {
-    if (!posted) await postVerdict(pass, pull, state);
+    await postVerdict(pass, pull, state, posted);
     await save(pass, pull, state, { close: true });
     await afterClose(pass, pull);
   }
 }
 async function applyVerdict(pass, pull) {
   const state = pull.experiment;
-  if (!await verdictPosted(pass, pull.number, state)) await postVerdict(pass, pull, state);
+  await postVerdict(pass, pull, state, await verdictPosted(pass, pull.number, state));
   if (state.verdict.status === "keep") {
     await save(pass, pull, state);
     await mergeKept(pass, pull);
@@ -2395,7 +2395,7 @@ async function applyVerdict(pass, pull) {
     await afterClose(pass, pull);
   }
 }
-async function postVerdict(pass, pull, state) {
+async function postVerdict(pass, pull, state, commented) {
   const verdict = state.verdict;
   const result = state.result;
   const digest = digestLines({
@@ -2406,6 +2406,9 @@ async function postVerdict(pass, pull, state) {
     status: verdict.status,
     crashReason: result.crash_reason
   });
+  const externalId = `${state.tag}#${state.n}@${state.attempts}`;
+  if (!commented) await postVerdictComment(pass, pull, state, digest);
+  else if (await hasVerdictCheck(pass, state.head_sha, externalId)) return;
   await completeCheck(pass.gh, {
     name: VERDICT_CHECK,
     headSha: state.head_sha,
@@ -2418,8 +2421,12 @@ ${digest}
 \`\`\``,
     text: policyText(pass),
     rerunButton: true,
-    externalId: `${state.tag}#${state.n}`
+    externalId
   });
+}
+async function postVerdictComment(pass, pull, state, digest) {
+  const verdict = state.verdict;
+  const result = state.result;
   const body = renderVerdictComment({
     n: state.n,
     description: state.description,
@@ -2443,6 +2450,17 @@ ${digest}
     );
   }
   if (verdict.status !== "remeasure") notify(pass, digest);
+}
+async function hasVerdictCheck(pass, headSha, externalId) {
+  const runs = await pass.gh.octokit.paginate(pass.gh.octokit.rest.checks.listForRef, {
+    ...repoOf(pass.gh),
+    ref: headSha,
+    check_name: VERDICT_CHECK,
+    filter: "all",
+    per_page: 100
+  });
+  const slug = pass.deps.appLogin.replace(/\[bot\]$/, "");
+  return runs.some((r) => r.external_id === externalId && r.app?.slug === slug);
 }
 async function mergeKept(pass, pull) {
   const state = pull.experiment;

@@ -12,10 +12,10 @@ import { log, pullKey, type RunPass, type Tracked } from "./run-view.js";
 
 /**
  * Records a verdict and makes it so on GitHub. A keep: its state block (with its labels) first,
- * then check run, comment and chat digest, then the merge. Anything else: check run, comment and
- * digest, then one write of the state block, its labels and the closing. A pass that stops in
+ * then comment, chat digest and check run, then the merge. Anything else: comment, digest and
+ * check run, then one write of the state block, its labels and the closing. A pass that stops in
  * between decides again from the same result (or applies the written keep); a verdict comment
- * already posted (`posted`) is not posted twice.
+ * already posted (`posted`) is not posted twice, and its check run is looked for before it is made.
  */
 export async function recordVerdict(
   pass: RunPass,
@@ -38,10 +38,10 @@ export async function recordVerdict(
   if (verdict.status === "keep") {
     // A merge cannot be taken back: the keep is written down before anything else happens.
     await save(pass, pull, state);
-    if (!posted) await postVerdict(pass, pull, state);
+    await postVerdict(pass, pull, state, posted);
     await mergeKept(pass, pull);
   } else {
-    if (!posted) await postVerdict(pass, pull, state);
+    await postVerdict(pass, pull, state, posted);
     await save(pass, pull, state, { close: true });
     await afterClose(pass, pull);
   }
@@ -53,7 +53,7 @@ export async function recordVerdict(
  */
 export async function applyVerdict(pass: RunPass, pull: Tracked): Promise<void> {
   const state = pull.experiment;
-  if (!(await verdictPosted(pass, pull.number, state))) await postVerdict(pass, pull, state);
+  await postVerdict(pass, pull, state, await verdictPosted(pass, pull.number, state));
   if (state.verdict!.status === "keep") {
     await save(pass, pull, state);
     await mergeKept(pass, pull);
@@ -63,8 +63,18 @@ export async function applyVerdict(pass: RunPass, pull: Tracked): Promise<void> 
   }
 }
 
-/** The verdict where people look: a check run with a Re-run button, a comment, the chat digest. */
-async function postVerdict(pass: RunPass, pull: Tracked, state: ExperimentState): Promise<void> {
+/**
+ * The verdict where people look: a comment, the chat digest, a check run with a Re-run button.
+ * The comment is the record that the verdict was posted (`commented`: by an earlier pass that
+ * stopped after it): then only the check run may be missing, and it is looked for before it is
+ * made, so a failed write never doubles it.
+ */
+async function postVerdict(
+  pass: RunPass,
+  pull: Tracked,
+  state: ExperimentState,
+  commented: boolean,
+): Promise<void> {
   const verdict = state.verdict!;
   const result = state.result!;
   const digest = digestLines({
@@ -75,6 +85,9 @@ async function postVerdict(pass: RunPass, pull: Tracked, state: ExperimentState)
     status: verdict.status,
     crashReason: result.crash_reason,
   });
+  const externalId = `${state.tag}#${state.n}@${state.attempts}`;
+  if (!commented) await postVerdictComment(pass, pull, state, digest);
+  else if (await hasVerdictCheck(pass, state.head_sha, externalId)) return;
   await completeCheck(pass.gh, {
     name: VERDICT_CHECK,
     headSha: state.head_sha,
@@ -84,8 +97,18 @@ async function postVerdict(pass: RunPass, pull: Tracked, state: ExperimentState)
     summary: `${verdict.reason}\n\n\`\`\`\n${digest}\n\`\`\``,
     text: policyText(pass),
     rerunButton: true,
-    externalId: `${state.tag}#${state.n}`,
+    externalId,
   });
+}
+
+async function postVerdictComment(
+  pass: RunPass,
+  pull: Tracked,
+  state: ExperimentState,
+  digest: string,
+): Promise<void> {
+  const verdict = state.verdict!;
+  const result = state.result!;
   const body = renderVerdictComment({
     n: state.n,
     description: state.description,
@@ -111,6 +134,19 @@ async function postVerdict(pass: RunPass, pull: Tracked, state: ExperimentState)
   }
   // A re-measurement is bookkeeping, not news: the dashboard's noise floor carries it.
   if (verdict.status !== "remeasure") notify(pass, digest);
+}
+
+/** Whether this app already made the verdict check of this attempt on the head (a retry only). */
+async function hasVerdictCheck(pass: RunPass, headSha: string, externalId: string): Promise<boolean> {
+  const runs = await pass.gh.octokit.paginate(pass.gh.octokit.rest.checks.listForRef, {
+    ...repoOf(pass.gh),
+    ref: headSha,
+    check_name: VERDICT_CHECK,
+    filter: "all",
+    per_page: 100,
+  });
+  const slug = pass.deps.appLogin.replace(/\[bot\]$/, "");
+  return runs.some((r) => r.external_id === externalId && r.app?.slug === slug);
 }
 
 async function mergeKept(pass: RunPass, pull: Tracked): Promise<void> {
