@@ -137,7 +137,11 @@ async function postVerdictComment(
 }
 
 /** Whether this app already made the verdict check of this attempt on the head (a retry only). */
-async function hasVerdictCheck(pass: RunPass, headSha: string, externalId: string): Promise<boolean> {
+async function hasVerdictCheck(
+  pass: RunPass,
+  headSha: string,
+  externalId: string,
+): Promise<boolean> {
   const runs = await pass.gh.octokit.paginate(pass.gh.octokit.rest.checks.listForRef, {
     ...repoOf(pass.gh),
     ref: headSha,
