@@ -8,32 +8,31 @@ import { relative } from "node:path";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
- * Seconds each of the slowest files took in a full run on a 2-core machine (README, Tests);
- * nights, two-instances and noise-night scaled by how much shorter their nights were made
- * (measured alone), not yet from a full run.
+ * Seconds each of the slowest files took in a full run on a 2-core machine (README, Tests: a
+ * fresh clone's `bash .ci/run`, ordered by these hints).
  * Only an ordering hint: a stale number costs a little wall time, never a result.
  */
 export const SLOWEST_SECONDS: Readonly<Record<string, number>> = {
-  "test/e2e/nights.test.ts": 138,
-  "test/examples/demo.test.ts": 89,
-  "test/cli/cli.e2e.test.ts": 77,
-  "test/e2e/two-instances.test.ts": 68,
-  "test/e2e/confirm-night.test.ts": 59,
-  "test/app/noise-floor.test.ts": 58,
-  "test/action/action.e2e.test.ts": 52,
-  "test/e2e/noise-night.test.ts": 45,
-  "test/e2e/agent-night.test.ts": 40,
-  "test/action/propose.e2e.test.ts": 32,
-  "test/app/server-process.test.ts": 30,
-  "test/app/api-requests.test.ts": 28,
-  "test/app/resilience.test.ts": 28,
-  "test/e2e/actions-mode-night.test.ts": 26,
-  "test/action/isolation.e2e.test.ts": 23,
-  "test/e2e/rate-limit-night.test.ts": 22,
-  "test/app/verdicts.test.ts": 22,
-  "test/app/notify.test.ts": 21,
-  "test/sandbox/runner.test.ts": 20,
-  "test/e2e/red-team.test.ts": 20,
+  "test/e2e/nights.test.ts": 119,
+  "test/action/action.e2e.test.ts": 60,
+  "test/examples/demo.test.ts": 59,
+  "test/e2e/two-instances.test.ts": 59,
+  "test/cli/cli.e2e.test.ts": 56,
+  "test/app/noise-floor.test.ts": 42,
+  "test/e2e/confirm-night.test.ts": 38,
+  "test/e2e/agent-night.test.ts": 34,
+  "test/e2e/noise-night.test.ts": 31,
+  "test/action/propose.e2e.test.ts": 31,
+  "test/app/server-process.test.ts": 29,
+  "test/e2e/actions-mode-night.test.ts": 28,
+  "test/app/resilience.test.ts": 26,
+  "test/e2e/rate-limit-night.test.ts": 24,
+  "test/app/notify.test.ts": 20,
+  "test/e2e/red-team.test.ts": 19,
+  "test/app/api-requests.test.ts": 19,
+  "test/app-steps/apply-verdict.test.ts": 19,
+  "test/app/verdicts.test.ts": 18,
+  "test/core/sweep-proposer.test.ts": 17,
 };
 
 export class SlowestFirst extends BaseSequencer {
