@@ -1,5 +1,10 @@
+import { Octokit } from "@octokit/rest";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type InMemoryGitHub, inMemoryGitHub } from "../../sandbox/in-memory.js";
+import {
+  IN_MEMORY_BASE_URL,
+  type InMemoryGitHub,
+  inMemoryGitHub,
+} from "../../sandbox/in-memory.js";
 import { advance } from "../../src/app/advance-experiment.js";
 import { appCaches } from "../../src/app/app-deps.js";
 import { markersOf } from "../../src/core/heard-comments.js";
@@ -19,7 +24,12 @@ import {
 let fake: InMemoryGitHub;
 const deps = testDeps();
 beforeAll(async () => {
-  fake = await inMemoryGitHub();
+  fake = await inMemoryGitHub({
+    users: [
+      { login: "wendy", role: "write" },
+      { login: "trudy", role: "triage" },
+    ],
+  });
 });
 afterEach(() => fake.assertNoViolations());
 afterAll(() => fake?.close());
@@ -173,4 +183,43 @@ describe("advance on a finished training whose result was heard of (in memory)",
     const after = trackedPull(await passOf(fake, heardDeps, tag), proposal.number);
     expect(after.experiment.result?.val_bpb).not.toBe(0.5);
   });
+
+  // What the README's Security section says of write access: GitHub lets write (not triage) edit
+  // anyone's comment, the action's result comment included, and its author stays the workflow bot.
+  it.each([
+    { editor: "wendy (write)", login: "wendy", refused: false, judged: 0.5 },
+    { editor: "trudy (triage)", login: "trudy", refused: true, judged: 0.9991 },
+  ])(
+    "the action's result comment edited by $editor: judged $judged",
+    async ({ login, refused, judged }) => {
+      const caches = appCaches();
+      const tag = `edited-by-${login}`;
+      const { heardDeps, proposal, runId, result } = await finished(tag, caches);
+      const job = new Octokit({
+        auth: fake.auth.issueActionsToken(runId, { issues: "write", pull_requests: "write" }),
+        baseUrl: IN_MEMORY_BASE_URL,
+        request: { fetch: fake.fetch },
+      });
+      const { data: posted } = await job.rest.issues.createComment({
+        owner: "acme",
+        repo: "research",
+        issue_number: proposal.number,
+        body: `Trained.\n${renderResultMarker(result)}`,
+      });
+      expect(posted.user?.login).toBe("github-actions[bot]");
+      const edit = fake.asUser(login).octokit.rest.issues.updateComment({
+        owner: "acme",
+        repo: "research",
+        comment_id: posted.id,
+        body: `Trained.\n${renderResultMarker({ ...result, val_bpb: 0.5 })}`,
+      });
+      if (refused) await expect(edit).rejects.toMatchObject({ status: 403 });
+      else expect((await edit).data.user?.login).toBe("github-actions[bot]");
+
+      const pass = await passOf(fake, heardDeps, tag);
+      await advance(pass, trackedPull(pass, proposal.number));
+      const after = trackedPull(await passOf(fake, heardDeps, tag), proposal.number);
+      expect(after.experiment.result?.val_bpb).toBe(judged);
+    },
+  );
 });
