@@ -7,7 +7,8 @@
 // invariants and its dashboard.
 // Run with `npm run bench -- scale`; shorten with `SCALE_EXPERIMENTS=60` (or `-- scale 60`) and
 // pick runner counts with `SCALE_RUNNERS=1,4`, pre-dispatch settings with
-// `SCALE_PREDISPATCH=true,false`.
+// `SCALE_PREDISPATCH=true,false`, and make each training last a while with
+// `SCALE_TRAINING_SECONDS=10` (wall time, no CPU: does the next job wait for the app?).
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -53,6 +54,17 @@ function experimentsWanted(): number {
       `SCALE_EXPERIMENTS=${raw} is not a positive whole number: set e.g. SCALE_EXPERIMENTS=60`,
     );
   return n;
+}
+
+/** Seconds each fake training sleeps (default 0: instant). */
+function trainingSeconds(): number {
+  const raw = process.env.SCALE_TRAINING_SECONDS ?? "0";
+  const s = Number(raw);
+  if (!Number.isFinite(s) || s < 0 || s > 600)
+    throw new Error(
+      `SCALE_TRAINING_SECONDS=${raw} must be a number of seconds from 0 to 600, e.g. SCALE_TRAINING_SECONDS=10`,
+    );
+  return s;
 }
 
 function runnerCounts(): number[] {
@@ -241,7 +253,7 @@ async function night(
     ...(preDispatch === null ? {} : { policy: { preDispatch } }),
   });
   const marksFile = join(seedDir, "training-marks.txt");
-  const fake = fakeTraining(0, marksFile);
+  const fake = fakeTraining(trainingSeconds(), marksFile);
   const app = new WorkerApp();
   const night = await startNight({
     runners,
@@ -775,7 +787,8 @@ async function run(): Promise<void> {
   for (const runners of runnerCounts()) {
     for (const preDispatch of settings) {
       const night_ = `${runners} runner(s), concurrency ${runners}, preDispatch ${preDispatch ?? "(not in this build)"}`;
-      console.log(`${night_}: ${experiments} experiments, instant training…`);
+      const training = trainingSeconds() === 0 ? "instant" : `${trainingSeconds()} s`;
+      console.log(`${night_}: ${experiments} experiments, ${training} training…`);
       const result = await night(experiments, runners, preDispatch);
       results.push(result);
       printNight(result);
