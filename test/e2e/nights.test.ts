@@ -273,11 +273,13 @@ describe("nights", () => {
       const { sandbox } = night;
       try {
         await withHeartbeat(night, 2000, async () => {
-          await night.waitForDecided(2, WAIT_MS);
+          // Right after the baseline's keep: the restart and the bursts fall on its merge and
+          // on the first experiment's dispatch and verdict.
+          await night.waitForDecided(1, WAIT_MS);
           sandbox.faults.failNextRequests(6, { who: "app" });
           await sandbox.restartApp();
           sandbox.faults.failNextRequests(6, { who: "app" });
-          await night.waitForDecided(4, WAIT_MS);
+          await night.waitForDecided(3, WAIT_MS);
         });
         await endNight(night);
 
