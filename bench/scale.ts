@@ -719,9 +719,10 @@ function printProjection(results: NightResult[]): void {
   const perExp = mean(counted.map((r) => r.installation)) ?? 0;
   const gistsPerExp = mean(counted.map((r) => r.gists)) ?? 0;
   const actionsPerExp = base.actionRequests / base.decided;
-  // Runner time per experiment besides training, measured with one runner and instant training.
+  // Runner time per experiment besides training: each of the night's runners spends wall ×
+  // runners / decided seconds per experiment, of which the (fake) training is the rest.
   const trainingS = base.trainings.reduce((t, x) => t + (x.end - x.start), 0) / base.decided;
-  const overheadS = Math.max(0, base.wallS / base.wallDecided - trainingS);
+  const overheadS = Math.max(0, (base.wallS * base.runners) / base.wallDecided - trainingS);
   const { runners, budgetS } = PROJECTION;
   const upper = (runners * 3600) / budgetS;
   const honest = (runners * 3600) / (budgetS + overheadS);
@@ -743,8 +744,8 @@ function printProjection(results: NightResult[]): void {
   console.log(`
 ### Projection at ${runners} runners × ${budgetS} s budget (from ${label(base)}, ${steady ? `steady windows from ${steady.from}` : "all windows"})
 
-experiments/h = runners × 3600 / (budget + overhead); overhead = wall s per experiment − training s
-per experiment with one runner here = ${overheadS.toFixed(1)} s (job setup + the app's decide/dispatch
+experiments/h = runners × 3600 / (budget + overhead); overhead = runner s per experiment − training s
+per experiment here = ${overheadS.toFixed(1)} s (job setup + the app's decide/dispatch
 on this machine; a real GPU job adds its own startup). Installation requests/h = experiments/h ×
 ${projectedPerExp.toFixed(2)} installation requests per experiment (304s excluded: GitHub does not count them):
 ${measuredPerExp.toFixed(2)} measured with a pass every ${benchSpacingS.toFixed(1)} s, of which the paced writes (dashboard
